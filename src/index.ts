@@ -1,0 +1,3 @@
+// The importable library: everything the CLI does is reachable from here.
+export { BprofError } from "./errors.js";
+export { VERSION } from "./version.js";
