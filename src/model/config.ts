@@ -1,0 +1,258 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { BprofError } from "../errors.js";
+
+/**
+ * The model configuration, mirroring Hugging Face `config.json` key for key for the
+ * Llama family (`model_type` llama, mistral, qwen2). Keys the family does not use are
+ * passed through untouched; keys it needs but a file leaves out get the Hugging Face
+ * default for that model type, filled in `resolveModelConfig` and nowhere else.
+ */
+
+export const SUPPORTED_MODEL_TYPES = ["llama", "mistral", "qwen2"] as const;
+export type ModelType = (typeof SUPPORTED_MODEL_TYPES)[number];
+
+const positiveInt = z.number().int().positive();
+const tokenIdOrList = z.union([z.number().int().nonnegative(), z.array(z.number().int().nonnegative())]);
+
+/** `rope_scaling` as written by HF: the type under `rope_type` (newer) or `type` (older). */
+const RopeScalingSchema = z.looseObject({
+  rope_type: z.string().optional(),
+  type: z.string().optional(),
+  factor: z.number().positive().optional(),
+  low_freq_factor: z.number().positive().optional(),
+  high_freq_factor: z.number().positive().optional(),
+  original_max_position_embeddings: positiveInt.optional(),
+});
+
+export const HfConfigSchema = z.looseObject({
+  model_type: z.string(),
+  hidden_size: positiveInt,
+  intermediate_size: positiveInt,
+  num_hidden_layers: positiveInt,
+  num_attention_heads: positiveInt,
+  vocab_size: positiveInt,
+  num_key_value_heads: positiveInt.nullish(),
+  head_dim: positiveInt.nullish(),
+  hidden_act: z.string().optional(),
+  max_position_embeddings: positiveInt.optional(),
+  rms_norm_eps: z.number().positive().optional(),
+  rope_theta: z.number().positive().optional(),
+  rope_scaling: RopeScalingSchema.nullish(),
+  tie_word_embeddings: z.boolean().optional(),
+  attention_bias: z.boolean().optional(),
+  mlp_bias: z.boolean().optional(),
+  sliding_window: positiveInt.nullish(),
+  use_sliding_window: z.boolean().optional(),
+  bos_token_id: tokenIdOrList.nullish(),
+  eos_token_id: tokenIdOrList.nullish(),
+  pad_token_id: tokenIdOrList.nullish(),
+  torch_dtype: z.string().nullish(),
+  dtype: z.string().nullish(),
+});
+export type HfConfig = z.infer<typeof HfConfigSchema>;
+
+export type RopeScaling =
+  | { type: "llama3"; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositionEmbeddings: number }
+  | { type: "linear"; factor: number };
+
+/** Everything the model code needs, every default resolved. */
+export interface ModelConfig {
+  modelType: ModelType;
+  hiddenSize: number;
+  intermediateSize: number;
+  numHiddenLayers: number;
+  numAttentionHeads: number;
+  numKeyValueHeads: number;
+  headDim: number;
+  vocabSize: number;
+  maxPositionEmbeddings: number;
+  rmsNormEps: number;
+  ropeTheta: number;
+  ropeScaling: RopeScaling | null;
+  tieWordEmbeddings: boolean;
+  /** q/k/v projections carry a bias (qwen2 always; llama with attention_bias). */
+  qkvBias: boolean;
+  /** o_proj carries a bias (llama with attention_bias). */
+  oBias: boolean;
+  /** gate/up/down projections carry a bias (llama with mlp_bias). */
+  mlpBias: boolean;
+  /** Mistral's sliding attention window: token i sees tokens j with i - j < slidingWindow. */
+  slidingWindow: number | null;
+  bosTokenId: number | null;
+  eosTokenIds: number[];
+  /** The dtype the checkpoint was saved in (`torch_dtype`, or `dtype` in newer files). */
+  torchDtype: string | null;
+}
+
+/** Hugging Face's defaults per model type, for the keys a config.json may leave out. */
+const HF_DEFAULTS: Record<ModelType, {
+  maxPositionEmbeddings: number;
+  rmsNormEps: number;
+  bosTokenId: number | null;
+  eosTokenId: number | null;
+  slidingWindow: number | null;
+}> = {
+  llama: { maxPositionEmbeddings: 2048, rmsNormEps: 1e-6, bosTokenId: 1, eosTokenId: 2, slidingWindow: null },
+  mistral: { maxPositionEmbeddings: 4096 * 32, rmsNormEps: 1e-6, bosTokenId: 1, eosTokenId: 2, slidingWindow: 4096 },
+  qwen2: { maxPositionEmbeddings: 32768, rmsNormEps: 1e-6, bosTokenId: null, eosTokenId: null, slidingWindow: null },
+};
+
+/** Validate a parsed config.json object and fill in every default. `file` names it in errors. */
+export function resolveModelConfig(raw: unknown, file: string): ModelConfig {
+  const parsed = HfConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || undefined;
+    throw new BprofError(issue?.message ?? "invalid config", { file, field });
+  }
+  const c = parsed.data;
+  if (!(SUPPORTED_MODEL_TYPES as readonly string[]).includes(c.model_type)) {
+    throw new BprofError(
+      `unknown model_type '${c.model_type}' (supported: ${SUPPORTED_MODEL_TYPES.join(", ")})`,
+      { file, field: "model_type" },
+    );
+  }
+  const modelType = c.model_type as ModelType;
+  const defaults = HF_DEFAULTS[modelType];
+
+  if ((c.hidden_act ?? "silu") !== "silu") {
+    throw new BprofError(`unsupported hidden_act '${c.hidden_act}' (only silu)`, { file, field: "hidden_act" });
+  }
+  const numKeyValueHeads = c.num_key_value_heads ?? c.num_attention_heads;
+  if (c.num_attention_heads % numKeyValueHeads !== 0) {
+    throw new BprofError(
+      `num_attention_heads ${c.num_attention_heads} is not a multiple of num_key_value_heads ${numKeyValueHeads}`,
+      { file, field: "num_key_value_heads" },
+    );
+  }
+  const headDim = c.head_dim ?? c.hidden_size / c.num_attention_heads;
+  if (!Number.isInteger(headDim) || headDim % 2 !== 0) {
+    throw new BprofError(`head dimension ${headDim} must be an even integer`, { file, field: "head_dim" });
+  }
+  if (modelType === "qwen2" && c.use_sliding_window) {
+    throw new BprofError("qwen2 sliding-window attention is not supported", { file, field: "use_sliding_window" });
+  }
+  const attentionBias = c.attention_bias ?? false;
+
+  return {
+    modelType,
+    hiddenSize: c.hidden_size,
+    intermediateSize: c.intermediate_size,
+    numHiddenLayers: c.num_hidden_layers,
+    numAttentionHeads: c.num_attention_heads,
+    numKeyValueHeads,
+    headDim,
+    vocabSize: c.vocab_size,
+    maxPositionEmbeddings: c.max_position_embeddings ?? defaults.maxPositionEmbeddings,
+    rmsNormEps: c.rms_norm_eps ?? defaults.rmsNormEps,
+    ropeTheta: c.rope_theta ?? 10000,
+    ropeScaling: resolveRopeScaling(c.rope_scaling ?? null, file),
+    tieWordEmbeddings: c.tie_word_embeddings ?? false,
+    qkvBias: modelType === "qwen2" || attentionBias,
+    oBias: modelType === "llama" && attentionBias,
+    mlpBias: modelType === "llama" && (c.mlp_bias ?? false),
+    slidingWindow: modelType === "mistral" ? (c.sliding_window === undefined ? defaults.slidingWindow : c.sliding_window) : null,
+    bosTokenId: firstId(c.bos_token_id, defaults.bosTokenId),
+    eosTokenIds: allIds(c.eos_token_id, defaults.eosTokenId),
+    torchDtype: c.torch_dtype ?? c.dtype ?? null,
+  };
+}
+
+function resolveRopeScaling(raw: z.infer<typeof RopeScalingSchema> | null, file: string): RopeScaling | null {
+  if (raw === null) return null;
+  const type = raw.rope_type ?? raw.type;
+  const field = (key: string) => `rope_scaling.${key}`;
+  const need = (key: "factor" | "low_freq_factor" | "high_freq_factor" | "original_max_position_embeddings"): number => {
+    const value = raw[key];
+    if (value === undefined) throw new BprofError(`rope_scaling type '${type}' needs '${key}'`, { file, field: field(key) });
+    return value;
+  };
+  switch (type) {
+    case "default":
+      return null;
+    case "linear":
+      return { type: "linear", factor: need("factor") };
+    case "llama3":
+      return {
+        type: "llama3",
+        factor: need("factor"),
+        lowFreqFactor: need("low_freq_factor"),
+        highFreqFactor: need("high_freq_factor"),
+        originalMaxPositionEmbeddings: need("original_max_position_embeddings"),
+      };
+    default:
+      throw new BprofError(`unsupported rope_scaling type '${type}' (supported: llama3, linear)`, {
+        file,
+        field: field(raw.rope_type !== undefined ? "rope_type" : "type"),
+      });
+  }
+}
+
+function firstId(value: number | number[] | null | undefined, fallback: number | null): number | null {
+  if (value === undefined) return fallback;
+  if (value === null) return null;
+  return Array.isArray(value) ? (value[0] ?? null) : value;
+}
+
+function allIds(value: number | number[] | null | undefined, fallback: number | null): number[] {
+  if (value === undefined) return fallback === null ? [] : [fallback];
+  if (value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Read and resolve a config.json file. */
+export function readModelConfig(path: string): ModelConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new BprofError(`cannot read config: ${(err as Error).message}`, { file: path });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new BprofError(`invalid JSON: ${(err as Error).message}`, { file: path });
+  }
+  return resolveModelConfig(raw, path);
+}
+
+/** The config.json a resolved config corresponds to (used when converting checkpoints). */
+export function toHfConfig(config: ModelConfig): HfConfig {
+  const scaling = config.ropeScaling;
+  return {
+    architectures: [{ llama: "LlamaForCausalLM", mistral: "MistralForCausalLM", qwen2: "Qwen2ForCausalLM" }[config.modelType]],
+    model_type: config.modelType,
+    hidden_size: config.hiddenSize,
+    intermediate_size: config.intermediateSize,
+    num_hidden_layers: config.numHiddenLayers,
+    num_attention_heads: config.numAttentionHeads,
+    num_key_value_heads: config.numKeyValueHeads,
+    head_dim: config.headDim,
+    vocab_size: config.vocabSize,
+    hidden_act: "silu",
+    max_position_embeddings: config.maxPositionEmbeddings,
+    rms_norm_eps: config.rmsNormEps,
+    rope_theta: config.ropeTheta,
+    rope_scaling:
+      scaling === null
+        ? null
+        : scaling.type === "linear"
+          ? { rope_type: "linear", factor: scaling.factor }
+          : {
+              rope_type: "llama3",
+              factor: scaling.factor,
+              low_freq_factor: scaling.lowFreqFactor,
+              high_freq_factor: scaling.highFreqFactor,
+              original_max_position_embeddings: scaling.originalMaxPositionEmbeddings,
+            },
+    tie_word_embeddings: config.tieWordEmbeddings,
+    attention_bias: config.modelType === "llama" ? config.oBias : undefined,
+    mlp_bias: config.modelType === "llama" ? config.mlpBias : undefined,
+    sliding_window: config.modelType === "mistral" ? config.slidingWindow : undefined,
+    bos_token_id: config.bosTokenId,
+    eos_token_id: config.eosTokenIds.length === 1 ? config.eosTokenIds[0] : config.eosTokenIds,
+    torch_dtype: config.torchDtype,
+  };
+}
