@@ -1,0 +1,98 @@
+import { native } from "./native.js";
+import { Tensor } from "./tensor.js";
+
+/**
+ * Deterministic release of native memory, like tf.tidy: JS garbage collection does not see
+ * libtorch's allocations, so every tensor made inside scope() is disposed when it ends,
+ * except those reachable from its return value (which move to the enclosing scope) and
+ * those passed to keep().
+ */
+const openScopes: Tensor[][] = [];
+const keptTensors = new WeakSet<Tensor>();
+
+/** Called by every new Tensor: registers it with the innermost open scope. */
+export function track(tensor: Tensor): void {
+  openScopes[openScopes.length - 1]?.push(tensor);
+}
+
+/** Runs fn synchronously; frees every tensor created inside except those it returns. */
+export function scope<T>(fn: () => T): T {
+  const created: Tensor[] = [];
+  openScopes.push(created);
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    openScopes.pop();
+    release(created, new Set());
+    throw error;
+  }
+  openScopes.pop();
+  if (result instanceof Promise) {
+    release(created, new Set());
+    throw new Error("scope(): the function returned a Promise; scopes only cover synchronous work");
+  }
+  const returned = reachableTensors(result);
+  const parent = openScopes[openScopes.length - 1];
+  for (const tensor of created) {
+    if (returned.has(tensor)) parent?.push(tensor);
+  }
+  release(created, returned);
+  return result;
+}
+
+/** Exempts a tensor from every scope it was created in; the caller disposes it. */
+export function keep<T extends Tensor>(tensor: T): T {
+  keptTensors.add(tensor);
+  return tensor;
+}
+
+/** Runs fn with autograd recording off (torch::NoGradGuard). */
+export function noGrad<T>(fn: () => T): T {
+  const previous = native.setGradEnabled(false);
+  try {
+    return fn();
+  } finally {
+    native.setGradEnabled(previous);
+  }
+}
+
+/** Native tensor references alive now (created and not yet disposed or collected). */
+export function liveTensorCount(): number {
+  return native.liveTensorCount();
+}
+
+function release(created: Tensor[], spared: Set<Tensor>): void {
+  for (const tensor of created) {
+    if (!spared.has(tensor) && !keptTensors.has(tensor)) tensor.dispose();
+  }
+}
+
+/** Tensors inside a returned value: a Tensor, or arrays, plain objects, Maps and Sets of them. */
+function reachableTensors(value: unknown): Set<Tensor> {
+  const found = new Set<Tensor>();
+  const seen = new Set<object>();
+  const visit = (v: unknown): void => {
+    if (v === null || typeof v !== "object" || seen.has(v)) return;
+    seen.add(v);
+    if (v instanceof Tensor) {
+      found.add(v);
+    } else if (Array.isArray(v) || v instanceof Set) {
+      for (const item of v) visit(item);
+    } else if (v instanceof Map) {
+      for (const [key, item] of v) {
+        visit(key);
+        visit(item);
+      }
+    } else if (isPlainObject(v)) {
+      for (const item of Object.values(v)) visit(item);
+    }
+  };
+  visit(value);
+  return found;
+}
+
+function isPlainObject(v: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
