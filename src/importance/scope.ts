@@ -1,0 +1,75 @@
+import { BprofError } from "../errors.js";
+
+/**
+ * The ablation variants (METHOD.md step 2): which weight matrices may be selected.
+ * `mlp`: gate/up/down of every decoder layer; `all`: q/k/v/o and the MLP.
+ * Embeddings, the output head, norms and biases are never in a scope.
+ */
+export const ABLATION_VARIANTS = ["mlp", "all"] as const;
+export type AblationVariant = (typeof ABLATION_VARIANTS)[number];
+
+/** Hugging Face Llama registration order inside a decoder layer; "layer order" follows it. */
+const MATRIX_ORDER = [
+  "self_attn.q_proj",
+  "self_attn.k_proj",
+  "self_attn.v_proj",
+  "self_attn.o_proj",
+  "mlp.gate_proj",
+  "mlp.up_proj",
+  "mlp.down_proj",
+] as const;
+
+const MLP_MATRICES = new Set<string>(["mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]);
+
+const DECODER_MATRIX = /^model\.layers\.(\d+)\.([a-z_]+\.[a-z_]+)\.weight$/;
+
+export interface DecoderMatrix {
+  layer: number;
+  /** e.g. "mlp.gate_proj" */
+  matrix: string;
+}
+
+/** Parse an HF parameter name as a decoder-layer weight matrix, or null if it is none. */
+export function parseDecoderMatrix(name: string): DecoderMatrix | null {
+  const m = DECODER_MATRIX.exec(name);
+  if (!m || !(MATRIX_ORDER as readonly string[]).includes(m[2]!)) return null;
+  return { layer: Number(m[1]), matrix: m[2]! };
+}
+
+export function parseVariant(value: string, where: { file?: string; field?: string } = {}): AblationVariant {
+  if ((ABLATION_VARIANTS as readonly string[]).includes(value)) return value as AblationVariant;
+  throw new BprofError(`unknown ablation variant '${value}' (expected one of: ${ABLATION_VARIANTS.join(", ")})`, {
+    field: "variant",
+    ...where,
+  });
+}
+
+export function inScope(name: string, variant: AblationVariant): boolean {
+  const parsed = parseDecoderMatrix(name);
+  if (!parsed) return false;
+  return variant === "all" || MLP_MATRICES.has(parsed.matrix);
+}
+
+/**
+ * The names of a scope in layer order: layer index ascending, then q, k, v, o, gate, up,
+ * down (the order a Llama registers them). This is the order `chunked` lays scores end to end
+ * and the order random positions are numbered in.
+ */
+export function scopeNamesInLayerOrder(names: Iterable<string>, variant: AblationVariant): string[] {
+  const rank = (n: string): [number, number] => {
+    const p = parseDecoderMatrix(n)!;
+    return [p.layer, MATRIX_ORDER.indexOf(p.matrix as (typeof MATRIX_ORDER)[number])];
+  };
+  return [...names]
+    .filter((n) => inScope(n, variant))
+    .sort((a, b) => {
+      const [la, ma] = rank(a);
+      const [lb, mb] = rank(b);
+      return la - lb || ma - mb;
+    });
+}
+
+/** Code-unit order of tensor names: the tie-break order of every selection. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
