@@ -1,0 +1,184 @@
+import { existsSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { keep, scope, Tensor, type Device } from "../engine/index.js";
+import { BprofError } from "../errors.js";
+import { readModelConfig, type ModelConfig } from "./config.js";
+import { LlamaModel, type ParamDType } from "./llama.js";
+import { readLlama2cCheckpoint } from "./loaders/llama2c.js";
+import type { TensorSource } from "./loaders/raw-tensor.js";
+import { openSafetensorsDir } from "./loaders/safetensors.js";
+import { expectedParameterShapes } from "./parameters.js";
+import { HfTokenizer } from "./tokenizer/hf-tokenizer.js";
+import { Llama2cTokenizer } from "./tokenizer/llama2c-tokenizer.js";
+import type { Tokenizer } from "./tokenizer/tokenizer.js";
+
+export type CheckpointFormat = "huggingface" | "llama2c";
+
+export interface ModelInfo {
+  format: CheckpointFormat;
+  /** The model directory (huggingface) or checkpoint file (llama2c), absolute. */
+  path: string;
+  architecture: string;
+  numParameters: number;
+  /** The dtype the weights are computed in. */
+  dtype: ParamDType;
+  /** The dtypes the checkpoint stores its weights in. */
+  checkpointDtypes: string[];
+  device: Device;
+  tokenizer: { kind: "huggingface" | "llama2c"; path: string; vocabSize: number };
+  hasChatTemplate: boolean;
+  config: ModelConfig;
+}
+
+export interface LoadedModel {
+  model: LlamaModel;
+  tokenizer: Tokenizer;
+  info: ModelInfo;
+  dispose(): void;
+}
+
+export interface LoadOptions {
+  /** A tokenizer.bin, or a directory (or its tokenizer.json) with tokenizer.json + tokenizer_config.json. */
+  tokenizer?: string;
+  device?: Device;
+  /** Default f32 on cpu, bf16 on cuda. */
+  dtype?: ParamDType;
+}
+
+export interface LoadedWeights {
+  model: LlamaModel;
+  format: CheckpointFormat;
+  /** The model directory (huggingface) or checkpoint file (llama2c), absolute. */
+  path: string;
+  config: ModelConfig;
+  checkpointDtypes: string[];
+}
+
+/** Load a Hugging Face model directory or a llama2.c checkpoint file, with its tokenizer. */
+export async function loadModel(path: string, opts: LoadOptions = {}): Promise<LoadedModel> {
+  const checkpoint = openCheckpoint(path);
+  const { format, path: absolute, config } = checkpoint;
+  // The tokenizer first: a missing one is reported before seconds of weight loading.
+  const tokenizer = await loadTokenizer(format, absolute, config, opts.tokenizer);
+  const { model, checkpointDtypes } = weightsOf(checkpoint, opts);
+  const info: ModelInfo = {
+    format,
+    path: absolute,
+    architecture: config.modelType,
+    numParameters: model.numParameters,
+    dtype: model.dtype,
+    checkpointDtypes,
+    device: model.device,
+    tokenizer: { ...tokenizer.source, vocabSize: tokenizer.vocabSize },
+    hasChatTemplate: tokenizer.hasChatTemplate,
+    config,
+  };
+  return { model, tokenizer, info, dispose: () => model.dispose() };
+}
+
+/** Only the weights (no tokenizer needed): for logits audits and tests. */
+export function loadWeights(path: string, opts: { device?: Device; dtype?: ParamDType } = {}): LoadedWeights {
+  return weightsOf(openCheckpoint(path), opts);
+}
+
+interface OpenedCheckpoint {
+  format: CheckpointFormat;
+  path: string;
+  config: ModelConfig;
+  source: TensorSource;
+  configFile: string;
+}
+
+function weightsOf(checkpoint: OpenedCheckpoint, opts: { device?: Device; dtype?: ParamDType }): LoadedWeights {
+  const { format, path: absolute, config, source, configFile } = checkpoint;
+  const device = opts.device ?? "cpu";
+  const dtype = opts.dtype ?? (device === "cpu" ? "f32" : "bf16");
+  const { params, checkpointDtypes } = loadParameters(config, source, configFile, device, dtype);
+  return { model: new LlamaModel(config, params), format, path: absolute, config, checkpointDtypes };
+}
+
+/** A directory is a Hugging Face model (config.json + safetensors), a file a llama2.c checkpoint. */
+function openCheckpoint(path: string): OpenedCheckpoint {
+  const absolute = resolve(path);
+  if (!existsSync(absolute)) throw new BprofError("no such model file or directory", { file: absolute });
+  if (statSync(absolute).isDirectory()) {
+    const configFile = join(absolute, "config.json");
+    if (!existsSync(configFile)) throw new BprofError("missing config.json in the model directory", { file: configFile });
+    return { format: "huggingface", path: absolute, config: readModelConfig(configFile), source: openSafetensorsDir(absolute), configFile };
+  }
+  if (absolute.endsWith(".safetensors")) {
+    throw new BprofError("pass the model directory (with config.json), not the .safetensors file", { file: absolute });
+  }
+  const checkpoint = readLlama2cCheckpoint(absolute);
+  return { format: "llama2c", path: absolute, config: checkpoint.config, source: checkpoint.tensors, configFile: absolute };
+}
+
+/**
+ * Check every parameter the config implies against the checkpoint (present, right shape)
+ * before reading any data, then read them onto the device in the compute dtype.
+ */
+function loadParameters(
+  config: ModelConfig,
+  source: TensorSource,
+  configFile: string,
+  device: Device,
+  dtype: ParamDType,
+): { params: Map<string, Tensor>; checkpointDtypes: string[] } {
+  const expected = expectedParameterShapes(config);
+  const dtypes = new Set<string>();
+  for (const [name, shape] of expected) {
+    const found = source.describe(name);
+    if (found === undefined) throw new BprofError(`missing tensor '${name}'`, { file: source.path, field: name });
+    if (found.shape.join(",") !== shape.join(",")) {
+      throw new BprofError(
+        `tensor '${name}' has shape [${found.shape.join(", ")}] but ${basename(configFile)} implies [${shape.join(", ")}]`,
+        { file: found.file, field: name },
+      );
+    }
+    dtypes.add(found.dtype);
+  }
+  const params = new Map<string, Tensor>();
+  try {
+    for (const [name, shape] of expected) {
+      const raw = source.read(name);
+      const stored = ({ F32: "f32", BF16: "bf16", F16: "f16" } as const)[raw.dtype];
+      params.set(name, keep(scope(() => Tensor.fromBytes(raw.data, stored, shape, { device }).to({ dtype }))));
+    }
+  } catch (err) {
+    for (const t of params.values()) t.dispose();
+    throw err;
+  }
+  return { params, checkpointDtypes: [...dtypes].sort() };
+}
+
+async function loadTokenizer(format: CheckpointFormat, modelPath: string, config: ModelConfig, explicit: string | undefined): Promise<Tokenizer> {
+  const tokenizer = explicit ? await tokenizerFromPath(resolve(explicit)) : await defaultTokenizer(format, modelPath, config);
+  if (tokenizer.vocabSize > config.vocabSize) {
+    throw new BprofError(
+      `tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${config.vocabSize} (wrong tokenizer?)`,
+      { file: tokenizer.source.path },
+    );
+  }
+  return tokenizer;
+}
+
+async function tokenizerFromPath(path: string): Promise<Tokenizer> {
+  if (!existsSync(path)) throw new BprofError("missing tokenizer: no such file or directory", { file: path });
+  if (statSync(path).isDirectory()) return HfTokenizer.fromDirectory(path);
+  if (basename(path) === "tokenizer.json" || basename(path) === "tokenizer_config.json") return HfTokenizer.fromDirectory(dirname(path));
+  return new Llama2cTokenizer(path);
+}
+
+/** HF: the model directory itself. llama2.c: tokenizer.bin or tok<vocab_size>.bin next to the checkpoint (llama2.c's naming). */
+async function defaultTokenizer(format: CheckpointFormat, modelPath: string, config: ModelConfig): Promise<Tokenizer> {
+  if (format === "huggingface") return HfTokenizer.fromDirectory(modelPath);
+  const candidates = ["tokenizer.bin", `tok${config.vocabSize}.bin`].map((name) => join(dirname(modelPath), name));
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) {
+    throw new BprofError(
+      `missing tokenizer: neither ${candidates.map((c) => basename(c)).join(" nor ")} is next to the checkpoint (pass --tokenizer <file>)`,
+      { file: modelPath },
+    );
+  }
+  return new Llama2cTokenizer(found);
+}

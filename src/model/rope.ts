@@ -1,0 +1,58 @@
+import { Tensor, type Device } from "../engine/index.js";
+import type { ModelConfig } from "./config.js";
+
+/**
+ * Rotary position embedding, Hugging Face convention ("rotate half"): a head vector
+ * x = [a, b] (two halves of D/2) at position p becomes
+ *   [a·cos(pθ) − b·sin(pθ),  b·cos(pθ) + a·sin(pθ)],   θ_i = base^(−2i/D) (then scaled).
+ * llama2.c pairs adjacent dimensions instead; its loader permutes q/k rows to match.
+ */
+
+/**
+ * θ_i for i < D/2, after `rope_scaling`:
+ * - linear: θ_i / factor (positions stretched by the factor).
+ * - llama3 (Llama-3.1): with wavelength λ_i = 2π/θ_i and L the original context length,
+ *   λ_i < L/high_freq_factor keeps θ_i, λ_i > L/low_freq_factor gets θ_i/factor, and in
+ *   between s = (L/λ_i − low)/(high − low) blends: (1 − s)·θ_i/factor + s·θ_i.
+ * Computed in float64, stored as float32 (HF computes the same formula in float32).
+ */
+export function ropeInverseFrequencies(config: ModelConfig): Float32Array {
+  const D = config.headDim;
+  const theta = Array.from({ length: D / 2 }, (_, i) => 1 / config.ropeTheta ** ((2 * i) / D));
+  const scaling = config.ropeScaling;
+  if (scaling === null) return Float32Array.from(theta);
+  if (scaling.type === "linear") return Float32Array.from(theta, (t) => t / scaling.factor);
+  const { factor, lowFreqFactor, highFreqFactor, originalMaxPositionEmbeddings: L } = scaling;
+  return Float32Array.from(theta, (t) => {
+    const wavelength = (2 * Math.PI) / t;
+    if (wavelength < L / highFreqFactor) return t;
+    if (wavelength > L / lowFreqFactor) return t / factor;
+    const s = (L / wavelength - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+    return (1 - s) * (t / factor) + s * t;
+  });
+}
+
+/** cos and sin of p·θ for every position, each [B, 1, T, D] (halves repeated), in `dtype`. */
+export function ropeTables(
+  positions: Tensor, // [B, T] i64
+  inverseFrequencies: Tensor, // [D/2] f32
+  dtype: Tensor["dtype"],
+): { cos: Tensor; sin: Tensor } {
+  const angles = positions.to({ dtype: "f32" }).unsqueeze(-1).mul(inverseFrequencies); // [B, T, D/2]
+  const full = Tensor.cat([angles, angles], -1).unsqueeze(1); // [B, 1, T, D]
+  return { cos: full.cos().to({ dtype }), sin: full.sin().to({ dtype }) };
+}
+
+/** Rotate every head of x [B, h, T, D] by the tables from ropeTables. */
+export function applyRope(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
+  const half = x.shape[3]! / 2;
+  const a = x.narrow(3, 0, half); // [B, h, T, D/2]
+  const b = x.narrow(3, half, half); // [B, h, T, D/2]
+  const rotated = Tensor.cat([b.neg(), a], 3); // [B, h, T, D]
+  return x.mul(cos).add(rotated.mul(sin)); // [B, h, T, D]
+}
+
+export function inverseFrequencyTensor(config: ModelConfig, device: Device): Tensor {
+  const values = ropeInverseFrequencies(config);
+  return Tensor.fromFloat32(values, [values.length], { device });
+}
