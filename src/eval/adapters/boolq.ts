@@ -1,0 +1,43 @@
+import { readJsonl } from "../files/jsonl.js";
+import type { MultipleChoiceDoc } from "../items.js";
+import { RowProblem } from "../bad-rows.js";
+import type { BenchmarkAdapter } from "./adapter.js";
+import { asObject, idField, stringField } from "./fields.js";
+
+/**
+ * BoolQ jsonl: the original release (`question`, `passage`, `answer` true/false) or the
+ * SuperGLUE copy (`label` true/false, 0/1, or the strings "true"/"false"). Prompt and
+ * choices as lm-eval's boolq: "{passage}\nQuestion: {question}?\nAnswer:", no / yes.
+ */
+export const boolqAdapter: BenchmarkAdapter = {
+  name: "boolq",
+  task: "multiple_choice",
+  load(dataPath, { badRows }) {
+    const docs: MultipleChoiceDoc[] = [];
+    for (const { line, ordinal, value } of readJsonl(dataPath, badRows)) {
+      const doc = badRows.row({ file: dataPath, line }, (): MultipleChoiceDoc => {
+        const row = asObject(value);
+        return {
+          task: "multiple_choice",
+          id: idField(row, "idx", String(ordinal)),
+          query: `${stringField(row, "passage")}\nQuestion: ${stringField(row, "question")}?\nAnswer:`,
+          choices: ["no", "yes"],
+          gold: truthIndex(row),
+          source: { file: dataPath, line },
+        };
+      });
+      if (doc) docs.push(doc);
+    }
+    return docs;
+  },
+};
+
+function truthIndex(row: Record<string, unknown>): number {
+  const field = "label" in row ? "label" : "answer";
+  const value = row[field];
+  if (value === undefined || value === null) throw new RowProblem("missing field 'label' (or 'answer')", field);
+  const text = String(value).trim().toLowerCase();
+  if (text === "true" || text === "1") return 1;
+  if (text === "false" || text === "0") return 0;
+  throw new RowProblem(`gold ${JSON.stringify(value)} is not among the choices true, false`, field);
+}

@@ -1,0 +1,189 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { LineCounter, parseDocument, isNode } from "yaml";
+import { z } from "zod";
+import { BprofError } from "../errors.js";
+
+/**
+ * A benchmark spec: the YAML file that says where a benchmark's data is, how to read it and
+ * how to score it. Keys follow lm-evaluation-harness's task yamls where one exists
+ * (num_fewshot lives under `fewshot.n`, `target_delimiter`, `fewshot_delimiter`,
+ * `description`, `generation.until`, `generation.max_gen_toks`, `apply_chat_template`).
+ */
+
+const regexStep = z.strictObject({
+  function: z.literal("regex"),
+  /** JavaScript regex source; a leading inline flag group such as `(?s)` is accepted. */
+  pattern: z.string(),
+  /** Which match to keep: 0 the first, -1 the last (lm-eval's group_select). */
+  group_select: z.number().int().default(0),
+  fallback: z.string().default("[invalid]"),
+});
+const filterStep = z.discriminatedUnion("function", [
+  regexStep,
+  z.strictObject({ function: z.literal("remove_whitespace") }),
+  z.strictObject({ function: z.literal("lowercase") }),
+  z.strictObject({ function: z.literal("uppercase") }),
+]);
+export type FilterStep = z.infer<typeof filterStep>;
+
+const filterSchema = z.strictObject({ name: z.string().min(1), steps: z.array(filterStep) });
+export type AnswerFilter = z.infer<typeof filterSchema>;
+
+const exactMatchSchema = z.strictObject({
+  ignore_case: z.boolean().default(false),
+  ignore_punctuation: z.boolean().default(false),
+  /** Removed from prediction and reference alike before comparing (lm-eval's regexes_to_ignore). */
+  regexes_to_ignore: z.array(z.string()).default([]),
+});
+export type ExactMatchOptions = z.infer<typeof exactMatchSchema>;
+
+/** The generic adapter's templates: `{{field}}`, `{{a.b}}`, `{{list.0}}` (see template.ts). */
+const templateSchema = z.strictObject({
+  id: z.string().optional(),
+  query: z.string(),
+  /** Either the name of a field holding a list of choices, or one template per choice. */
+  choices: z.union([z.string(), z.array(z.string()).min(2)]).optional(),
+  /** Renders to a choice index, a label from gold_labels, or the text of the right choice. */
+  gold: z.string().optional(),
+  gold_labels: z.array(z.string()).optional(),
+  target: z.string().optional(),
+  group: z.string().optional(),
+});
+export type GenericTemplate = z.infer<typeof templateSchema>;
+
+export const METRICS = ["acc", "acc_norm", "mc2", "exact_match"] as const;
+export type MetricName = (typeof METRICS)[number];
+
+export const benchmarkSpecSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '.', '-' only"),
+    task: z.enum(["multiple_choice", "generate_until"]),
+    adapter: z.string().min(1),
+    /** The data file (or MMLU's directory of CSVs), relative to the spec file. */
+    data: z.string().min(1),
+    /** Line-aligned labels file (PIQA, WinoGrande); defaults to the authors' sibling file. */
+    labels: z.string().optional(),
+    /** Generic adapter: file format, taken from the extension when absent. */
+    format: z.enum(["jsonl", "csv", "json"]).optional(),
+    /** Generic adapter: column names of a CSV without a header row. */
+    csv_columns: z.array(z.string()).optional(),
+    template: templateSchema.optional(),
+    description: z.string().default(""),
+    target_delimiter: z.string().default(" "),
+    fewshot_delimiter: z.string().default("\n\n"),
+    fewshot: z
+      .strictObject({
+        n: z.number().int().min(0).default(0),
+        /** File (relative to the spec) the examples come from; the evaluated data itself when absent. */
+        source: z.string().optional(),
+        sampler: z.enum(["random", "first_n"]).default("random"),
+        seed: z.number().int().default(1234),
+      })
+      .default({ n: 0, sampler: "random", seed: 1234 }),
+    metrics: z.array(z.enum(METRICS)).min(1),
+    /** The metric whose per-item score the profile pipeline uses; the first metric when absent. */
+    primary_metric: z.string().optional(),
+    exact_match: exactMatchSchema.default({ ignore_case: false, ignore_punctuation: false, regexes_to_ignore: [] }),
+    filters: z.array(filterSchema).optional(),
+    /** Chance level; derived from the choices for multiple choice, 0 for generation, unless given. */
+    chance: z.number().min(0).max(1).optional(),
+    limit: z.number().int().positive().optional(),
+    apply_chat_template: z.boolean().default(false),
+    generation: z
+      .strictObject({
+        until: z.array(z.string()).default([]),
+        max_gen_toks: z.number().int().positive().default(256),
+      })
+      .default({ until: [], max_gen_toks: 256 }),
+  })
+  .superRefine((spec, ctx) => {
+    const mcMetrics: MetricName[] = ["acc", "acc_norm", "mc2"];
+    spec.metrics.forEach((metric, index) => {
+      const fits = spec.task === "multiple_choice" ? mcMetrics.includes(metric) : metric === "exact_match";
+      if (!fits) ctx.addIssue({ code: "custom", path: ["metrics", index], message: `metric '${metric}' does not apply to task '${spec.task}'` });
+    });
+    if (spec.adapter === "generic" && !spec.template) {
+      ctx.addIssue({ code: "custom", path: ["template"], message: "the generic adapter needs a template" });
+    }
+    if (spec.adapter !== "generic" && spec.template) {
+      ctx.addIssue({ code: "custom", path: ["template"], message: `a template only applies to the generic adapter, not '${spec.adapter}'` });
+    }
+    if (spec.task === "generate_until" && spec.fewshot.n > 0 && spec.generation.until.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["generation", "until"], message: "few-shot generation needs stop sequences" });
+    }
+  });
+
+export type BenchmarkSpec = z.infer<typeof benchmarkSpecSchema>;
+
+export interface LoadedSpec {
+  spec: BenchmarkSpec;
+  /** Absolute path of the spec file; data paths resolve against its directory. */
+  path: string;
+  /** sha256 of the spec's parsed content (comments and key order do not change it). */
+  hash: string;
+  /** Line of each top-level key in the file, for errors found after parsing. */
+  fieldLines: Record<string, number>;
+}
+
+export function loadBenchmarkSpec(path: string): LoadedSpec {
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (err) {
+    throw new BprofError(`cannot read benchmark spec (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { file: path });
+  }
+  return parseBenchmarkSpec(text, absolute);
+}
+
+export function parseBenchmarkSpec(text: string, path: string): LoadedSpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    throw new BprofError(`invalid YAML: ${yamlError.message.split("\n")[0]}`, { file: path, line: yamlError.linePos?.[0].line });
+  }
+  const parsed = benchmarkSpecSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const fieldPath = issue.path.map(String);
+    throw new BprofError(issue.message, { file: path, line: lineOfPath(doc, lineCounter, issue.path), field: fieldPath.join(".") || undefined });
+  }
+  const fieldLines: Record<string, number> = {};
+  for (const key of Object.keys(parsed.data)) {
+    const line = lineOfPath(doc, lineCounter, [key]);
+    if (line !== undefined) fieldLines[key] = line;
+  }
+  return { spec: parsed.data, path, hash: sha256(stableStringify(parsed.data)), fieldLines };
+}
+
+/** Resolve a path written in a spec against the spec's directory. */
+export function resolveSpecPath(loaded: LoadedSpec, relative: string): string {
+  return resolve(dirname(loaded.path), relative);
+}
+
+/** Line of the deepest YAML node on the issue's path that exists (a missing key points at its parent). */
+function lineOfPath(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: PropertyKey[]): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as (string | number)[], true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
