@@ -2,9 +2,13 @@
 // need, autograd, in-place flat writes. It knows nothing about models; src/engine/ is its
 // TypeScript face and the only caller.
 //
-// A tensor handle is a Napi::External holding one reference to an at::Tensor. dispose() drops
-// the reference at once (deterministic release from scopes); the finalizer only frees the
-// small holder, or the reference too when the handle was never disposed.
+// A tensor handle is a JS number naming a slot in a native table that holds one reference to
+// an at::Tensor; dispose() drops the reference at once (deterministic release from scopes).
+// A slot table rather than one Napi::External per tensor: externals leave a small native
+// allocation per tensor alive until V8 collects it, and those fragment glibc's heap between
+// the large activation buffers so that RSS climbs until the next major GC.
+// The handle carries the slot's generation, so a handle used after dispose is caught even
+// when the slot has been reused.
 //
 // Every op runs inside guarded(): libtorch's c10::Error and other std::exceptions become JS
 // Errors that start with the op name, so a bad shape never takes the process down.
@@ -30,11 +34,18 @@
 
 namespace {
 
-struct Holder {
+struct Slot {
   at::Tensor tensor;
+  uint32_t generation = 0;
   int64_t reportedBytes = 0;
 };
 
+// handle = generation * kSlotCount + index, exact in a JS number (< 2^53).
+constexpr uint64_t kSlotCount = uint64_t{1} << 24;
+constexpr uint32_t kGenerationLimit = uint32_t{1} << 28;
+
+std::vector<Slot> slots;
+std::vector<uint32_t> freeSlots;
 int64_t liveTensors = 0;
 
 // Only fresh allocations of at least this size are reported to V8: views and small tensors
@@ -68,31 +79,48 @@ int64_t codeOf(at::ScalarType type) {
   }
 }
 
-void releaseTensor(Napi::Env env, Holder* holder) {
-  if (!holder->tensor.defined()) return;
-  holder->tensor.reset();
-  liveTensors--;
-  if (holder->reportedBytes != 0) {
-    Napi::MemoryManagement::AdjustExternalMemory(env, -holder->reportedBytes);
-    holder->reportedBytes = 0;
-  }
-}
-
 Napi::Value wrap(Napi::Env env, at::Tensor tensor) {
-  auto* holder = new Holder{std::move(tensor), 0};
+  uint32_t index;
+  if (!freeSlots.empty()) {
+    index = freeSlots.back();
+    freeSlots.pop_back();
+  } else {
+    if (slots.size() >= kSlotCount) throw std::runtime_error("more than 2^24 live tensors");
+    index = static_cast<uint32_t>(slots.size());
+    slots.emplace_back();
+  }
+  Slot& slot = slots[index];
+  slot.tensor = std::move(tensor);
+  slot.generation = (slot.generation + 1) % kGenerationLimit;
+  slot.reportedBytes = 0;
   liveTensors++;
-  const at::Tensor& t = holder->tensor;
+  const at::Tensor& t = slot.tensor;
   if (t.has_storage() && t.storage().use_count() == 1) {
     const int64_t bytes = static_cast<int64_t>(t.storage().nbytes());
     if (bytes >= kReportThresholdBytes) {
-      holder->reportedBytes = bytes;
+      slot.reportedBytes = bytes;
       Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
     }
   }
-  return Napi::External<Holder>::New(env, holder, [](Napi::Env env, Holder* h) {
-    releaseTensor(env, h);
-    delete h;
-  });
+  return Napi::Number::New(env, static_cast<double>(slot.generation * kSlotCount + index));
+}
+
+// The slot a handle names, or null when the handle is stale (disposed) or malformed.
+Slot* slotOf(const Napi::Value& handle) {
+  const double value = handle.As<Napi::Number>().DoubleValue();
+  if (!(value >= 0)) return nullptr;
+  const auto raw = static_cast<uint64_t>(value);
+  const uint64_t index = raw % kSlotCount;
+  if (index >= slots.size()) return nullptr;
+  Slot& slot = slots[index];
+  if (!slot.tensor.defined() || slot.generation != raw / kSlotCount) return nullptr;
+  return &slot;
+}
+
+const at::Tensor& tensorOf(const Napi::Value& handle) {
+  Slot* slot = slotOf(handle);
+  if (slot == nullptr) throw std::invalid_argument("tensor was disposed");
+  return slot->tensor;
 }
 
 Napi::Value wrapPair(Napi::Env env, const std::tuple<at::Tensor, at::Tensor>& pair) {
@@ -102,11 +130,7 @@ Napi::Value wrapPair(Napi::Env env, const std::tuple<at::Tensor, at::Tensor>& pa
   return out;
 }
 
-const at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i) {
-  Holder* holder = info[i].As<Napi::External<Holder>>().Data();
-  if (!holder->tensor.defined()) throw std::invalid_argument("tensor was disposed");
-  return holder->tensor;
-}
+const at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i) { return tensorOf(info[i]); }
 
 bool isAbsent(const Napi::Value& v) { return v.IsUndefined() || v.IsNull(); }
 
@@ -130,11 +154,7 @@ std::vector<at::Tensor> tensorsArg(const Napi::CallbackInfo& info, size_t i) {
   Napi::Array array = info[i].As<Napi::Array>();
   std::vector<at::Tensor> out;
   out.reserve(array.Length());
-  for (uint32_t k = 0; k < array.Length(); k++) {
-    Holder* holder = array.Get(k).As<Napi::External<Holder>>().Data();
-    if (!holder->tensor.defined()) throw std::invalid_argument("tensor was disposed");
-    out.push_back(holder->tensor);
-  }
+  for (uint32_t k = 0; k < array.Length(); k++) out.push_back(tensorOf(array.Get(k)));
   return out;
 }
 
@@ -148,8 +168,6 @@ at::TensorOptions optionsArg(const Napi::CallbackInfo& info, size_t dtypeIndex, 
   return at::TensorOptions().dtype(scalarTypeOf(intArg(info, dtypeIndex))).device(deviceArg(info, deviceIndex));
 }
 
-// A JS number operand becomes a Scalar, a handle a Tensor.
-bool isScalarArg(const Napi::CallbackInfo& info, size_t i) { return info[i].IsNumber(); }
 
 std::string deviceString(const at::Tensor& t) { return t.device().str(); }
 
@@ -166,9 +184,10 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const char* op, Body&& body)
   }
 }
 
-#define OP(name)                                                           \
+#define OP(name) OP_NAMED(name, #name)
+#define OP_NAMED(name, label)                                              \
   Napi::Value name(const Napi::CallbackInfo& info) {                       \
-    return guarded(info, #name, [&]() -> Napi::Value {                     \
+    return guarded(info, label, [&]() -> Napi::Value {                     \
       Napi::Env env = info.Env();                                          \
       (void)env;
 #define END \
@@ -292,8 +311,15 @@ OP(isContiguous)
 END
 
 // Drops this handle's reference now; the storage is freed when no other tensor shares it.
+// Disposing twice is a no-op (the generation no longer matches).
 OP(dispose)
-  releaseTensor(env, info[0].As<Napi::External<Holder>>().Data());
+  Slot* slot = slotOf(info[0]);
+  if (slot == nullptr) return env.Undefined();
+  slot->tensor.reset();
+  if (slot->reportedBytes != 0) Napi::MemoryManagement::AdjustExternalMemory(env, -slot->reportedBytes);
+  slot->reportedBytes = 0;
+  freeSlots.push_back(static_cast<uint32_t>(slot - slots.data()));
+  liveTensors--;
   return env.Undefined();
 END
 
@@ -328,12 +354,14 @@ UNARY(clone, a.clone())
 UNARY(detach, a.detach())
 UNARY(flatten, a.flatten())
 
-// Binary ops take a handle or a JS number as the second operand.
-#define BINARY(name, fn)                                                   \
-  OP(name)                                                                 \
-    const at::Tensor& a = tensorArg(info, 0);                              \
-    if (isScalarArg(info, 1)) return wrap(env, fn(a, at::Scalar(numberArg(info, 1)))); \
-    return wrap(env, fn(a, tensorArg(info, 1)));                           \
+// Binary ops come in pairs: name(a, b) with two handles, nameScalar(a, s) with a JS number
+// (handles are numbers too, so the two cannot share one entry point).
+#define BINARY(name, fn)                                               \
+  OP(name)                                                             \
+    return wrap(env, fn(tensorArg(info, 0), tensorArg(info, 1)));      \
+  END                                                                  \
+  OP_NAMED(name##Scalar, #name)                                        \
+    return wrap(env, fn(tensorArg(info, 0), at::Scalar(numberArg(info, 1)))); \
   END
 
 BINARY(add, at::add)
@@ -626,7 +654,7 @@ OP(setFlat)
   c10::NoGradGuard noGrad;
   at::Tensor flat = flatAlias(t);
   at::Tensor indices = indicesArg(info, 1, t.device());
-  if (isScalarArg(info, 2)) {
+  if (info[2].IsNumber()) {
     flat.index_fill_(0, indices, at::Scalar(numberArg(info, 2)));
   } else {
     Napi::Float32Array values = info[2].As<Napi::Float32Array>();
@@ -655,9 +683,13 @@ END
 
 OP(mulInPlace)
   c10::NoGradGuard noGrad;
-  const at::Tensor target = tensorArg(info, 0).detach();
-  if (isScalarArg(info, 1)) target.mul_(at::Scalar(numberArg(info, 1)));
-  else target.mul_(tensorArg(info, 1));
+  tensorArg(info, 0).detach().mul_(tensorArg(info, 1));
+  return env.Undefined();
+END
+
+OP(mulScalarInPlace)
+  c10::NoGradGuard noGrad;
+  tensorArg(info, 0).detach().mul_(at::Scalar(numberArg(info, 1)));
   return env.Undefined();
 END
 
@@ -723,7 +755,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(sin); EXPORT(cos); EXPORT(silu); EXPORT(sigmoid); EXPORT(tanh); EXPORT(logicalNot);
   EXPORT(contiguous); EXPORT(clone); EXPORT(detach); EXPORT(flatten);
   EXPORT(add); EXPORT(sub); EXPORT(mul); EXPORT(div); EXPORT(eq); EXPORT(ne); EXPORT(lt); EXPORT(gt);
-  EXPORT(ge); EXPORT(le); EXPORT(pow); EXPORT(logicalAnd); EXPORT(maximum); EXPORT(minimum); EXPORT(clamp);
+  EXPORT(ge); EXPORT(le); EXPORT(pow);
+  EXPORT(addScalar); EXPORT(subScalar); EXPORT(mulScalar); EXPORT(divScalar); EXPORT(eqScalar); EXPORT(neScalar);
+  EXPORT(ltScalar); EXPORT(gtScalar); EXPORT(geScalar); EXPORT(leScalar); EXPORT(powScalar); EXPORT(logicalAnd); EXPORT(maximum); EXPORT(minimum); EXPORT(clamp);
   EXPORT(where); EXPORT(maskedFill); EXPORT(triu); EXPORT(tril);
   EXPORT(sum); EXPORT(mean); EXPORT(max); EXPORT(argmax); EXPORT(softmax); EXPORT(logSoftmax); EXPORT(cumsum);
   EXPORT(matmul); EXPORT(linear); EXPORT(rmsNorm); EXPORT(crossEntropy); EXPORT(scaledDotProductAttention);
@@ -733,7 +767,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(to);
   EXPORT(requiresGrad); EXPORT(setRequiresGrad); EXPORT(backward); EXPORT(grad); EXPORT(zeroGrad);
   EXPORT(setGradEnabled); EXPORT(isGradEnabled);
-  EXPORT(getFlat); EXPORT(setFlat); EXPORT(copyInPlace); EXPORT(addInPlace); EXPORT(mulInPlace);
+  EXPORT(getFlat); EXPORT(setFlat); EXPORT(copyInPlace); EXPORT(addInPlace); EXPORT(mulInPlace); EXPORT(mulScalarInPlace);
   EXPORT(addcmulInPlace); EXPORT(addcdivInPlace);
   EXPORT(setNumThreads); EXPORT(getNumThreads); EXPORT(cudaAvailable); EXPORT(cudaDeviceCount); EXPORT(manualSeed);
   exports.Set("libtorchVersion", Napi::String::New(env, TORCH_VERSION));

@@ -4,11 +4,9 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** An opaque reference to one native at::Tensor; only src/engine touches it. */
-export type NativeHandle = { readonly __nativeTensor: unique symbol };
+/** Names one native at::Tensor (a slot and its generation); only src/engine touches it. */
+export type NativeHandle = number & { readonly __nativeTensor: unique symbol };
 
-/** Second operand of a binary op: a tensor or a JS number (a torch Scalar). */
-type Operand = NativeHandle | number;
 type Pair = [NativeHandle, NativeHandle];
 
 /** The functions native/bprof_native.cc exports; argument order mirrors that file. */
@@ -40,12 +38,17 @@ export interface NativeBinding {
   logicalNot(t: NativeHandle): NativeHandle; contiguous(t: NativeHandle): NativeHandle;
   clone(t: NativeHandle): NativeHandle; detach(t: NativeHandle): NativeHandle; flatten(t: NativeHandle): NativeHandle;
 
-  add(a: NativeHandle, b: Operand): NativeHandle; sub(a: NativeHandle, b: Operand): NativeHandle;
-  mul(a: NativeHandle, b: Operand): NativeHandle; div(a: NativeHandle, b: Operand): NativeHandle;
-  eq(a: NativeHandle, b: Operand): NativeHandle; ne(a: NativeHandle, b: Operand): NativeHandle;
-  lt(a: NativeHandle, b: Operand): NativeHandle; gt(a: NativeHandle, b: Operand): NativeHandle;
-  ge(a: NativeHandle, b: Operand): NativeHandle; le(a: NativeHandle, b: Operand): NativeHandle;
-  pow(a: NativeHandle, b: Operand): NativeHandle;
+  add(a: NativeHandle, b: NativeHandle): NativeHandle; addScalar(a: NativeHandle, b: number): NativeHandle;
+  sub(a: NativeHandle, b: NativeHandle): NativeHandle; subScalar(a: NativeHandle, b: number): NativeHandle;
+  mul(a: NativeHandle, b: NativeHandle): NativeHandle; mulScalar(a: NativeHandle, b: number): NativeHandle;
+  div(a: NativeHandle, b: NativeHandle): NativeHandle; divScalar(a: NativeHandle, b: number): NativeHandle;
+  eq(a: NativeHandle, b: NativeHandle): NativeHandle; eqScalar(a: NativeHandle, b: number): NativeHandle;
+  ne(a: NativeHandle, b: NativeHandle): NativeHandle; neScalar(a: NativeHandle, b: number): NativeHandle;
+  lt(a: NativeHandle, b: NativeHandle): NativeHandle; ltScalar(a: NativeHandle, b: number): NativeHandle;
+  gt(a: NativeHandle, b: NativeHandle): NativeHandle; gtScalar(a: NativeHandle, b: number): NativeHandle;
+  ge(a: NativeHandle, b: NativeHandle): NativeHandle; geScalar(a: NativeHandle, b: number): NativeHandle;
+  le(a: NativeHandle, b: NativeHandle): NativeHandle; leScalar(a: NativeHandle, b: number): NativeHandle;
+  pow(a: NativeHandle, b: NativeHandle): NativeHandle; powScalar(a: NativeHandle, b: number): NativeHandle;
   logicalAnd(a: NativeHandle, b: NativeHandle): NativeHandle;
   maximum(a: NativeHandle, b: NativeHandle): NativeHandle; minimum(a: NativeHandle, b: NativeHandle): NativeHandle;
   clamp(t: NativeHandle, min: number | null, max: number | null): NativeHandle;
@@ -95,7 +98,8 @@ export interface NativeBinding {
   setFlat(t: NativeHandle, indices: BigInt64Array, values: Float32Array | number): void;
   copyInPlace(t: NativeHandle, src: NativeHandle): void;
   addInPlace(t: NativeHandle, other: NativeHandle, alpha: number): void;
-  mulInPlace(t: NativeHandle, factor: Operand): void;
+  mulInPlace(t: NativeHandle, factor: NativeHandle): void;
+  mulScalarInPlace(t: NativeHandle, factor: number): void;
   addcmulInPlace(t: NativeHandle, a: NativeHandle, b: NativeHandle, value: number): void;
   addcdivInPlace(t: NativeHandle, a: NativeHandle, b: NativeHandle, value: number): void;
 

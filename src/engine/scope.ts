@@ -1,4 +1,4 @@
-import { native } from "./native.js";
+import { native, type NativeHandle } from "./native.js";
 import { Tensor } from "./tensor.js";
 
 /**
@@ -6,13 +6,26 @@ import { Tensor } from "./tensor.js";
  * libtorch's allocations, so every tensor made inside scope() is disposed when it ends,
  * except those reachable from its return value (which move to the enclosing scope) and
  * those passed to keep().
+ *
+ * A tensor that outlives every scope (made outside one, returned from the outermost, kept)
+ * is released after its wrapper is garbage-collected unless disposed first. That fallback
+ * is slow (finalizers run between event-loop turns, never inside a synchronous loop), so
+ * loops belong in scopes.
  */
 const openScopes: Tensor[][] = [];
 const keptTensors = new WeakSet<Tensor>();
+const releaseWhenCollected = new FinalizationRegistry<NativeHandle>((handle) => native.dispose(handle));
 
-/** Called by every new Tensor: registers it with the innermost open scope. */
+/** Called by every new Tensor: the innermost open scope owns it, else the garbage collector. */
 export function track(tensor: Tensor): void {
-  openScopes[openScopes.length - 1]?.push(tensor);
+  const current = openScopes[openScopes.length - 1];
+  if (current) current.push(tensor);
+  else releaseWhenCollected.register(tensor, tensor.handle, tensor);
+}
+
+/** Called by Tensor.dispose(). */
+export function untrack(tensor: Tensor): void {
+  releaseWhenCollected.unregister(tensor);
 }
 
 /** Runs fn synchronously; frees every tensor created inside except those it returns. */
@@ -33,9 +46,8 @@ export function scope<T>(fn: () => T): T {
     throw new Error("scope(): the function returned a Promise; scopes only cover synchronous work");
   }
   const returned = reachableTensors(result);
-  const parent = openScopes[openScopes.length - 1];
   for (const tensor of created) {
-    if (returned.has(tensor)) parent?.push(tensor);
+    if (returned.has(tensor) && !keptTensors.has(tensor)) track(tensor);
   }
   release(created, returned);
   return result;
@@ -43,7 +55,10 @@ export function scope<T>(fn: () => T): T {
 
 /** Exempts a tensor from every scope it was created in; the caller disposes it. */
 export function keep<T extends Tensor>(tensor: T): T {
-  keptTensors.add(tensor);
+  if (!keptTensors.has(tensor)) {
+    keptTensors.add(tensor);
+    releaseWhenCollected.register(tensor, tensor.handle, tensor);
+  }
   return tensor;
 }
 

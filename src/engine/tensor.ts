@@ -1,5 +1,5 @@
 import { DTYPE_CODE, INT32_CODE, native, type NativeHandle } from "./native.js";
-import { track } from "./scope.js";
+import { track, untrack } from "./scope.js";
 
 export type DType = "f32" | "bf16" | "f16" | "i64" | "bool";
 export type Device = "cpu" | "cuda" | `cuda:${number}`;
@@ -11,10 +11,6 @@ function dtypeCode(dtype: DType | undefined, fallback: DType = "f32"): number {
   return DTYPE_CODE[dtype ?? fallback];
 }
 
-function operand(o: Tensor | number): NativeHandle | number {
-  return typeof o === "number" ? o : o.handle;
-}
-
 function dimsList(dims: number[] | number | undefined): number[] | null {
   if (dims === undefined) return null;
   return typeof dims === "number" ? [dims] : dims;
@@ -22,7 +18,8 @@ function dimsList(dims: number[] | number | undefined): number[] | null {
 
 /**
  * A handle on one libtorch tensor. Every op returns a new Tensor; tensors created inside
- * `scope()` are released when it ends unless returned, others when disposed or collected.
+ * `scope()` are released when it ends unless returned, others by dispose() or, failing that,
+ * after the wrapper is garbage-collected.
  * Shape, dtype and device are read once from libtorch and cached (they never change).
  */
 export class Tensor {
@@ -167,11 +164,21 @@ export class Tensor {
   // ------------------------------------------------------------------------------------------
   // Elementwise (broadcasting as in torch)
 
-  add(o: Tensor | number): Tensor { return new Tensor(native.add(this.handle, operand(o))); }
-  sub(o: Tensor | number): Tensor { return new Tensor(native.sub(this.handle, operand(o))); }
-  mul(o: Tensor | number): Tensor { return new Tensor(native.mul(this.handle, operand(o))); }
-  div(o: Tensor | number): Tensor { return new Tensor(native.div(this.handle, operand(o))); }
-  pow(p: Tensor | number): Tensor { return new Tensor(native.pow(this.handle, operand(p))); }
+  add(o: Tensor | number): Tensor {
+    return new Tensor(typeof o === "number" ? native.addScalar(this.handle, o) : native.add(this.handle, o.handle));
+  }
+  sub(o: Tensor | number): Tensor {
+    return new Tensor(typeof o === "number" ? native.subScalar(this.handle, o) : native.sub(this.handle, o.handle));
+  }
+  mul(o: Tensor | number): Tensor {
+    return new Tensor(typeof o === "number" ? native.mulScalar(this.handle, o) : native.mul(this.handle, o.handle));
+  }
+  div(o: Tensor | number): Tensor {
+    return new Tensor(typeof o === "number" ? native.divScalar(this.handle, o) : native.div(this.handle, o.handle));
+  }
+  pow(p: Tensor | number): Tensor {
+    return new Tensor(typeof p === "number" ? native.powScalar(this.handle, p) : native.pow(this.handle, p.handle));
+  }
   maximum(o: Tensor): Tensor { return new Tensor(native.maximum(this.handle, o.handle)); }
   minimum(o: Tensor): Tensor { return new Tensor(native.minimum(this.handle, o.handle)); }
   clamp(min: number | null, max: number | null = null): Tensor { return new Tensor(native.clamp(this.handle, min, max)); }
@@ -188,12 +195,24 @@ export class Tensor {
   sigmoid(): Tensor { return new Tensor(native.sigmoid(this.handle)); }
   tanh(): Tensor { return new Tensor(native.tanh(this.handle)); }
 
-  eq(o: Tensor | number): Tensor { return new Tensor(native.eq(this.handle, operand(o))); }
-  ne(o: Tensor | number): Tensor { return new Tensor(native.ne(this.handle, operand(o))); }
-  lt(o: Tensor | number): Tensor { return new Tensor(native.lt(this.handle, operand(o))); }
-  gt(o: Tensor | number): Tensor { return new Tensor(native.gt(this.handle, operand(o))); }
-  ge(o: Tensor | number): Tensor { return new Tensor(native.ge(this.handle, operand(o))); }
-  le(o: Tensor | number): Tensor { return new Tensor(native.le(this.handle, operand(o))); }
+  eq(o: Tensor | number): Tensor {
+    return new Tensor(typeof o === "number" ? native.eqScalar(this.handle, o) : native.eq(this.handle, o.handle));
+  }
+  ne(o: Tensor | number): Tensor {
+    return new Tensor(typeof o === "number" ? native.neScalar(this.handle, o) : native.ne(this.handle, o.handle));
+  }
+  lt(o: Tensor | number): Tensor {
+    return new Tensor(typeof o === "number" ? native.ltScalar(this.handle, o) : native.lt(this.handle, o.handle));
+  }
+  gt(o: Tensor | number): Tensor {
+    return new Tensor(typeof o === "number" ? native.gtScalar(this.handle, o) : native.gt(this.handle, o.handle));
+  }
+  ge(o: Tensor | number): Tensor {
+    return new Tensor(typeof o === "number" ? native.geScalar(this.handle, o) : native.ge(this.handle, o.handle));
+  }
+  le(o: Tensor | number): Tensor {
+    return new Tensor(typeof o === "number" ? native.leScalar(this.handle, o) : native.le(this.handle, o.handle));
+  }
   logicalAnd(o: Tensor): Tensor { return new Tensor(native.logicalAnd(this.handle, o.handle)); }
   logicalNot(): Tensor { return new Tensor(native.logicalNot(this.handle)); }
 
@@ -336,7 +355,10 @@ export class Tensor {
   copy_(src: Tensor): void { native.copyInPlace(this.handle, src.handle); }
   /** this += alpha * o */
   addInPlace(o: Tensor, alpha = 1): void { native.addInPlace(this.handle, o.handle, alpha); }
-  mulInPlace(factor: Tensor | number): void { native.mulInPlace(this.handle, operand(factor)); }
+  mulInPlace(factor: Tensor | number): void {
+    if (typeof factor === "number") native.mulScalarInPlace(this.handle, factor);
+    else native.mulInPlace(this.handle, factor.handle);
+  }
   /** this += value * a * b */
   addcmulInPlace(a: Tensor, b: Tensor, value = 1): void { native.addcmulInPlace(this.handle, a.handle, b.handle, value); }
   /** this += value * a / b */
@@ -349,6 +371,7 @@ export class Tensor {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    untrack(this);
     native.dispose(this.handle);
   }
 }
