@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { VERSION } from "../version.js";
+import { registerModelCommand } from "./commands/model.js";
+import { registerGenerateCommand } from "./commands/generate.js";
+import { registerLogitsCommand } from "./commands/logits.js";
+import { registerBenchmarksCommand } from "./commands/benchmarks.js";
 
 const program = new Command();
 program
@@ -9,5 +13,9 @@ program
   .version(VERSION);
 
 // Each command group registers itself from its own file in ./commands/.
+registerModelCommand(program);
+registerGenerateCommand(program);
+registerLogitsCommand(program);
+registerBenchmarksCommand(program);
 
 await program.parseAsync(process.argv);
