@@ -1,0 +1,104 @@
+// npm run bench [-- --json] [-- --device cuda] [-- --only <section>]
+// Engine and model throughput. Each section returns named figures; the table (or with --json
+// one JSON object) is what goes into notes and issue reports. Add a section by appending to
+// SECTIONS.
+import { Command } from "commander";
+import { Tensor, engineInfo, noGrad, scope, type Device } from "../src/engine/index.js";
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+interface BenchSection {
+  name: string;
+  run(opts: { device: Device }): Figure[];
+}
+
+/** Seconds per call of fn, the best of `rounds` rounds of `reps` calls after one warm-up round. */
+function timeBest(fn: () => void, reps: number, rounds = 3): number {
+  let best = Infinity;
+  for (let round = 0; round <= rounds; round++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < reps; i++) fn();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9 / reps;
+    if (round > 0) best = Math.min(best, seconds);
+  }
+  return best;
+}
+
+const matmulSection: BenchSection = {
+  name: "matmul",
+  run({ device }) {
+    const figures: Figure[] = [];
+    for (const [n, dtype, reps] of [[1024, "f32", 10], [2048, "f32", 3], [2048, "bf16", 2]] as const) {
+      if (dtype === "bf16" && device === "cpu") continue; // CPU bf16 GEMM in libtorch 1.13 is a slow fallback
+      scope(() =>
+        noGrad(() => {
+          const a = Tensor.randn([n, n], { seed: 1, dtype, device });
+          const b = Tensor.randn([n, n], { seed: 2, dtype, device });
+          // item() waits for the device, so CUDA timings include the work, not just the launch.
+          const seconds = timeBest(() => scope(() => void a.matmul(b).narrow(0, 0, 1).sum().item()), reps);
+          figures.push({ name: `${n}x${n} ${dtype} @ ${n}x${n}`, value: (2 * n ** 3) / seconds / 1e9, unit: "GFLOP/s" });
+        }),
+      );
+    }
+    return figures;
+  },
+};
+
+const opOverheadSection: BenchSection = {
+  name: "op overhead",
+  run({ device }) {
+    return scope(() =>
+      noGrad(() => {
+        const x = Tensor.ones([4], { device });
+        const seconds = timeBest(() => scope(() => void x.add(1)), 20_000);
+        return [{ name: "add on a 4-element tensor (wrapper + dispatch + scope)", value: seconds * 1e6, unit: "µs/op" }];
+      }),
+    );
+  },
+};
+
+const SECTIONS: BenchSection[] = [matmulSection, opOverheadSection];
+
+function main(): void {
+  const program = new Command()
+    .name("bench")
+    .option("--json", "print one JSON object instead of a table")
+    .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
+    .option("--only <section>", "run only the named section")
+    .parse();
+  const opts = program.opts<{ json?: boolean; device: Device; only?: string }>();
+  const sections = SECTIONS.filter((s) => opts.only === undefined || s.name === opts.only);
+  if (sections.length === 0) throw new Error(`no bench section named '${opts.only}' (have: ${SECTIONS.map((s) => s.name).join(", ")})`);
+
+  const results: Record<string, Figure[]> = {};
+  for (const section of sections) {
+    process.stderr.write(`bench: ${section.name}…\n`);
+    results[section.name] = section.run({ device: opts.device });
+  }
+  const header = {
+    libtorch: engineInfo.libtorchVersion,
+    threads: engineInfo.threads,
+    device: opts.device,
+    cuda: engineInfo.cuda,
+  };
+  if (opts.json) {
+    console.log(JSON.stringify({ ...header, sections: results }));
+    return;
+  }
+  console.log(`libtorch ${header.libtorch}, ${header.threads} threads, device ${header.device}`);
+  const rows = Object.entries(results).flatMap(([section, figures]) => figures.map((f) => [section, f.name, formatValue(f.value), f.unit]));
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const row of rows) {
+    console.log(row.map((cell, c) => (c === 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  "));
+  }
+}
+
+function formatValue(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toPrecision(2);
+}
+
+main();
