@@ -1,0 +1,43 @@
+import type { Command } from "commander";
+import { BprofError } from "../../errors.js";
+import { loadModel } from "../../model/load.js";
+import { runCommand } from "../run-command.js";
+import { parseDevice, parseDtype } from "./model.js";
+
+export function parsePositiveInt(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new BprofError(`'${value}' is not a positive integer`, { field: option });
+  return n;
+}
+
+export function registerGenerateCommand(program: Command): void {
+  program
+    .command("generate")
+    .description("Greedy text generation (from BOS when no prompt is given)")
+    .requiredOption("--model <path>", "Hugging Face model directory or llama2.c checkpoint (.bin)")
+    .option("--tokenizer <file>", "tokenizer.bin or tokenizer directory (default: next to the model)")
+    .option("--prompt <text>", "text to continue", "")
+    .option("--max-new-tokens <n>", "tokens to generate at most", "256")
+    .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
+    .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)")
+    .option("--json", "print JSON with the token ids")
+    .action(
+      runCommand(
+        async (opts: { model: string; tokenizer?: string; prompt: string; maxNewTokens: string; device: string; dtype?: string; json?: boolean }) => {
+          const maxNewTokens = parsePositiveInt(opts.maxNewTokens, "--max-new-tokens");
+          const loaded = await loadModel(opts.model, { tokenizer: opts.tokenizer, device: parseDevice(opts.device), dtype: parseDtype(opts.dtype) });
+          try {
+            const { model, tokenizer } = loaded;
+            const promptIds = tokenizer.encode(opts.prompt, { addBos: true });
+            if (promptIds.length === 0) throw new BprofError("the tokenizer has no BOS token: give a --prompt", { field: "--prompt" });
+            const stopIds = tokenizer.eosId !== null ? [tokenizer.eosId] : undefined;
+            const newIds = model.generate(promptIds, { maxNewTokens, stopIds });
+            const text = tokenizer.decode([...promptIds, ...newIds]);
+            process.stdout.write(opts.json ? JSON.stringify({ promptIds, newIds, text }) + "\n" : text + "\n");
+          } finally {
+            loaded.dispose();
+          }
+        },
+      ),
+    );
+}
