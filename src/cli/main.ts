@@ -5,6 +5,9 @@ import { registerModelCommand } from "./commands/model.js";
 import { registerGenerateCommand } from "./commands/generate.js";
 import { registerLogitsCommand } from "./commands/logits.js";
 import { registerBenchmarksCommand } from "./commands/benchmarks.js";
+import { registerImportanceCommand } from "./commands/importance.js";
+import { registerSelectCommand } from "./commands/select.js";
+import { registerMasksCommand } from "./commands/masks.js";
 
 const program = new Command();
 program
@@ -17,5 +20,8 @@ registerModelCommand(program);
 registerGenerateCommand(program);
 registerLogitsCommand(program);
 registerBenchmarksCommand(program);
+registerImportanceCommand(program);
+registerSelectCommand(program);
+registerMasksCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,31 @@
+import { keep, scope, type Tensor } from "../engine/index.js";
+import type { LlamaModel } from "../model/llama.js";
+import { accumulateGradients, scoreTensor, type Aggregate, type GradientProgress, type ScoreKind } from "./gradients.js";
+import type { RenderedProbe } from "./render.js";
+
+export interface ImportanceScores {
+  /** Per decoder weight matrix, its flat row-major scores. */
+  scores: Map<string, Float32Array>;
+  /** Per item, L_i. */
+  losses: Float64Array;
+}
+
+/** Steps 1's gradients and scores for tokenized items, on the model as loaded (nothing written). */
+export function computeImportanceScores(
+  model: LlamaModel,
+  items: RenderedProbe[],
+  opts: { aggregate: Aggregate; score: ScoreKind; batchSize: number; onProgress?: GradientProgress },
+): ImportanceScores {
+  const { statistic, losses } = accumulateGradients(model, items, opts);
+  const scores = new Map<string, Float32Array>();
+  try {
+    for (const [name, g] of statistic) {
+      const s: Tensor = keep(scope(() => scoreTensor(model.param(name), g, opts.score).to({ device: "cpu" })));
+      scores.set(name, s.toFloat32());
+      s.dispose();
+    }
+  } finally {
+    for (const g of statistic.values()) g.dispose();
+  }
+  return { scores, losses };
+}

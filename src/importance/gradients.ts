@@ -1,0 +1,142 @@
+import { keep, noGrad, scope, Tensor } from "../engine/index.js";
+import { BprofError } from "../errors.js";
+import type { LlamaModel } from "../model/llama.js";
+import type { RenderedProbe } from "./render.js";
+import { inScope } from "./scope.js";
+
+/**
+ * How per-item gradients g_i = ∇θ L_i are accumulated over the train split (METHOD.md step 1)
+ * into the statistic G the score is computed from:
+ * - `signed-sum` (default): G = Σ_i g_i (cancellation across items allowed);
+ * - `abs-sum`: G = Σ_i |g_i|, so the taylor score |θ ⊙ G| is Σ_i |θ ⊙ g_i|;
+ * - `fisher`: G = Σ_i g_i².
+ * `signed-sum` is linear, so a batch backpropagates the sum of its items' mean losses; the two
+ * others need each item's own gradient, so they run one item per backward whatever the batch
+ * size. Either way the result does not depend on the batch size.
+ */
+export const AGGREGATES = ["signed-sum", "abs-sum", "fisher"] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+
+/**
+ * The score per weight element from θ and G:
+ * - `taylor` (default): I = |θ ⊙ G|;
+ * - `grad`: I = |G|;
+ * - `fisher`: I = θ² ⊙ G, defined with the `fisher` aggregate only (I = θ² ⊙ Σ_i g_i²).
+ */
+export const SCORES = ["taylor", "fisher", "grad"] as const;
+export type ScoreKind = (typeof SCORES)[number];
+
+export interface GradientProgress {
+  /** Called after each backward with the items and tokens it covered. */
+  (items: number, tokens: number): void;
+}
+
+export interface AccumulatedGradients {
+  /** Per scored tensor, G as f32 on the model's device. */
+  statistic: Map<string, Tensor>;
+  /** Per item, L_i (mean next-token cross-entropy over its loss scope). */
+  losses: Float64Array;
+}
+
+/** Every decoder weight matrix: the union of the ablation scopes, the only tensors scored. */
+export function scoredParameterNames(model: LlamaModel): string[] {
+  return [...model.params.keys()].filter((name) => inScope(name, "all"));
+}
+
+/**
+ * Accumulate G over the rendered items. Gradients are taken only for the scored tensors
+ * (embeddings, norms, head and biases are never ablated), and G is kept in f32 whatever the
+ * compute dtype. Any NaN/Inf gradient stops the run, naming the tensor and the items.
+ */
+export function accumulateGradients(
+  model: LlamaModel,
+  items: RenderedProbe[],
+  opts: { aggregate: Aggregate; batchSize: number; onProgress?: GradientProgress },
+): AccumulatedGradients {
+  const names = scoredParameterNames(model);
+  const batchSize = opts.aggregate === "signed-sum" ? opts.batchSize : 1;
+  const statistic = new Map(names.map((n) => [n, keep(Tensor.zeros([...model.param(n).shape], { dtype: "f32", device: model.device }))]));
+  const losses = new Float64Array(items.length);
+  model.setRequiresGrad(false);
+  model.setRequiresGrad(true, names);
+  try {
+    for (let start = 0; start < items.length; start += batchSize) {
+      const batch = items.slice(start, start + batchSize);
+      scope(() => {
+        const perItem = perItemLosses(model, batch); // [B]
+        perItem.sum().backward();
+        perItem.detach().toFloat32().forEach((l, i) => (losses[start + i] = l));
+      });
+      noGrad(() =>
+        scope(() => {
+          for (const name of names) {
+            const param = model.param(name);
+            const g = param.grad?.to({ dtype: "f32" }) ?? Tensor.zeros([...param.shape], { dtype: "f32", device: model.device });
+            if (!Number.isFinite(g.sub(g).sum().item())) {
+              throw new BprofError(
+                `gradient of ${name} is not finite (NaN or Inf) for item(s) ${batch.map((b) => b.id).join(", ")}`,
+                { field: name },
+              );
+            }
+            const acc = statistic.get(name)!;
+            if (opts.aggregate === "signed-sum") acc.addInPlace(g);
+            else if (opts.aggregate === "abs-sum") acc.addInPlace(g.abs());
+            else acc.addcmulInPlace(g, g);
+            param.zeroGrad();
+          }
+        }),
+      );
+      opts.onProgress?.(batch.length, batch.reduce((s, b) => s + b.inputIds.length, 0));
+    }
+  } catch (err) {
+    for (const t of statistic.values()) t.dispose();
+    throw err;
+  } finally {
+    for (const name of names) model.param(name).zeroGrad();
+    model.setRequiresGrad(false);
+  }
+  return { statistic, losses };
+}
+
+/**
+ * L_i for each item of a batch: mean next-token cross-entropy over the tokens its loss mask
+ * marks. Rows are right-padded; with causal attention a real token never sees the padding
+ * after it, so no attention mask is needed, and padded targets weigh 0. → [B]
+ */
+export function perItemLosses(model: LlamaModel, batch: RenderedProbe[]): Tensor {
+  const B = batch.length;
+  const T = Math.max(...batch.map((b) => b.inputIds.length));
+  const ids = new BigInt64Array(B * T);
+  const weights = new Float32Array(B * (T - 1));
+  batch.forEach((item, b) => {
+    item.inputIds.forEach((id, t) => (ids[b * T + t] = BigInt(id)));
+    const counted = item.lossMask.reduce((s, m) => s + m, 0);
+    for (let t = 1; t < item.inputIds.length; t++) weights[b * (T - 1) + t - 1] = item.lossMask[t]! / counted;
+  });
+  return scope(() => {
+    const input = Tensor.fromInt64(ids, [B, T], { device: model.device }); // [B, T]
+    const logits = model.forward(input); // [B, T, V]
+    const V = logits.shape[2]!;
+    const predictions = logits.narrow(1, 0, T - 1).reshape([B * (T - 1), V]); // [B·(T-1), V]
+    const targets = input.narrow(1, 1, T - 1).reshape([B * (T - 1)]); // [B·(T-1)]
+    const nll = predictions.crossEntropy(targets, { reduction: "none" }); // [B·(T-1)]
+    const w = Tensor.fromFloat32(weights, [B * (T - 1)], { device: model.device }); // [B·(T-1)]
+    return nll.mul(w).reshape([B, T - 1]).sum(1); // [B]
+  });
+}
+
+/** I from θ and G (see SCORES); f32 on the model's device. */
+export function scoreTensor(theta: Tensor, statistic: Tensor, score: ScoreKind): Tensor {
+  return scope(() => {
+    const t = theta.to({ dtype: "f32" });
+    if (score === "taylor") return t.mul(statistic).abs();
+    if (score === "grad") return statistic.abs();
+    return t.square().mul(statistic);
+  });
+}
+
+export function checkScoreAggregate(score: ScoreKind, aggregate: Aggregate): void {
+  if (score === "fisher" && aggregate !== "fisher") {
+    throw new BprofError(`score 'fisher' is θ² ⊙ Σ g_i² and needs --aggregate fisher (got '${aggregate}')`, { field: "score" });
+  }
+}

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { BprofError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import { AGGREGATES, SCORES } from "./gradients.js";
+import { LOSS_SCOPES } from "./render.js";
+import { scoresFromFile, type ScoreSource } from "./score-source.js";
+
+/**
+ * An importance directory: `scores/<tensor name>.f32` (raw little-endian float32, the
+ * tensor's flat row-major scores) for every decoder weight matrix, and `importance.json`,
+ * written last, recording what the scores were computed from and how.
+ */
+export const IMPORTANCE_MANIFEST = "importance.json";
+
+export const ImportanceManifestSchema = z.strictObject({
+  format: z.literal("bprof-importance"),
+  formatVersion: z.literal(1),
+  toolVersion: z.string(),
+  model: z.strictObject({
+    path: z.string(),
+    format: z.string(),
+    /** sha256 over the checkpoint files (see fingerprint.ts). */
+    hash: z.string(),
+    dtype: z.string(),
+    device: z.string(),
+    contextLength: z.number().int().positive(),
+  }),
+  /** All model parameters, embeddings, norms and head included (a tied head once): N_total. */
+  nTotal: z.number().int().positive(),
+  probes: z.strictObject({
+    file: z.string(),
+    ability: z.string(),
+    split: z.string(),
+    /** sha256 of the items used (their JSON, in order). */
+    hash: z.string(),
+    items: z.number().int().positive(),
+    limit: z.number().int().positive().nullable(),
+  }),
+  rendering: z.strictObject({
+    format: z.enum(["chat-template", "plain-text"]),
+    systemPrompt: z.string(),
+    lossScope: z.enum(LOSS_SCOPES),
+    /** sha256 of the --dump-tokens JSONL of these items (whether or not it was written). */
+    tokensHash: z.string(),
+    truncated: z.array(z.string()),
+  }),
+  aggregate: z.enum(AGGREGATES),
+  score: z.enum(SCORES),
+  batchSize: z.number().int().positive(),
+  stats: z.strictObject({
+    tokens: z.number().int().nonnegative(),
+    lossTokens: z.number().int().nonnegative(),
+    meanLoss: z.number(),
+    seconds: z.number().nonnegative(),
+    tokensPerSecond: z.number().nonnegative(),
+  }),
+  tensors: z.array(z.strictObject({ name: z.string(), shape: z.array(z.number().int().nonnegative()), file: z.string() })),
+});
+export type ImportanceManifest = z.infer<typeof ImportanceManifestSchema>;
+
+export function scoreFileName(name: string): string {
+  return join("scores", `${name}.f32`);
+}
+
+/** Score files first, manifest last: a directory with a manifest is complete. */
+export function writeImportance(dir: string, manifest: ImportanceManifest, scores: Map<string, Float32Array>): void {
+  for (const t of manifest.tensors) {
+    const s = scores.get(t.name)!;
+    writeFileAtomic(join(dir, t.file), new Uint8Array(s.buffer, s.byteOffset, s.byteLength));
+  }
+  writeFileAtomic(join(dir, IMPORTANCE_MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
+}
+
+export function readImportanceManifest(dir: string): ImportanceManifest {
+  const path = join(dir, IMPORTANCE_MANIFEST);
+  if (!existsSync(path)) throw new BprofError(`not an importance directory (no ${IMPORTANCE_MANIFEST})`, { file: dir });
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new BprofError(`is not valid JSON: ${(err as Error).message}`, { file: path });
+  }
+  const parsed = ImportanceManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BprofError(issue.message, { file: path, field: issue.path.map(String).join(".") || undefined });
+  }
+  return parsed.data;
+}
+
+/** The per-tensor score files of an importance directory, read lazily in ranges. */
+export function importanceScoreSources(dir: string, manifest: ImportanceManifest): ScoreSource[] {
+  return manifest.tensors.map((t) => {
+    const file = join(dir, t.file);
+    if (!existsSync(file)) throw new BprofError(`missing score file of ${t.name}`, { file });
+    return scoresFromFile(t.name, file, t.shape.reduce((a, b) => a * b, 1));
+  });
+}

@@ -1,0 +1,83 @@
+import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
+import type { ProbeItem } from "../probes/schema.js";
+import { BprofError } from "../errors.js";
+
+export const DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
+
+/**
+ * Which tokens the per-item loss averages over (METHOD.md step 1):
+ * `full` every token of the rendered chat (each predicted from the ones before it; the
+ * first token has no prediction), `answer` only the assistant turn's tokens.
+ */
+export const LOSS_SCOPES = ["full", "answer"] as const;
+export type LossScope = (typeof LOSS_SCOPES)[number];
+
+export type RenderFormat = "chat-template" | "plain-text";
+
+/**
+ * One probe as the model sees it. `lossMask[t]` is 1 when token t is a target of the loss
+ * (predicted from tokens 0..t-1), so `lossMask[0]` is always 0. This is what
+ * `--dump-tokens` writes, so anyone can recompute the importance elsewhere.
+ */
+export interface RenderedProbe {
+  id: string;
+  inputIds: number[];
+  lossMask: number[];
+}
+
+export function userTurn(item: ProbeItem): string {
+  return item.context !== undefined ? `Context: ${item.context}\nQuestion: ${item.question}` : `Question: ${item.question}`;
+}
+
+export function assistantTurn(item: ProbeItem): string {
+  return `Answer: ${item.answer}`;
+}
+
+/**
+ * Render a probe to tokens. Prompt and completion are tokenized separately and concatenated
+ * (as lm-evaluation-harness does with context and continuation), so the boundary between
+ * the two is exact whatever the tokenizer merges:
+ *
+ * - with a chat template: prompt = template(system, user, generation prompt), completion =
+ *   template(system, user, assistant) minus that prompt, i.e. `Answer: {answer}` plus whatever
+ *   the template closes the assistant turn with (end-of-turn token). The template writes its
+ *   own BOS, so none is added.
+ * - plain-text fallback (tokenizer without a template): BOS, then the prompt
+ *   `{system}\n\n{user turn}\n` and the completion `Answer: {answer}`, e.g.
+ *   "You are a helpful assistant.\n\nContext: …\nQuestion: …\nAnswer: Paris".
+ */
+export function renderProbe(
+  item: ProbeItem,
+  tokenizer: Tokenizer,
+  opts: { systemPrompt: string; lossScope: LossScope },
+): RenderedProbe {
+  const { prompt, completion, addBos } = renderText(item, tokenizer, opts.systemPrompt);
+  const promptIds = tokenizer.encode(prompt, { addBos });
+  const completionIds = tokenizer.encode(completion, { addBos: false });
+  const inputIds = [...promptIds, ...completionIds];
+  const lossMask = inputIds.map((_, t) => (t === 0 ? 0 : opts.lossScope === "full" || t >= promptIds.length ? 1 : 0));
+  return { id: item.id, inputIds, lossMask };
+}
+
+export function renderFormat(tokenizer: Tokenizer): RenderFormat {
+  return tokenizer.hasChatTemplate ? "chat-template" : "plain-text";
+}
+
+function renderText(item: ProbeItem, tokenizer: Tokenizer, systemPrompt: string): { prompt: string; completion: string; addBos: boolean } {
+  const messages = [
+    { role: "system" as const, content: systemPrompt },
+    { role: "user" as const, content: userTurn(item) },
+  ];
+  const prompt = tokenizer.applyChatTemplate(messages, { addGenerationPrompt: true });
+  if (prompt === null) {
+    return { prompt: `${systemPrompt}\n\n${userTurn(item)}\n`, completion: assistantTurn(item), addBos: true };
+  }
+  const full = tokenizer.applyChatTemplate([...messages, { role: "assistant", content: assistantTurn(item) }], { addGenerationPrompt: false })!;
+  if (!full.startsWith(prompt)) {
+    throw new BprofError(
+      "the chat template does not render the conversation with the assistant turn as the prompt plus a continuation; cannot tell the answer tokens apart",
+      { field: "chat_template" },
+    );
+  }
+  return { prompt, completion: full.slice(prompt.length), addBos: false };
+}

@@ -1,0 +1,116 @@
+import { resolve } from "node:path";
+import type { Device } from "../engine/index.js";
+import { BprofError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import { createProgress } from "../io/progress.js";
+import type { ParamDType } from "../model/llama.js";
+import { loadModel } from "../model/load.js";
+import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
+import type { ProbeSplit } from "../probes/schema.js";
+import { VERSION } from "../version.js";
+import { computeImportanceScores } from "./compute-importance.js";
+import { hashCheckpoint, sha256Text } from "./fingerprint.js";
+import { checkScoreAggregate, type Aggregate, type ScoreKind } from "./gradients.js";
+import { scoreFileName, writeImportance, type ImportanceManifest } from "./importance-store.js";
+import { tokenizeProbes, tokensJsonl } from "./probe-tokens.js";
+import { renderFormat, type LossScope } from "./render.js";
+
+export interface ImportanceRunOptions {
+  model: string;
+  tokenizer?: string;
+  device?: Device;
+  dtype?: ParamDType;
+  ability: string;
+  probesDir: string;
+  split: ProbeSplit;
+  lossScope: LossScope;
+  aggregate: Aggregate;
+  score: ScoreKind;
+  batchSize: number;
+  limit?: number;
+  systemPrompt: string;
+  truncate: boolean;
+  dumpTokens?: string;
+  out: string;
+  quiet?: boolean;
+}
+
+/**
+ * `bprof importance`: probes → tokens → gradients → scores → importance directory. Every
+ * input is checked before the gradient pass, and nothing is written unless it all succeeds.
+ */
+export async function runImportance(opts: ImportanceRunOptions): Promise<ImportanceManifest> {
+  checkScoreAggregate(opts.score, opts.aggregate);
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
+    throw new BprofError(`batch size must be a positive integer, got ${opts.batchSize}`, { field: "batch-size" });
+  }
+  if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) {
+    throw new BprofError(`limit must be a positive integer, got ${opts.limit}`, { field: "limit" });
+  }
+  const probeFile = probeSplitPath(opts.probesDir, opts.ability, opts.split);
+  const probes = loadProbeSplit(opts.probesDir, opts.ability, opts.split).slice(0, opts.limit);
+
+  const loaded = await loadModel(opts.model, { tokenizer: opts.tokenizer, device: opts.device, dtype: opts.dtype });
+  try {
+    const { model, tokenizer, info } = loaded;
+    const contextLength = info.config.maxPositionEmbeddings;
+    const tokenized = tokenizeProbes(probes, tokenizer, { ...opts, contextLength, file: probeFile });
+    const dump = tokensJsonl(tokenized.items);
+    const totalTokens = tokenized.items.reduce((s, r) => s + r.inputIds.length, 0);
+
+    const progress = createProgress({ label: `importance ${opts.ability}`, total: totalTokens, unit: "tokens", quiet: opts.quiet });
+    const started = performance.now();
+    const { scores, losses } = computeImportanceScores(model, tokenized.items, {
+      ...opts,
+      onProgress: (_items, tokens) => progress.tick(tokens),
+    });
+    progress.done();
+    const seconds = (performance.now() - started) / 1000;
+
+    const manifest: ImportanceManifest = {
+      format: "bprof-importance",
+      formatVersion: 1,
+      toolVersion: VERSION,
+      model: {
+        path: info.path,
+        format: info.format,
+        hash: hashCheckpoint(info.path),
+        dtype: info.dtype,
+        device: info.device,
+        contextLength,
+      },
+      nTotal: info.numParameters,
+      probes: {
+        file: resolve(probeFile),
+        ability: opts.ability,
+        split: opts.split,
+        hash: sha256Text(JSON.stringify(probes)),
+        items: probes.length,
+        limit: opts.limit ?? null,
+      },
+      rendering: {
+        format: renderFormat(tokenizer),
+        systemPrompt: opts.systemPrompt,
+        lossScope: opts.lossScope,
+        tokensHash: sha256Text(dump),
+        truncated: tokenized.truncated,
+      },
+      aggregate: opts.aggregate,
+      score: opts.score,
+      batchSize: opts.batchSize,
+      stats: {
+        tokens: totalTokens,
+        lossTokens: tokenized.items.reduce((s, r) => s + r.lossMask.reduce((a, m) => a + m, 0), 0),
+        meanLoss: losses.reduce((a, l) => a + l, 0) / losses.length,
+        seconds,
+        tokensPerSecond: totalTokens / seconds,
+      },
+      tensors: [...scores.keys()].map((name) => ({ name, shape: [...model.param(name).shape], file: scoreFileName(name) })),
+    };
+    if (opts.dumpTokens) writeFileAtomic(opts.dumpTokens, dump);
+    writeImportance(opts.out, manifest, scores);
+    return manifest;
+  } finally {
+    loaded.dispose();
+  }
+}

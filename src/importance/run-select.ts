@@ -1,0 +1,52 @@
+import { join } from "node:path";
+import { BprofError } from "../errors.js";
+import { importanceScoreSources, readImportanceManifest } from "./importance-store.js";
+import { writeMask, type ImportanceProvenance } from "./mask.js";
+import { maskDirName, maskFromSelection } from "./mask-from-selection.js";
+import type { AblationVariant } from "./scope.js";
+import { selectElements, type Control, type Selection, type SelectionMethod } from "./selection.js";
+
+export interface SelectRunOptions {
+  importance: string;
+  variant: AblationVariant;
+  ks: number[];
+  method: SelectionMethod;
+  controls: Control[];
+  out: string;
+}
+
+export interface WrittenMask {
+  dir: string;
+  selection: Selection;
+}
+
+/**
+ * `bprof select`: one mask directory per (k, control) under `out`, named by maskDirName.
+ * All selections are made before the first mask is written.
+ */
+export function runSelect(opts: SelectRunOptions): WrittenMask[] {
+  const manifest = readImportanceManifest(opts.importance);
+  const sources = importanceScoreSources(opts.importance, manifest);
+  const selections = selectElements({ sources, variant: opts.variant, nTotal: manifest.nTotal, ks: opts.ks, method: opts.method, controls: opts.controls });
+  const provenance: ImportanceProvenance = {
+    ability: manifest.probes.ability,
+    split: manifest.probes.split,
+    lossScope: manifest.rendering.lossScope,
+    aggregate: manifest.aggregate,
+    score: manifest.score,
+    modelHash: manifest.model.hash,
+    probeHash: manifest.probes.hash,
+  };
+  const shapes = new Map(manifest.tensors.map((t) => [t.name, t.shape]));
+  const names = new Set<string>();
+  for (const s of selections) {
+    const name = maskDirName(s);
+    if (names.has(name)) throw new BprofError(`two selections would both be written to ${name} (repeated k or seed?)`, { field: "k" });
+    names.add(name);
+  }
+  return selections.map((selection) => {
+    const dir = join(opts.out, maskDirName(selection));
+    writeMask(dir, maskFromSelection(selection, shapes, provenance));
+    return { dir, selection };
+  });
+}
