@@ -18,8 +18,8 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
-#include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/core/GradMode.h>
+#include <c10/core/impl/DeviceGuardImplInterface.h>
 #include <torch/version.h>
 
 #include <cmath>
@@ -209,7 +209,7 @@ OP(fromBuffer)
   for (int64_t d : shape) numel *= d;
   const size_t bytes = array.ByteLength();
   if (static_cast<size_t>(numel) * c10::elementSize(source) != bytes) {
-    throw std::invalid_argument("data has " + std::to_string(bytes) + " bytes, shape " + c10::str(shape) +
+    throw std::invalid_argument("data has " + std::to_string(bytes) + " bytes, shape " + c10::str(c10::IntArrayRef(shape)) +
                                 " of " + c10::toString(source) + " needs " +
                                 std::to_string(numel * c10::elementSize(source)));
   }
@@ -723,8 +723,13 @@ OP(cudaAvailable)
   return Napi::Boolean::New(env, at::hasCUDA());
 END
 
+// Through the device-guard registry c10_cuda fills in: stable across libtorch versions.
+int cudaDevices() {
+  return c10::impl::hasDeviceGuardImpl(c10::kCUDA) ? c10::impl::getDeviceGuardImpl(c10::kCUDA)->deviceCount() : 0;
+}
+
 OP(cudaDeviceCount)
-  return Napi::Number::New(env, at::hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0);
+  return Napi::Number::New(env, cudaDevices());
 END
 
 OP(manualSeed)
@@ -735,7 +740,7 @@ OP(manualSeed)
     cpu.set_current_seed(seed);
   }
   if (at::hasCUDA()) {
-    for (int i = 0; i < at::detail::getCUDAHooks().getNumGPUs(); i++) {
+    for (int i = 0; i < cudaDevices(); i++) {
       at::Generator gpu = at::globalContext().defaultGenerator(c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(i)));
       std::lock_guard<std::mutex> lock(gpu.mutex());
       gpu.set_current_seed(seed);

@@ -33,6 +33,13 @@ describe("engine: creation and read-back", () => {
     expect(values(Tensor.fromFloat32(buffer.subarray(2, 5), [3]))).toEqual([1, 2, 3]);
   });
 
+  it("reads raw bytes at an unaligned offset (a safetensors payload)", () => {
+    const payload = new Float32Array([0.5, -1, 3]);
+    const file = new Uint8Array(1 + payload.byteLength);
+    file.set(new Uint8Array(payload.buffer), 1);
+    expect(values(Tensor.fromBytes(file.subarray(1), "f32", [3]))).toEqual([0.5, -1, 3]);
+  });
+
   it("round-trips bf16 and f16 through raw bytes and from f32", () => {
     // 1.5 and -2 are exact in both; 0.1 rounds to the nearest bf16 / f16.
     const source = new Float32Array([1.5, -2, 0.1]);
