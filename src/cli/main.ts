@@ -8,6 +8,8 @@ import { registerBenchmarksCommand } from "./commands/benchmarks.js";
 import { registerImportanceCommand } from "./commands/importance.js";
 import { registerSelectCommand } from "./commands/select.js";
 import { registerMasksCommand } from "./commands/masks.js";
+import { registerReportCommand } from "./commands/report.js";
+import { registerCompareCommand } from "./commands/compare.js";
 
 const program = new Command();
 program
@@ -23,5 +25,7 @@ registerBenchmarksCommand(program);
 registerImportanceCommand(program);
 registerSelectCommand(program);
 registerMasksCommand(program);
+registerReportCommand(program);
+registerCompareCommand(program);
 
 await program.parseAsync(process.argv);

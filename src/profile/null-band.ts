@@ -29,11 +29,14 @@ export function nullBand(randomControls: readonly RandomControlResult[]): NullBa
 }
 
 /**
- * A cell counts as a dependence only where its whole interval lies above the band, and as
- * interference only where it lies wholly below; touching or overlapping the band is "none".
+ * A cell counts as a dependence only where its whole interval lies above the band and above
+ * 0, and as interference only where it lies wholly below the band and below 0 (the ablation
+ * really helped). Random masks usually cost a little, so a band can sit above 0; an AIS of
+ * exactly 0 is then below the band but is no effect, not interference. Anything touching
+ * or overlapping the band is "none".
  */
 export function classifyDependence(ci: readonly [number, number], band: NullBand): Exclude<Dependence, "untested"> {
-  if (ci[0] > band.upper) return "depends";
-  if (ci[1] < band.lower) return "interferes";
+  if (ci[0] > Math.max(band.upper, 0)) return "depends";
+  if (ci[1] < Math.min(band.lower, 0)) return "interferes";
   return "none";
 }

@@ -29,4 +29,13 @@ describe("null band", () => {
     expect(classifyDependence([0.1, 0.6], band)).toBe("none"); // touching is not clearing
     expect(classifyDependence([-0.3, 0.3], band)).toBe("none");
   });
+
+  it("needs the interval to clear 0 as well when the band lies on one side of it", () => {
+    const costly = { lower: 0.02, upper: 0.08, n_seeds: 3 };
+    expect(classifyDependence([0, 0], costly)).toBe("none"); // no effect, though below the band
+    expect(classifyDependence([-0.2, -0.01], costly)).toBe("interferes");
+    const helpful = { lower: -0.08, upper: -0.02, n_seeds: 3 };
+    expect(classifyDependence([0, 0.01], helpful)).toBe("none");
+    expect(classifyDependence([0.01, 0.2], helpful)).toBe("depends");
+  });
 });

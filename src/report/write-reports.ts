@@ -1,0 +1,25 @@
+import { join } from "node:path";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import type { Profile } from "../profile/schema.js";
+import { renderProfileCsv } from "./csv.js";
+import { DEFAULT_REPORT_OPTIONS, renderProfileHtml, type ReportOptions } from "./html-report.js";
+import { renderProfileMarkdown } from "./markdown-report.js";
+
+export const REPORT_FILES = ["profile.csv", "report.md", "report.html"] as const;
+
+/**
+ * Render every report before writing any, then write each atomically: a failure leaves the
+ * previous reports in place rather than a mix of old and new.
+ */
+export function writeProfileReports(profile: Profile, outDir: string, options: ReportOptions = DEFAULT_REPORT_OPTIONS): string[] {
+  const rendered: [string, string][] = [
+    ["profile.csv", renderProfileCsv(profile)],
+    ["report.md", renderProfileMarkdown(profile)],
+    ["report.html", renderProfileHtml(profile, options)],
+  ];
+  return rendered.map(([name, text]) => {
+    const path = join(outDir, name);
+    writeFileAtomic(path, text);
+    return path;
+  });
+}
