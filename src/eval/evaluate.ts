@@ -81,6 +81,9 @@ export interface EvalResults {
     apply_chat_template: boolean;
     skip_bad_rows: boolean;
   };
+  /** The model evaluated and the mask ablated in it, when the caller records them (the CLI does). */
+  model?: string;
+  mask?: { dir: string; touched: number; checksum: string };
   bprof_version: string;
 }
 

@@ -1,0 +1,182 @@
+import { noGrad, scope, Tensor } from "../engine/index.js";
+import type { LlamaModel } from "../model/llama.js";
+import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
+import type { LoglikelihoodResult, ScoringLM } from "./lm.js";
+
+export interface ModelScoringOptions {
+  /** Upper bound on batch rows × sequence length per forward pass (bounds the [B, T, V] logits). */
+  maxBatchTokens?: number;
+}
+
+/**
+ * A loaded model seen through the ScoringLM interface. Continuation log-probs are gathered
+ * on the device (log-softmax, then the target's entry and the argmax per position) so only
+ * [B, T] numbers cross into JavaScript, never the [B, T, V] logits.
+ */
+export class ModelScoringLM implements ScoringLM {
+  readonly bosId: number | null;
+  readonly eosId: number | null;
+  readonly maxLength: number;
+  readonly applyChatTemplate?: (userMessage: string) => string;
+  private readonly maxBatchTokens: number;
+
+  constructor(
+    private readonly model: LlamaModel,
+    private readonly tokenizer: Tokenizer,
+    options: ModelScoringOptions = {},
+  ) {
+    this.bosId = tokenizer.bosId;
+    this.eosId = tokenizer.eosId;
+    this.maxLength = model.config.maxPositionEmbeddings;
+    this.maxBatchTokens = options.maxBatchTokens ?? 8192;
+    if (tokenizer.hasChatTemplate) {
+      this.applyChatTemplate = (userMessage) =>
+        tokenizer.applyChatTemplate([{ role: "user", content: userMessage }], { addGenerationPrompt: true }) ?? userMessage;
+    }
+  }
+
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text, { addBos: false });
+  }
+
+  decode(ids: number[]): string {
+    return this.tokenizer.decode(ids);
+  }
+
+  async loglikelihood(requests: { context: number[]; continuation: number[] }[]): Promise<LoglikelihoodResult[]> {
+    const results: LoglikelihoodResult[] = [];
+    for (const batch of this.batches(requests.map((r) => r.context.length + r.continuation.length - 1))) {
+      // Each row reads context + continuation minus its last token; right padding is never
+      // attended to by the real tokens before it (causal), so no mask is needed.
+      const rows = batch.map((i) => requests[i]!);
+      const inputs = rows.map(({ context, continuation }) => [...context, ...continuation.slice(0, -1)]);
+      const targets = rows.map(({ context, continuation }) => [...context.slice(1), ...continuation]);
+      const { logprobs, greedy, width } = this.scoreRows(inputs, targets);
+      rows.forEach(({ context, continuation }, row) => {
+        results.push(sumPositions(logprobs, greedy, targets[row]!, row * width, context.length - 1, continuation.length));
+      });
+    }
+    return results;
+  }
+
+  async loglikelihoodSharedContext(context: number[], continuations: number[][]): Promise<LoglikelihoodResult[]> {
+    return noGrad(() => {
+      const cache = this.model.newCache(1);
+      try {
+        // The context once: its last position predicts every continuation's first token.
+        const last = scope(() => {
+          const logits = this.model.forward(this.ids([context]), { cache }); // [1, T, V]
+          const final = logits.narrow(1, context.length - 1, 1).reshape([-1]).logSoftmax(0); // [V]
+          return { logprobs: final.toFloat32(), argmax: Number(final.argmax(0).item()) };
+        });
+        const rest = continuations.map((c) => c.slice(1));
+        const width = Math.max(...rest.map((r) => r.length));
+        let logprobs: Float32Array = new Float32Array(0);
+        let greedy: BigInt64Array = new BigInt64Array(0);
+        if (width > 0) {
+          // Every continuation (minus its last token) continues a copy of the context's cache.
+          const expanded = cache.expand(continuations.length);
+          try {
+            const inputs = continuations.map((c) => c.slice(0, -1));
+            ({ logprobs, greedy } = this.scoreRows(inputs, rest, expanded));
+          } finally {
+            expanded.dispose();
+          }
+        }
+        return continuations.map((continuation, row) => {
+          const head = continuation[0]!;
+          const tail = sumPositions(logprobs, greedy, rest[row]!, row * width, 0, continuation.length - 1);
+          return { logprob: last.logprobs[head]! + tail.logprob, isGreedy: last.argmax === head && tail.isGreedy };
+        });
+      } finally {
+        cache.dispose();
+      }
+    });
+  }
+
+  async generate(prompt: number[], opts: { maxNewTokens: number; stop: string[] }): Promise<string> {
+    const room = Math.min(opts.maxNewTokens, this.maxLength - prompt.length);
+    const generated: number[] = [];
+    let text = "";
+    const cache = this.model.newCache(1);
+    try {
+      noGrad(() => {
+        let next = prompt;
+        while (generated.length < room) {
+          const ids = next;
+          const token = scope(() => Number(this.model.forward(this.ids([ids]), { cache }).narrow(1, ids.length - 1, 1).argmax(-1).item()));
+          if (token === this.eosId) break;
+          generated.push(token);
+          text = this.decode(generated);
+          if (opts.stop.some((s) => s !== "" && text.includes(s))) break;
+          next = [token];
+        }
+      });
+    } finally {
+      cache.dispose();
+    }
+    return text;
+  }
+
+  /**
+   * One forward over right-padded rows: for each position, log p(target) and whether the
+   * target is the argmax. Returns flat [B, width] arrays.
+   */
+  private scoreRows(inputs: number[][], targets: number[][], cache?: ReturnType<LlamaModel["newCache"]>) {
+    const width = Math.max(...inputs.map((r) => r.length));
+    const padded = (rows: number[][]) => rows.map((r) => [...r, ...new Array<number>(width - r.length).fill(0)]);
+    return noGrad(() =>
+      scope(() => {
+        const logits = this.model.forward(this.ids(padded(inputs)), { cache }); // [B, W, V]
+        const logSoftmax = logits.logSoftmax(-1); // [B, W, V]
+        const target = this.ids(padded(targets)); // [B, W]
+        const picked = logSoftmax.gather(2, target.unsqueeze(2)).squeeze(2); // [B, W]
+        return { logprobs: picked.toFloat32(), greedy: logits.argmax(-1).toInt64(), width };
+      }),
+    );
+  }
+
+  private ids(rows: number[][]): Tensor {
+    return Tensor.fromInt64(rows.flat(), [rows.length, rows[0]!.length], { device: this.model.device }); // [B, T]
+  }
+
+  /** Request indices grouped so that rows × longest row stays within the token budget. */
+  private batches(lengths: number[]): number[][] {
+    const batches: number[][] = [];
+    let current: number[] = [];
+    let longest = 0;
+    lengths.forEach((length, index) => {
+      const wider = Math.max(longest, length);
+      if (current.length > 0 && wider * (current.length + 1) > this.maxBatchTokens) {
+        batches.push(current);
+        current = [];
+        longest = 0;
+      }
+      current.push(index);
+      longest = Math.max(longest, length);
+    });
+    if (current.length > 0) batches.push(current);
+    return batches;
+  }
+}
+
+/**
+ * Sum log p(target) over positions first .. first + count - 1 of one row of the flat
+ * [B, W] arrays (the row starts at rowStart), and whether every target was the argmax.
+ */
+function sumPositions(
+  logprobs: Float32Array,
+  greedy: BigInt64Array,
+  targets: number[],
+  rowStart: number,
+  first: number,
+  count: number,
+): LoglikelihoodResult {
+  let logprob = 0;
+  let isGreedy = true;
+  for (let position = first; position < first + count; position++) {
+    logprob += logprobs[rowStart + position]!;
+    if (Number(greedy[rowStart + position]) !== targets[position]) isGreedy = false;
+  }
+  return { logprob, isGreedy };
+}
