@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildProfile } from "../../src/profile/build-profile.js";
+import { ProfileSchema } from "../../src/profile/schema.js";
+import { CSV_COLUMNS, renderProfileCsv } from "../../src/report/csv.js";
+import { renderProfileHtml } from "../../src/report/html-report.js";
+import { escapeMarkdown, renderProfileMarkdown } from "../../src/report/markdown-report.js";
+import { writeProfileReports } from "../../src/report/write-reports.js";
+import { syntheticProfileInput, XSS_NAME } from "../helpers/synthetic-profile.js";
+
+/** RFC 4180 parser, enough to read back what the CSV writer produced. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i++;
+    } else field += c;
+  }
+  return rows;
+}
+
+describe("reports from a synthetic profile", () => {
+  const profile = ProfileSchema.parse(JSON.parse(JSON.stringify(buildProfile(syntheticProfileInput()))));
+  const views = 6;
+
+  it("writes profile.csv, report.md and report.html", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bprof-report-"));
+    const written = writeProfileReports(profile, dir);
+    expect(written.map((p) => p.slice(dir.length + 1))).toEqual(["profile.csv", "report.md", "report.html"]);
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toBe(renderProfileHtml(profile));
+  });
+
+  it("escapes every text from data in the HTML and loads nothing from outside", () => {
+    const page = renderProfileHtml(profile);
+    expect(page).not.toMatch(/<script/i);
+    expect(page).not.toMatch(/<img/i);
+    expect(page).toContain("evil&lt;script&gt;window.__xss=1&lt;/script&gt;");
+    expect(page).toContain("Commonsense &amp; causal &lt;reasoning&gt;");
+    const urls = page.match(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s"'<)]*/gi) ?? [];
+    expect(new Set(urls)).toEqual(new Set(["http://www.w3.org/2000/svg"]));
+    expect(page).not.toMatch(/<[^>]*\s(src|href)=/i);
+    expect(page).toContain("Content-Security-Policy");
+  });
+
+  it("has every chart, for every (variant, k) view", () => {
+    const page = renderProfileHtml(profile);
+    for (let i = 0; i < views; i++) {
+      for (const chart of ["heatmap", "flow", "bars", "selectivity", "overlap", "layer-map"]) expect(page).toContain(`id="${chart}-${i}"`);
+    }
+    expect(page).toContain('id="ais-vs-k-0"');
+    expect(page).toContain('id="ais-vs-k-1"');
+    expect(page).not.toContain('id="heatmap-6"');
+    expect(page).not.toMatch(/NaN|Infinity|>undefined<|>null</);
+  });
+
+  it("explains undefined cells in the HTML and the Markdown", () => {
+    const reason = profile.cells.find((c) => c.benchmark === "winogrande-near-chance" && c.control === "none")!.undefined_reason!;
+    expect(reason).toMatch(/near chance/);
+    expect(renderProfileHtml(profile)).toContain(reason.replace(/&/g, "&amp;").replace(/</g, "&lt;"));
+    const md = renderProfileMarkdown(profile);
+    expect(md).toContain(`† winogrande-near-chance × Contextual recall (mlp, k = 1e-4): ${escapeMarkdown(reason)}`);
+  });
+
+  it("writes Markdown with escaped names and well-formed tables", () => {
+    const md = renderProfileMarkdown(profile);
+    expect(md).not.toMatch(/<script/i);
+    expect(md).toContain(escapeMarkdown(XSS_NAME));
+    // Every table row of a table has as many unescaped cell separators as its header.
+    const tables = md.split(/\n\n/).filter((block) => block.startsWith("| "));
+    expect(tables.length).toBeGreaterThan(10);
+    for (const t of tables) {
+      const counts = t.trim().split("\n").map((line) => line.replace(/\\\|/g, "").split("|").length);
+      expect(new Set(counts).size).toBe(1);
+    }
+    expect(md).toMatch(/\*\*0\.\d\d\*\* \[0\.\d\d, 0\.\d\d\] ▲/);
+  });
+
+  it("writes one CSV row per cell that reads back to the profile's numbers", () => {
+    const rows = parseCsv(renderProfileCsv(profile));
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows.length).toBe(profile.cells.length + 1);
+    const col = (name: (typeof CSV_COLUMNS)[number]): number => CSV_COLUMNS.indexOf(name);
+    rows.slice(1).forEach((row, i) => {
+      const cell = profile.cells[i]!;
+      expect(row.length).toBe(CSV_COLUMNS.length);
+      expect(row[col("benchmark")]).toBe(cell.benchmark);
+      expect(row[col("ais")]).toBe(cell.ais === null ? "" : String(cell.ais));
+      expect(row[col("ais_lower")]).toBe(cell.ais_ci === null ? "" : String(cell.ais_ci[0]));
+      expect(row[col("dependence")]).toBe(cell.dependence);
+    });
+    expect(rows.some((r) => r[col("benchmark")] === XSS_NAME)).toBe(true);
+  });
+
+  it("renders identically twice (reports are a pure function of profile.json)", () => {
+    expect(renderProfileHtml(profile)).toBe(renderProfileHtml(structuredClone(profile)));
+    expect(renderProfileMarkdown(profile)).toBe(renderProfileMarkdown(structuredClone(profile)));
+  });
+
+  it("renders a profile without self-profile, masks or random controls", () => {
+    const input = syntheticProfileInput({ selfProfile: false, kValues: [1e-3] });
+    input.ablated = input.ablated.filter((a) => a.control !== "random");
+    input.masks = [];
+    const bare = buildProfile(input);
+    expect(bare.cells.every((c) => c.dependence === "untested")).toBe(true);
+    const page = renderProfileHtml(bare);
+    expect(page).toContain('id="heatmap-0"');
+    expect(page).not.toContain('id="selectivity-0"');
+    expect(page).not.toContain('id="layer-map-0"');
+    expect(page).toContain("Only one k was run");
+  });
+});
