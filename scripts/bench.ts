@@ -4,6 +4,8 @@
 // SECTIONS.
 import { Command } from "commander";
 import { Tensor, engineInfo, noGrad, scope, type Device } from "../src/engine/index.js";
+import { resolveModelConfig } from "../src/model/config.js";
+import { LlamaModel } from "../src/model/llama.js";
 
 interface Figure {
   name: string;
@@ -61,7 +63,41 @@ const opOverheadSection: BenchSection = {
   },
 };
 
-const SECTIONS: BenchSection[] = [matmulSection, opOverheadSection];
+/**
+ * Model throughput on a random Llama of the issue's "~25M" shape (hidden 512, 8 layers,
+ * 8 heads, MLP 1376, vocab 8000; untied head): forward (no grad) and forward + backward
+ * of the mean next-token loss w.r.t. every weight, batch 4 × 256 tokens.
+ */
+const llamaSection: BenchSection = {
+  name: "llama",
+  run({ device }) {
+    const config = resolveModelConfig(
+      { model_type: "llama", hidden_size: 512, intermediate_size: 1376, num_hidden_layers: 8, num_attention_heads: 8, vocab_size: 8000, max_position_embeddings: 256 },
+      "bench",
+    );
+    const [batch, seq] = [4, 256];
+    const model = LlamaModel.random(config, { seed: 1, device });
+    const ids = Tensor.fromInt64(Array.from({ length: batch * seq }, (_, i) => (i * 7919) % config.vocabSize), [batch, seq], { device });
+    try {
+      const size = `${(model.numParameters / 1e6).toFixed(1)}M params, ${model.dtype}, batch ${batch} × ${seq}`;
+      const forward = timeBest(() => noGrad(() => scope(() => void model.forward(ids).narrow(1, 0, 1).sum().item())), 1, 2);
+      model.setRequiresGrad(true);
+      const backward = timeBest(() => {
+        scope(() => model.loss(ids).backward());
+        for (const p of model.params.values()) p.zeroGrad();
+      }, 1, 2);
+      return [
+        { name: `forward, ${size}`, value: (batch * seq) / forward, unit: "tokens/s" },
+        { name: `forward + backward, ${size}`, value: (batch * seq) / backward, unit: "tokens/s" },
+      ];
+    } finally {
+      model.dispose();
+      ids.dispose();
+    }
+  },
+};
+
+const SECTIONS: BenchSection[] = [matmulSection, opOverheadSection, llamaSection];
 
 function main(): void {
   const program = new Command()
