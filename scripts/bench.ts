@@ -4,6 +4,12 @@
 // SECTIONS.
 import { Command } from "commander";
 import { Tensor, engineInfo, noGrad, scope, type Device } from "../src/engine/index.js";
+import { applyMask } from "../src/ablation/apply-mask.js";
+import { computeImportanceScores } from "../src/importance/compute-importance.js";
+import { maskFromSelection } from "../src/importance/mask-from-selection.js";
+import { SeededRandom } from "../src/importance/random-subset.js";
+import { scoresFromArray } from "../src/importance/score-source.js";
+import { selectElements } from "../src/importance/selection.js";
 import { resolveModelConfig } from "../src/model/config.js";
 import { LlamaModel } from "../src/model/llama.js";
 
@@ -64,6 +70,63 @@ const opOverheadSection: BenchSection = {
 };
 
 /**
+ * Importance (issue 5) on a random 8-layer Llama of ~30M parameters (signed-sum, taylor):
+ * gradient tokens/s at batch 8 × 128 tokens; RSS over the parameter bytes, sampled after every
+ * backward and while scoring, in a batch-1 run (so activations stay small next to the weights),
+ * above the RSS before the model existed (run with --only importance for a clean baseline); and
+ * the time to apply and restore a k = 1e-2 mask over the `all` scope.
+ */
+const importanceSection: BenchSection = {
+  name: "importance",
+  run({ device }) {
+    const baseline = process.memoryUsage.rss();
+    const config = resolveModelConfig(
+      { model_type: "llama", hidden_size: 512, intermediate_size: 1408, num_hidden_layers: 8, num_attention_heads: 8, vocab_size: 4096, max_position_embeddings: 256 },
+      "bench",
+    );
+    const model = LlamaModel.random(config, { seed: 1, device });
+    try {
+      const paramBytes = [...model.params.values()].reduce((s, t) => s + t.byteSize, 0);
+      const rng = new SeededRandom(1);
+      const items = (count: number) =>
+        Array.from({ length: count }, (_, i) => {
+          const inputIds = Array.from({ length: 128 }, () => rng.below(config.vocabSize));
+          return { id: `bench-${i}`, inputIds, lossMask: inputIds.map((_, t) => (t === 0 ? 0 : 1)) };
+        });
+
+      // Memory first: freed activations of a bigger batch would stay in RSS (the allocator keeps them).
+      let peak = process.memoryUsage.rss();
+      const sample = () => (peak = Math.max(peak, process.memoryUsage.rss()));
+      computeImportanceScores(model, items(3), { aggregate: "signed-sum", score: "taylor", batchSize: 1, onProgress: sample });
+      sample();
+
+      const start = process.hrtime.bigint();
+      const { scores } = computeImportanceScores(model, items(16), { aggregate: "signed-sum", score: "taylor", batchSize: 8 });
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+
+      const shapes = new Map([...model.params].map(([n, t]) => [n, [...t.shape]]));
+      const [selection] = selectElements({
+        sources: [...scores].map(([n, s]) => scoresFromArray(n, s)),
+        variant: "all",
+        nTotal: model.numParameters,
+        ks: [1e-2],
+        method: "top",
+        controls: [],
+      });
+      const mask = { ...maskFromSelection(selection!, shapes, null), toolVersion: "bench" };
+      const applyRestore = timeBest(() => applyMask(model.params, mask).restore(), 3);
+      return [
+        { name: `gradient importance, ${(model.numParameters / 1e6).toFixed(1)}M params, batch 8 × 128 tokens`, value: (16 * 128) / seconds, unit: "tokens/s" },
+        { name: "peak RSS above pre-model RSS / parameter bytes (batch 1 × 128)", value: (peak - baseline) / paramBytes, unit: "×" },
+        { name: `apply + restore a k = 1e-2 mask (${selection!.count} elements)`, value: applyRestore * 1e3, unit: "ms" },
+      ];
+    } finally {
+      model.dispose();
+    }
+  },
+};
+
+/**
  * Model throughput on a random Llama of the issue's "~25M" shape (hidden 512, 8 layers,
  * 8 heads, MLP 1376, vocab 8000; untied head): forward (no grad) and forward + backward
  * of the mean next-token loss w.r.t. every weight, batch 4 × 256 tokens.
@@ -97,7 +160,7 @@ const llamaSection: BenchSection = {
   },
 };
 
-const SECTIONS: BenchSection[] = [matmulSection, opOverheadSection, llamaSection];
+const SECTIONS: BenchSection[] = [matmulSection, opOverheadSection, importanceSection, llamaSection];
 
 function main(): void {
   const program = new Command()

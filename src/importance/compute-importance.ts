@@ -19,10 +19,12 @@ export function computeImportanceScores(
   const { statistic, losses } = accumulateGradients(model, items, opts);
   const scores = new Map<string, Float32Array>();
   try {
+    // One tensor at a time, releasing its G as soon as it is scored: peak memory stays flat.
     for (const [name, g] of statistic) {
       const s: Tensor = keep(scope(() => scoreTensor(model.param(name), g, opts.score).to({ device: "cpu" })));
       scores.set(name, s.toFloat32());
       s.dispose();
+      g.dispose();
     }
   } finally {
     for (const g of statistic.values()) g.dispose();

@@ -55,11 +55,18 @@ export function accumulateGradients(
 ): AccumulatedGradients {
   const names = scoredParameterNames(model);
   const batchSize = opts.aggregate === "signed-sum" ? opts.batchSize : 1;
-  const statistic = new Map(names.map((n) => [n, keep(Tensor.zeros([...model.param(n).shape], { dtype: "f32", device: model.device }))]));
+  // An f32 model's signed sum accumulates in .grad itself (libtorch adds every backward into
+  // it): no second copy of the scored weights. Otherwise G lives in its own f32 tensors.
+  const inGrad = opts.aggregate === "signed-sum" && model.dtype === "f32";
+  const statistic = new Map<string, Tensor>();
+  if (!inGrad) {
+    for (const n of names) statistic.set(n, keep(Tensor.zeros([...model.param(n).shape], { dtype: "f32", device: model.device })));
+  }
   const losses = new Float64Array(items.length);
   model.setRequiresGrad(false);
   model.setRequiresGrad(true, names);
   try {
+    for (const name of names) model.param(name).zeroGrad();
     for (let start = 0; start < items.length; start += batchSize) {
       const batch = items.slice(start, start + batchSize);
       scope(() => {
@@ -74,10 +81,11 @@ export function accumulateGradients(
             const g = param.grad?.to({ dtype: "f32" }) ?? Tensor.zeros([...param.shape], { dtype: "f32", device: model.device });
             if (!Number.isFinite(g.sub(g).sum().item())) {
               throw new BprofError(
-                `gradient of ${name} is not finite (NaN or Inf) for item(s) ${batch.map((b) => b.id).join(", ")}`,
+                `gradient of ${name} is not finite (NaN or Inf) after item(s) ${batch.map((b) => b.id).join(", ")}`,
                 { field: name },
               );
             }
+            if (inGrad) continue;
             const acc = statistic.get(name)!;
             if (opts.aggregate === "signed-sum") acc.addInPlace(g);
             else if (opts.aggregate === "abs-sum") acc.addInPlace(g.abs());
@@ -87,6 +95,12 @@ export function accumulateGradients(
         }),
       );
       opts.onProgress?.(batch.length, batch.reduce((s, b) => s + b.inputIds.length, 0));
+    }
+    if (inGrad) {
+      for (const name of names) {
+        const param = model.param(name);
+        statistic.set(name, keep(param.grad ?? Tensor.zeros([...param.shape], { dtype: "f32", device: model.device })));
+      }
     }
   } catch (err) {
     for (const t of statistic.values()) t.dispose();
