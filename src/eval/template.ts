@@ -32,8 +32,3 @@ export function renderTemplate(template: string, row: unknown): string {
     return String(value);
   });
 }
-
-/** The fields a template reads, for validating a spec against a file's columns. */
-export function templateFields(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-}
