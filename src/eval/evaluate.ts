@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { BprofError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { VERSION } from "../version.js";
 import { renderedPrompt } from "./items.js";
@@ -16,7 +15,7 @@ import {
 } from "./metrics.js";
 import { prepareBenchmark, type PreparedBenchmark, type PrepareOptions } from "./prepare.js";
 import { scoreBenchmark, type GenerationScore, type ItemScore, type MultipleChoiceScore, type ScoreOptions, type ScoringPath } from "./score.js";
-import { loadBenchmarkSpec, sha256, type BenchmarkSpec, type LoadedSpec } from "./spec.js";
+import { loadBenchmarkSpec, metricKeys, primaryMetricKey, sha256, type BenchmarkSpec, type LoadedSpec } from "./spec.js";
 import { tokenizeBenchmark, type TokenizeOptions } from "./tokenize.js";
 
 /** One line of samples.jsonl for a multiple-choice item. */
@@ -124,7 +123,7 @@ export function summariseScores(prepared: PreparedBenchmark, scores: ItemScore[]
   const { loaded } = prepared;
   const { spec } = loaded;
   const keys = metricKeys(spec);
-  const primary = primaryMetric(loaded, keys);
+  const primary = primaryMetricKey(spec);
   const samples = scores.map((score) =>
     score.item.task === "multiple_choice" ? multipleChoiceSample(score as MultipleChoiceScore, spec, primary) : generationSample(score as GenerationScore, spec, primary),
   );
@@ -169,25 +168,6 @@ export function writeEvaluation(outDir: string, evaluation: Evaluation): { resul
   writeFileAtomic(samplesPath, evaluation.samples.map((s) => JSON.stringify(s)).join("\n") + "\n");
   writeFileAtomic(resultsPath, JSON.stringify(evaluation.results, null, 2) + "\n");
   return { resultsPath, samplesPath };
-}
-
-/** Metric keys as results report them: "acc", or "exact_match,strict-match" per filter. */
-export function metricKeys(spec: BenchmarkSpec): string[] {
-  return spec.metrics.flatMap((metric) =>
-    metric === "exact_match" && spec.filters?.length ? spec.filters.map((filter) => `exact_match,${filter.name}`) : [metric],
-  );
-}
-
-function primaryMetric(loaded: LoadedSpec, keys: string[]): string {
-  const wanted = loaded.spec.primary_metric ?? keys[0]!;
-  if (!keys.includes(wanted)) {
-    throw new BprofError(`primary metric '${wanted}' is not one of ${keys.join(", ")}`, {
-      file: loaded.path,
-      line: loaded.fieldLines.primary_metric,
-      field: "primary_metric",
-    });
-  }
-  return wanted;
 }
 
 function multipleChoiceSample(score: MultipleChoiceScore, spec: BenchmarkSpec, primary: string): MultipleChoiceSample {

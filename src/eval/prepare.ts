@@ -4,7 +4,7 @@ import { BadRows, type SkippedRow } from "./bad-rows.js";
 import { chooseFewshot, type FewshotPool } from "./fewshot.js";
 import type { EvalItem } from "./items.js";
 import { renderItem } from "./render.js";
-import { resolveSpecPath, type LoadedSpec } from "./spec.js";
+import { primaryMetricKey, resolveSpecPath, type LoadedSpec } from "./spec.js";
 
 export interface PrepareOptions {
   /** Evaluate only the first N items (overrides the spec's limit). */
@@ -63,7 +63,7 @@ export function prepareBenchmark(loaded: LoadedSpec, options: PrepareOptions = {
 function chanceLevel({ spec }: LoadedSpec, items: EvalItem[]): number {
   if (spec.chance !== undefined) return spec.chance;
   if (spec.task === "generate_until") return 0;
-  const mc2 = (spec.primary_metric ?? spec.metrics[0]) === "mc2";
+  const mc2 = primaryMetricKey(spec) === "mc2";
   let total = 0;
   for (const item of items) {
     if (item.task !== "multiple_choice") continue;

@@ -110,12 +110,28 @@ export const benchmarkSpecSchema = z
     if (spec.adapter !== "generic" && spec.template) {
       ctx.addIssue({ code: "custom", path: ["template"], message: `a template only applies to the generic adapter, not '${spec.adapter}'` });
     }
+    const keys = metricKeys(spec);
+    if (spec.primary_metric !== undefined && !keys.includes(spec.primary_metric)) {
+      ctx.addIssue({ code: "custom", path: ["primary_metric"], message: `'${spec.primary_metric}' is not one of ${keys.join(", ")}` });
+    }
     if (spec.task === "generate_until" && spec.fewshot.n > 0 && spec.generation.until.length === 0) {
       ctx.addIssue({ code: "custom", path: ["generation", "until"], message: "few-shot generation needs stop sequences" });
     }
   });
 
 export type BenchmarkSpec = z.infer<typeof benchmarkSpecSchema>;
+
+/** Metric keys as results report them: "acc", or "exact_match,<filter>" per answer filter. */
+export function metricKeys(spec: Pick<BenchmarkSpec, "metrics" | "filters">): string[] {
+  return spec.metrics.flatMap((metric) =>
+    metric === "exact_match" && spec.filters?.length ? spec.filters.map((filter) => `exact_match,${filter.name}`) : [metric],
+  );
+}
+
+/** The metric whose per-item score stands for the item (the spec's choice, else the first). */
+export function primaryMetricKey(spec: BenchmarkSpec): string {
+  return spec.primary_metric ?? metricKeys(spec)[0]!;
+}
 
 export interface LoadedSpec {
   spec: BenchmarkSpec;

@@ -111,6 +111,8 @@ describe("bad benchmark data gives clear errors", () => {
     expect(thrown(() => loadBenchmarkSpec(wrongMetric))).toMatchObject({ line: 6, field: "metrics.0" });
     const typo = spec("typo.yaml", ["name: t", "task: multiple_choice", "adapter: arc", "data: x.jsonl", "metrics: [acc]", "fewshot: { n: 2, sede: 3 }"]);
     expect(thrown(() => loadBenchmarkSpec(typo)).line).toBe(6);
+    const primary = spec("primary.yaml", ["name: p", "task: multiple_choice", "adapter: arc", "data: x.jsonl", "metrics: [acc]", "primary_metric: acc_norm"]);
+    expect(thrown(() => loadBenchmarkSpec(primary))).toMatchObject({ line: 6, field: "primary_metric" });
     const adapterTask = spec("task.yaml", ["name: t", "task: generate_until", "adapter: arc", "data: arc.jsonl", "metrics: [exact_match]"]);
     expect(thrown(() => prepareBenchmark(loadBenchmarkSpec(adapterTask)))).toMatchObject({ line: 3, field: "adapter" });
   });

@@ -107,6 +107,28 @@ describe("shared-context scoring equals per-choice scoring", () => {
   });
 });
 
+describe("chat template", () => {
+  const chatSpec = () => {
+    const loaded = loadBenchmarkSpec(join(samples, "story_words.yaml"));
+    loaded.spec.apply_chat_template = true;
+    return prepareBenchmark(loaded, { limit: 2 });
+  };
+
+  it("is refused for a model without one", () => {
+    expect(() => tokenizeBenchmark(new FakeLM(), chatSpec())).toThrow(/asks for the chat template but the model has none/);
+  });
+
+  it("wraps each context as a user turn, and leaves BOS to the template", () => {
+    const lm = Object.assign(new FakeLM(), { applyChatTemplate: (text: string) => `<user> ${text} <assistant>` });
+    const tokenized = tokenizeBenchmark(lm, chatSpec());
+    expect(tokenized.addBos).toBe(false);
+    const first = tokenized.items[0]!;
+    if (!("pairs" in first)) throw new Error("expected multiple choice");
+    expect(lm.decode(first.pairs[0]!.context)).toBe("<user> Tom went to the park to play with his <assistant>");
+    expect(lm.decode(first.pairs[0]!.continuation)).toBe(" taxes");
+  });
+});
+
 describe("generation and the per-item log", () => {
   it("writes results.json and samples.jsonl with the documented fields", async () => {
     const lm = new FakeLM();
