@@ -93,6 +93,9 @@ function weightsOf(checkpoint: OpenedCheckpoint, opts: { device?: Device; dtype?
   const { format, path: absolute, config, source, configFile } = checkpoint;
   const device = opts.device ?? "cpu";
   const dtype = opts.dtype ?? (device === "cpu" ? "f32" : "bf16");
+  if (device === "cpu" && dtype === "f16") {
+    throw new BprofError("f16 compute is not available on cpu (libtorch has no f16 CPU matmul): use f32 or bf16", { field: "dtype" });
+  }
   const { params, checkpointDtypes } = loadParameters(config, source, configFile, device, dtype);
   return { model: new LlamaModel(config, params), format, path: absolute, config, checkpointDtypes };
 }

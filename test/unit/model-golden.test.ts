@@ -84,6 +84,23 @@ describe.each(VARIANTS)("golden %s", (variant) => {
   });
 });
 
+it("bf16 compute stays within bf16 rounding of the f32 goldens", () => {
+  const dir = join(FIXTURES, "qwen2-bias");
+  const golden = readGolden(dir);
+  const { model } = loadWeights(dir, { dtype: "bf16" });
+  try {
+    expect(model.dtype).toBe("bf16");
+    const ids = golden.ids.flat();
+    const logits = noGrad(() => scope(() => model.forward(Tensor.fromInt64(ids, [golden.ids.length, golden.ids[0]!.length])).toFloat32()));
+    // bf16 keeps 8 significant bits (relative step 2^-8 ≈ 4e-3); two layers of rounding stay well under 5e-2.
+    const error = relativeError(logits, golden.tensor("logits"));
+    expect(error).toBeLessThan(5e-2);
+    expect(error).toBeGreaterThan(1e-4); // it really computed in bf16
+  } finally {
+    model.dispose();
+  }
+});
+
 describe("finite differences", () => {
   // f32 central differences: with loss ≈ 4.5 the rounding error of (L+ − L−)/2h is about
   // 1e-7·4.5/h, so h = 1e-2 keeps it near 5e-5 while the O(h²) term stays smaller.
