@@ -101,6 +101,29 @@ describe.each(["mistral-window", "qwen2-bias"])("%s", (variant) => {
     });
   });
 
+  it("a forked cache continues independently of its original", () => {
+    const V = model.config.vocabSize;
+    const original = model.newCache(1);
+    try {
+      const step = (cache: typeof original, ids: number[]) =>
+        noGrad(() => scope(() => model.forward(Tensor.fromInt64(ids, [1, ids.length]), { cache }).toFloat32()));
+      step(original, A.slice(0, 4));
+      const fork = original.fork();
+      try {
+        const viaFork = step(fork, [11, 12]);
+        const viaOriginal = step(original, [30]);
+        expect(fork.length).toBe(6);
+        expect(original.length).toBe(5);
+        expect(maxAbsDiff(viaFork, alone([...A.slice(0, 4), 11, 12]).slice(4 * V))).toBeLessThan(1e-5);
+        expect(maxAbsDiff(viaOriginal, alone([...A.slice(0, 4), 30]).slice(4 * V))).toBeLessThan(1e-5);
+      } finally {
+        fork.dispose();
+      }
+    } finally {
+      original.dispose();
+    }
+  });
+
   it("the loss ignores padded targets", () => {
     const T = A.length;
     const padded = [...B, ...Array<number>(T - B.length).fill(PAD)];
