@@ -16,11 +16,12 @@ export { loadBenchmarkSpec, type BenchmarkSpec, type LoadedSpec } from "./eval/s
 export { ModelScoringLM } from "./eval/model-lm.js";
 export type { ScoringLM } from "./eval/lm.js";
 export { buildProfile, type ProfileInput, type ItemScores, type BenchmarkInput, type AblatedInput, type MaskInput } from "./profile/build-profile.js";
-export { ProfileSchema, cellKey, type Profile, type Cell, type StatisticsOptions } from "./profile/schema.js";
+export { ProfileSchema, DEFAULT_STATISTICS_OPTIONS, cellKey, type Profile, type Cell, type StatisticsOptions } from "./profile/schema.js";
 export { abilityImpactScore } from "./profile/ais.js";
 export { writeProfileReports } from "./report/write-reports.js";
 export { loadProfile } from "./report/load-profile.js";
 export { compareProfiles } from "./report/compare.js";
+export * from "./probes/index.js";
 export { selectElements, parseControl, parseMethod, SELECTION_METHODS, type Selection, type SelectionMethod, type Control } from "./importance/selection.js";
 export { scoresFromArray, scoresFromFile, type ScoreSource } from "./importance/score-source.js";
 export { ABLATION_VARIANTS, inScope, scopeNamesInLayerOrder, type AblationVariant } from "./importance/scope.js";

@@ -11,6 +11,7 @@ import { registerSelectCommand } from "./commands/select.js";
 import { registerMasksCommand } from "./commands/masks.js";
 import { registerReportCommand } from "./commands/report.js";
 import { registerCompareCommand } from "./commands/compare.js";
+import { registerProbesCommand } from "./commands/probes.js";
 
 const program = new Command();
 program
@@ -29,5 +30,6 @@ registerSelectCommand(program);
 registerMasksCommand(program);
 registerReportCommand(program);
 registerCompareCommand(program);
+registerProbesCommand(program);
 
 await program.parseAsync(process.argv);
