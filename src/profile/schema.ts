@@ -25,6 +25,9 @@ export const StatisticsOptionsSchema = z.strictObject({
 });
 export type StatisticsOptions = z.infer<typeof StatisticsOptionsSchema>;
 
+/** Defaults (docs/profile-json.md explains the choice of min_margin). */
+export const DEFAULT_STATISTICS_OPTIONS: StatisticsOptions = { bootstrap_samples: 1000, seed: 0, confidence: 0.95, min_margin: 0.02 };
+
 export const ModelInfoSchema = z.strictObject({
   name: z.string().min(1),
   path: z.string(),

@@ -147,8 +147,8 @@ function renderView(index: ProfileIndex, view: View, i: number, short: string[],
   return html`<section class="view view-${i}" data-view="${label}">
 <h2>Profile · ${label}</h2>
 <p class="lead">Each cell is AIS(a, b) = (S_b(θ) − S_b(θ<sup>−a</sup>)) / (S_b(θ) − C_b): the share of the benchmark's margin above chance that is lost when ability a's top-k weights are zeroed. A cell counts as a dependence only where its ${Math.round(profile.run.options.statistics.confidence * 100)}% interval clears the band that random masks of the same size produce.</p>
-${findings.length ? html`<ul class="findings">${findings.slice(0, 12).map((c) => html`<li class="${c.dependence}"><b>${c.benchmark}</b> ${c.dependence === "depends" ? "depends on" : "is helped by ablating"} <b>${index.abilityName(c.ability ?? "")}</b> · AIS <span class="num">${formatAis(c.ais)}</span> <span class="muted">${formatInterval(c.ais_ci)}</span></li>`)}</ul>${findings.length > 12 ? html`<p class="caption">and ${findings.length - 12} more in the heatmap.</p>` : ""}` : html`<p class="caption">No cell clears the null band in this view.</p>`}
 <figure id="heatmap-${i}"><figcaption><h3>Benchmark × ability AIS</h3><p class="caption">Value and ${Math.round(profile.run.options.statistics.confidence * 100)}% paired-bootstrap interval per cell; right: the base model's score and chance. Hover a cell for its null band and details.</p></figcaption>${heatmap}</figure>
+<figure id="findings-${i}"><figcaption><h3>Cells that clear the null band</h3><p class="caption">Largest |AIS| first; red: the benchmark depends on the ability, blue: ablating the ability helps the benchmark.</p></figcaption>${findings.length ? html`<ul class="findings">${findings.slice(0, 12).map((c) => html`<li class="${c.dependence}"><b title="${c.benchmark}">${shorten(c.benchmark, 40)}</b> ${c.dependence === "depends" ? "depends on" : "is helped by ablating"} <b>${index.abilityName(c.ability ?? "")}</b> · AIS <span class="num">${formatAis(c.ais)}</span> <span class="muted">${formatInterval(c.ais_ci)}</span></li>`)}</ul>${findings.length > 12 ? html`<p class="caption">and ${findings.length - 12} more in the heatmap.</p>` : ""}` : html`<p class="caption">No cell clears the null band in this view.</p>`}</figure>
 <figure id="flow-${i}"><figcaption><h3>Which abilities flow into which benchmarks</h3><p class="caption">Ribbons for AIS ≥ ${options.flowThreshold}; width ∝ AIS; opaque ribbons are dependences that clear the null band.</p></figcaption>${flow}</figure>
 <figure id="bars-${i}"><figcaption><h3>Per benchmark: AIS with intervals against the null band</h3>${abilityLegend(index, short)}<div class="legend-row"><span><span class="sw" style="background:#9aa3ae;opacity:.5"></span>null band (random masks)</span><span>│ ${Math.round(profile.run.options.statistics.confidence * 100)}% interval</span><span>◇ bottom-n control</span><span>solid bar: clears the band</span></div></figcaption><div class="panels">${bars}</div></figure>
 ${selectivity ? renderSelectivity(index, selectivity, i) : ""}
@@ -163,6 +163,11 @@ ${masks.length > 0 ? html`<figure id="layer-map-${i}"><figcaption><h3>Where the 
     layers,
   )}</figure>` : ""}
 </section>`;
+}
+
+function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : chars.slice(0, max - 1).join("") + "…";
 }
 
 function abilityLegend(index: ProfileIndex, short: string[]): Markup {
@@ -191,7 +196,8 @@ function renderSelectivity(index: ProfileIndex, s: NonNullable<Profile["selectiv
 function renderOverlap(index: ProfileIndex, o: Profile["overlap"][number], i: number): Markup {
   const names = o.abilities.map((a) => index.abilityName(a));
   const off = o.jaccard.flatMap((row, r) => row.filter((v, c): v is number => r !== c && v !== null));
-  const max = Math.max(0.05, ...off);
+  // A fixed floor keeps colours comparable between views: low overlap stays light.
+  const max = Math.max(0.25, ...off);
   const chart = matrixChart({
     id: `overlap-svg-${i}`,
     rowLabels: names,

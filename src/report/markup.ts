@@ -41,8 +41,3 @@ export const svg = html;
 export function trusted(text: string): Markup {
   return new Markup(text);
 }
-
-/** A CSS-safe identifier fragment for ids and classes built from data. */
-export function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9_-]+/g, "_");
-}

@@ -33,7 +33,7 @@ export function matrixChart(spec: MatrixSpec): Markup {
   const height = y0 + spec.rowLabels.length * CELL + 70;
   const headers = spec.columnLabels.map(
     (l, j) =>
-      svg`<g transform="translate(${px(x0 + j * CELL + CELL / 2)},${px(y0 - 8)}) rotate(-32)"><text class="axis-label">${truncate(l, 150, FONT)}<title>${l}</title></text></g>`,
+      svg`<g transform="translate(${px(x0 + j * CELL + CELL / 2)},${px(y0 - 8)}) rotate(-32)"><text class="axis-label">${truncate(l, 180, FONT)}<title>${l}</title></text></g>`,
   );
   const rows = spec.rowLabels.map(
     (l, i) => svg`<text class="axis-label" x="${px(x0 - 8)}" y="${px(y0 + i * CELL + CELL / 2 + 4)}" text-anchor="end">${truncate(l, rowW - 10, FONT)}<title>${l}</title></text>`,
