@@ -32,7 +32,12 @@ const BINS = 1 << 16;
  * T it still needs, which pass 3 takes in (name, index) order while collecting everything
  * above T. Memory: two 64 Ki-bin histograms per count plus the selected indices.
  */
-export function selectExtremes(segments: Segment[], counts: number[], extreme: Extreme): SelectedIndices[] {
+export function selectExtremes(
+  segments: Segment[],
+  counts: number[],
+  extreme: Extreme,
+  onRead: (elements: number) => void = () => {},
+): SelectedIndices[] {
   const ordered = [...segments].sort((a, b) => compareNames(a.source.name, b.source.name) || a.start - b.start);
   const total = ordered.reduce((s, g) => s + g.length, 0);
   for (const g of ordered) {
@@ -48,7 +53,7 @@ export function selectExtremes(segments: Segment[], counts: number[], extreme: E
   const lowest = extreme === "lowest";
 
   const high = new Float64Array(BINS);
-  forEachKeys(ordered, lowest, (keys) => {
+  forEachKeys(ordered, lowest, onRead, (keys) => {
     for (let i = 0; i < keys.length; i++) high[keys[i]! >>> 16]!++;
   });
   const boundaries = counts.map((c) => findBoundary(high, c, 0));
@@ -60,7 +65,7 @@ export function selectExtremes(segments: Segment[], counts: number[], extreme: E
   const hists = [...lowHists.entries()];
   hists.forEach(([bucket], i) => (slot[bucket] = i));
   const histList = hists.map(([, h]) => h);
-  forEachKeys(ordered, lowest, (keys) => {
+  forEachKeys(ordered, lowest, onRead, (keys) => {
     for (let i = 0; i < keys.length; i++) {
       const s = slot[keys[i]! >>> 16]!;
       if (s >= 0) histList[s]![keys[i]! & 0xffff]!++;
@@ -75,7 +80,7 @@ export function selectExtremes(segments: Segment[], counts: number[], extreme: E
   const minThreshold = Math.min(...cuts.filter((c) => c.take).map((c) => c.threshold));
 
   const builders = counts.map(() => new Map<string, IndexListBuilder>());
-  forEachKeys(ordered, lowest, (keys, segment, offset) => {
+  forEachKeys(ordered, lowest, onRead, (keys, segment, offset) => {
     const name = segment.source.name;
     const base = segment.start + offset;
     for (let i = 0; i < keys.length; i++) {
@@ -113,6 +118,7 @@ function findBoundary(hist: Float64Array, count: number, alreadyAbove: number): 
 function forEachKeys(
   segments: Segment[],
   lowest: boolean,
+  onRead: (elements: number) => void,
   visit: (keys: Uint32Array, segment: Segment, offset: number) => void,
 ): void {
   const buffer = new Uint32Array(READ_ELEMENTS);
@@ -123,6 +129,7 @@ function forEachKeys(
       const keys = buffer.subarray(0, length);
       scoresToKeys(scores, keys, lowest, { name: segment.source.name, file: segment.source.file, offset: segment.start + offset });
       visit(keys, segment, offset);
+      onRead(length);
     }
   }
 }

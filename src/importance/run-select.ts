@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
+import { createProgress, type Progress } from "../io/progress.js";
 import { importanceScoreSources, readImportanceManifest } from "./importance-store.js";
 import { writeMask, type ImportanceProvenance } from "./mask.js";
 import { maskDirName, maskFromSelection } from "./mask-from-selection.js";
@@ -13,6 +14,7 @@ export interface SelectRunOptions {
   method: SelectionMethod;
   controls: Control[];
   out: string;
+  quiet?: boolean;
 }
 
 export interface WrittenMask {
@@ -27,7 +29,17 @@ export interface WrittenMask {
 export function runSelect(opts: SelectRunOptions): WrittenMask[] {
   const manifest = readImportanceManifest(opts.importance);
   const sources = importanceScoreSources(opts.importance, manifest);
-  const selections = selectElements({ sources, variant: opts.variant, nTotal: manifest.nTotal, ks: opts.ks, method: opts.method, controls: opts.controls });
+  let progress: Progress | undefined;
+  const selections = selectElements({
+    sources,
+    variant: opts.variant,
+    nTotal: manifest.nTotal,
+    ks: opts.ks,
+    method: opts.method,
+    controls: opts.controls,
+    onProgress: (elements, total) => (progress ??= createProgress({ label: "select", total, unit: "scores", quiet: opts.quiet })).tick(elements),
+  });
+  progress?.done();
   const provenance: ImportanceProvenance = {
     ability: manifest.probes.ability,
     split: manifest.probes.split,

@@ -38,6 +38,8 @@ export interface SelectionRequest {
   controls: Control[];
   /** `chunked`'s minimum chunk size: the original's 10⁶ unless a test needs small chunks. */
   chunkMinimum?: number;
+  /** Called as scores are read: how many just now, of the total the selection reads (three passes per ranking). */
+  onProgress?: (elements: number, total: number) => void;
 }
 
 export interface Selection {
@@ -89,10 +91,13 @@ export function selectElements(request: SelectionRequest): Selection[] {
   if (ks.length === 0) throw new BprofError("no ablation fraction k given", { field: "k" });
   const ns = ks.map((k) => ablationCount(k, nTotal, nScope));
 
+  const rankings = controls.some((c) => c.kind === "bottom") ? 2 : 1;
+  const total = 3 * nScope * rankings * (method === "chunked" ? ks.length : 1);
+  const onRead = (elements: number) => request.onProgress?.(elements, total);
   const ranked = new Map<Extreme, SelectedIndices[]>();
   const rankedSelection = (extreme: Extreme): SelectedIndices[] => {
     let r = ranked.get(extreme);
-    if (!r) ranked.set(extreme, (r = selectByMethod(layerOrder, ns, method, extreme, request.chunkMinimum ?? 1_000_000)));
+    if (!r) ranked.set(extreme, (r = selectByMethod(layerOrder, ns, method, extreme, request.chunkMinimum ?? 1_000_000, onRead)));
     return r;
   };
   const selections: Selection[] = [];
@@ -117,28 +122,35 @@ function selectByMethod(
   method: SelectionMethod,
   extreme: Extreme,
   chunkMinimum: number,
+  onRead: (elements: number) => void,
 ): SelectedIndices[] {
   const whole = (s: ScoreSource): Segment => ({ source: s, start: 0, length: s.numel });
   switch (method) {
     case "top":
-      return selectExtremes(layerOrder.map(whole), ns, extreme);
+      return selectExtremes(layerOrder.map(whole), ns, extreme, onRead);
     case "per-matrix": {
       const byName = [...layerOrder].sort((a, b) => compareNames(a.name, b.name));
       const quotas = ns.map((n) => apportion(n, byName.map((s) => s.numel)));
       const results = ns.map(() => new Map() as SelectedIndices);
       byName.forEach((source, m) => {
-        const picked = selectExtremes([whole(source)], quotas.map((q) => q[m]!), extreme);
+        const picked = selectExtremes([whole(source)], quotas.map((q) => q[m]!), extreme, onRead);
         picked.forEach((p, j) => appendSelection(results[j]!, p));
       });
       return results;
     }
     case "chunked":
-      return ns.map((n) => chunkedSelect(layerOrder, n, extreme, chunkMinimum));
+      return ns.map((n) => chunkedSelect(layerOrder, n, extreme, chunkMinimum, onRead));
   }
 }
 
 /** One k of `chunked` (see SELECTION_METHODS). */
-function chunkedSelect(layerOrder: ScoreSource[], n: number, extreme: Extreme, chunkMinimum: number): SelectedIndices {
+function chunkedSelect(
+  layerOrder: ScoreSource[],
+  n: number,
+  extreme: Extreme,
+  chunkMinimum: number,
+  onRead: (elements: number) => void,
+): SelectedIndices {
   const nScope = layerOrder.reduce((s, t) => s + t.numel, 0);
   const size = chunkSize(nScope, n, chunkMinimum);
   const result: SelectedIndices = new Map();
@@ -146,7 +158,7 @@ function chunkedSelect(layerOrder: ScoreSource[], n: number, extreme: Extreme, c
   let filled = 0;
   const flush = () => {
     const take = Number((BigInt(n) * BigInt(filled) + BigInt(nScope) - 1n) / BigInt(nScope)); // ⌈f · m⌉
-    appendSelection(result, selectExtremes(chunk, [take], extreme)[0]!);
+    appendSelection(result, selectExtremes(chunk, [take], extreme, onRead)[0]!);
     chunk = [];
     filled = 0;
   };

@@ -34,9 +34,9 @@ export function createProgress(options: ProgressOptions): Progress {
   const line = (now: number): string => {
     const elapsed = (now - start) / 1000;
     const rate = elapsed > 0 ? count / elapsed : 0;
-    const eta = rate > 0 && options.total > count ? (options.total - count) / rate : 0;
+    const eta = count >= options.total ? "0s" : rate > 0 ? formatDuration((options.total - count) / rate) : "?";
     const pct = options.total > 0 ? Math.min(100, (100 * count) / options.total) : 100;
-    return `${options.label}: ${count}/${options.total} ${unit} (${pct.toFixed(0)}%), ${formatRate(rate)} ${unit}/s, ETA ${formatDuration(eta)}`;
+    return `${options.label}: ${count}/${options.total} ${unit} (${pct.toFixed(0)}%), ${formatRate(rate)} ${unit}/s, ETA ${eta}`;
   };
 
   const draw = (force: boolean) => {

@@ -15,8 +15,9 @@ export function registerSelectCommand(program: Command): void {
     .option("--variant <scope>", "mlp | all", "mlp")
     .option("--method <method>", "top | per-matrix | chunked", "top")
     .option("--control <control>", "also make a control: bottom | random:SEED[,SEED…] (repeatable)", collect, [])
+    .option("--quiet", "no progress on stderr")
     .action(
-      runCommand((flags: { importance: string; k: string; out: string; variant: string; method: string; control: string[] }) => {
+      runCommand((flags: { importance: string; k: string; out: string; variant: string; method: string; control: string[]; quiet?: boolean }) => {
         const written = runSelect({
           importance: flags.importance,
           variant: parseVariant(flags.variant, { field: "--variant" }),
@@ -24,6 +25,7 @@ export function registerSelectCommand(program: Command): void {
           method: parseMethod(flags.method),
           controls: flags.control.flatMap(parseControl),
           out: flags.out,
+          quiet: flags.quiet,
         });
         for (const { dir, selection } of written) {
           process.stdout.write(`${dir}: ${selection.count} of ${selection.nScope} elements (n = ${selection.n})\n`);
