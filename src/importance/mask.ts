@@ -16,6 +16,9 @@ import { SELECTION_METHODS } from "./selection.js";
  *   shape, where its indices start in `indices.bin` (in elements) and how many there are,
  *   plus the sha256 of `indices.bin`.
  * `mask.json` is written last, so a directory with a manifest is a complete mask.
+ * Indices address the tensors by their Hugging Face names as bprof loads them; for a llama2.c
+ * checkpoint that is the file's layout except q/k_proj, whose rows the loader permutes into the
+ * HF RoPE convention (MLP masks are unaffected).
  */
 export const MASK_MANIFEST = "mask.json";
 export const MASK_INDICES = "indices.bin";
