@@ -81,7 +81,8 @@ export function renderCompareHtml(cmp: Comparison): string {
 <div id="compare-heatmaps">${heatmaps}</div>
 <h2>All cells</h2><figure id="compare-table">${table}</figure>
 </main><footer>bprof compare</footer>`;
-  return htmlPage(`bprof compare · ${cmp.runs.map((r) => r.label).join(" vs ")}`, body).text;
+  const sideBySide = "#compare-heatmaps { display: flex; flex-wrap: wrap; gap: 0 18px; } #compare-heatmaps > figure { flex: 0 1 auto; }";
+  return htmlPage(`bprof compare · ${cmp.runs.map((r) => r.label).join(" vs ")}`, body, sideBySide).text;
 }
 
 /** compare.md: the side-by-side table and the list of differences. */

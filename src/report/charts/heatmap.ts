@@ -40,7 +40,8 @@ export function aisHeatmap(spec: HeatmapSpec): Markup {
   const gridW = spec.columns.length * CELL_W;
   const gridH = spec.rows.length * CELL_H;
   const legendH = spec.legend === false ? 0 : 74;
-  const width = rowLabelW + gridW + noteW + 40;
+  // Room on the right for the last rotated column label when there is no note column.
+  const width = rowLabelW + gridW + Math.max(noteW, 130) + 30;
   const height = headerH + gridH + legendH + 8;
   const x0 = rowLabelW;
   const y0 = headerH;
@@ -87,7 +88,7 @@ export function aisHeatmap(spec: HeatmapSpec): Markup {
   );
 
   const legend = spec.legend === false ? "" : heatmapLegend(spec.id, x0, y0 + gridH + 22);
-  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap" width="${px(Math.max(width, x0 + 470))}" height="${px(height)}" viewBox="0 0 ${px(Math.max(width, x0 + 470))} ${px(height)}" role="img" aria-label="AIS heatmap"><defs>${hatchPattern(spec.id)}${aisGradient(spec.id, aisColor)}</defs>${headers}${rows}${cells}${legend}</svg>`;
+  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap" width="${px(Math.max(width, x0 + 560))}" height="${px(height)}" viewBox="0 0 ${px(Math.max(width, x0 + 560))} ${px(height)}" role="img" aria-label="AIS heatmap"><defs>${hatchPattern(spec.id)}${aisGradient(spec.id, aisColor)}</defs>${headers}${rows}${cells}${legend}</svg>`;
 }
 
 function flagOutline(dependence: Dependence, x: number, y: number): Markup | string {
