@@ -2,7 +2,7 @@
 export { BprofError } from "./errors.js";
 export { VERSION } from "./version.js";
 export * from "./engine/index.js";
-export { loadModel, loadWeights, type LoadedModel, type ModelInfo } from "./model/load.js";
+export { inspectModel, loadModel, loadWeights, type LoadedModel, type ModelInfo } from "./model/load.js";
 export { LlamaModel } from "./model/llama.js";
 export { KVCache } from "./model/kv-cache.js";
 export { readModelConfig, resolveModelConfig, type ModelConfig } from "./model/config.js";

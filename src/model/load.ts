@@ -7,7 +7,7 @@ import { LlamaModel, type ParamDType } from "./llama.js";
 import { readLlama2cCheckpoint } from "./loaders/llama2c.js";
 import type { TensorSource } from "./loaders/raw-tensor.js";
 import { openSafetensorsDir } from "./loaders/safetensors.js";
-import { expectedParameterShapes } from "./parameters.js";
+import { countParameters, expectedParameterShapes } from "./parameters.js";
 import { HfTokenizer } from "./tokenizer/hf-tokenizer.js";
 import { Llama2cTokenizer } from "./tokenizer/llama2c-tokenizer.js";
 import type { Tokenizer } from "./tokenizer/tokenizer.js";
@@ -57,23 +57,45 @@ export interface LoadedWeights {
 /** Load a Hugging Face model directory or a llama2.c checkpoint file, with its tokenizer. */
 export async function loadModel(path: string, opts: LoadOptions = {}): Promise<LoadedModel> {
   const checkpoint = openCheckpoint(path);
-  const { format, path: absolute, config } = checkpoint;
   // The tokenizer first: a missing one is reported before seconds of weight loading.
-  const tokenizer = await loadTokenizer(format, absolute, config, opts.tokenizer);
+  const tokenizer = await loadTokenizer(checkpoint, opts.tokenizer);
   const { model, checkpointDtypes } = weightsOf(checkpoint, opts);
-  const info: ModelInfo = {
-    format,
-    path: absolute,
-    architecture: config.modelType,
-    numParameters: model.numParameters,
-    dtype: model.dtype,
+  const info = describe(checkpoint, tokenizer, checkpointDtypes, model.numParameters, model.device, model.dtype);
+  return { model, tokenizer, info, dispose: () => model.dispose() };
+}
+
+/**
+ * What loadModel would load, without reading the weights: the checkpoint is checked
+ * against config.json (every tensor present, right shape) and the tokenizer is loaded.
+ */
+export async function inspectModel(path: string, opts: LoadOptions = {}): Promise<ModelInfo> {
+  const checkpoint = openCheckpoint(path);
+  const tokenizer = await loadTokenizer(checkpoint, opts.tokenizer);
+  const checkpointDtypes = checkParameters(checkpoint);
+  const { device, dtype } = computePlacement(opts);
+  return describe(checkpoint, tokenizer, checkpointDtypes, countParameters(expectedParameterShapes(checkpoint.config)), device, dtype);
+}
+
+function describe(
+  checkpoint: OpenedCheckpoint,
+  tokenizer: Tokenizer,
+  checkpointDtypes: string[],
+  numParameters: number,
+  device: Device,
+  dtype: ParamDType,
+): ModelInfo {
+  return {
+    format: checkpoint.format,
+    path: checkpoint.path,
+    architecture: checkpoint.config.modelType,
+    numParameters,
+    dtype,
     checkpointDtypes,
-    device: model.device,
+    device,
     tokenizer: { ...tokenizer.source, vocabSize: tokenizer.vocabSize },
     hasChatTemplate: tokenizer.hasChatTemplate,
-    config,
+    config: checkpoint.config,
   };
-  return { model, tokenizer, info, dispose: () => model.dispose() };
 }
 
 /** Only the weights (no tokenizer needed): for logits audits and tests. */
@@ -90,14 +112,20 @@ interface OpenedCheckpoint {
 }
 
 function weightsOf(checkpoint: OpenedCheckpoint, opts: { device?: Device; dtype?: ParamDType }): LoadedWeights {
-  const { format, path: absolute, config, source, configFile } = checkpoint;
+  const { device, dtype } = computePlacement(opts);
+  const checkpointDtypes = checkParameters(checkpoint);
+  const params = readParameters(checkpoint, device, dtype);
+  return { model: new LlamaModel(checkpoint.config, params), format: checkpoint.format, path: checkpoint.path, config: checkpoint.config, checkpointDtypes };
+}
+
+/** Default f32 on cpu, bf16 on a GPU. */
+function computePlacement(opts: { device?: Device; dtype?: ParamDType }): { device: Device; dtype: ParamDType } {
   const device = opts.device ?? "cpu";
   const dtype = opts.dtype ?? (device === "cpu" ? "f32" : "bf16");
   if (device === "cpu" && dtype === "f16") {
     throw new BprofError("f16 compute is not available on cpu (libtorch has no f16 CPU matmul): use f32 or bf16", { field: "dtype" });
   }
-  const { params, checkpointDtypes } = loadParameters(config, source, configFile, device, dtype);
-  return { model: new LlamaModel(config, params), format, path: absolute, config, checkpointDtypes };
+  return { device, dtype };
 }
 
 /** A directory is a Hugging Face model (config.json + safetensors), a file a llama2.c checkpoint. */
@@ -116,20 +144,10 @@ function openCheckpoint(path: string): OpenedCheckpoint {
   return { format: "llama2c", path: absolute, config: checkpoint.config, source: checkpoint.tensors, configFile: absolute };
 }
 
-/**
- * Check every parameter the config implies against the checkpoint (present, right shape)
- * before reading any data, then read them onto the device in the compute dtype.
- */
-function loadParameters(
-  config: ModelConfig,
-  source: TensorSource,
-  configFile: string,
-  device: Device,
-  dtype: ParamDType,
-): { params: Map<string, Tensor>; checkpointDtypes: string[] } {
-  const expected = expectedParameterShapes(config);
+/** Every parameter the config implies is in the checkpoint with the right shape; returns the stored dtypes. */
+function checkParameters({ config, source, configFile }: OpenedCheckpoint): string[] {
   const dtypes = new Set<string>();
-  for (const [name, shape] of expected) {
+  for (const [name, shape] of expectedParameterShapes(config)) {
     const found = source.describe(name);
     if (found === undefined) throw new BprofError(`missing tensor '${name}'`, { file: source.path, field: name });
     if (found.shape.join(",") !== shape.join(",")) {
@@ -140,9 +158,14 @@ function loadParameters(
     }
     dtypes.add(found.dtype);
   }
+  return [...dtypes].sort();
+}
+
+/** Read the (checked) parameters onto the device in the compute dtype. */
+function readParameters({ config, source }: OpenedCheckpoint, device: Device, dtype: ParamDType): Map<string, Tensor> {
   const params = new Map<string, Tensor>();
   try {
-    for (const [name, shape] of expected) {
+    for (const [name, shape] of expectedParameterShapes(config)) {
       const raw = source.read(name);
       const stored = ({ F32: "f32", BF16: "bf16", F16: "f16" } as const)[raw.dtype];
       params.set(name, keep(scope(() => Tensor.fromBytes(raw.data, stored, shape, { device }).to({ dtype }))));
@@ -151,11 +174,11 @@ function loadParameters(
     for (const t of params.values()) t.dispose();
     throw err;
   }
-  return { params, checkpointDtypes: [...dtypes].sort() };
+  return params;
 }
 
-async function loadTokenizer(format: CheckpointFormat, modelPath: string, config: ModelConfig, explicit: string | undefined): Promise<Tokenizer> {
-  const tokenizer = explicit ? await tokenizerFromPath(resolve(explicit)) : await defaultTokenizer(format, modelPath, config);
+async function loadTokenizer({ format, path, config }: OpenedCheckpoint, explicit: string | undefined): Promise<Tokenizer> {
+  const tokenizer = explicit ? await tokenizerFromPath(resolve(explicit)) : await defaultTokenizer(format, path, config);
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new BprofError(
       `tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${config.vocabSize} (wrong tokenizer?)`,

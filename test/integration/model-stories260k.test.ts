@@ -52,6 +52,20 @@ describe.skipIf(!requireShared("stories260K generation"))("stories260K", () => {
     expect(text).toBe(LLAMA2C_GREEDY_200);
   });
 
+  it("bprof model info reports both forms alike", () => {
+    for (const [model, format, tokenizer] of [
+      [checkpoint, "llama2.c checkpoint", `llama2c ${tokenizerBin}`],
+      [converted, "Hugging Face directory", `huggingface ${converted}`],
+    ] as const) {
+      const info = bprof("model", "info", model);
+      expect(info).toContain(`(${format})`);
+      expect(info).toContain("llama: 5 layers, hidden 64, MLP 172, 8 heads × 8 (4 key/value heads), vocab 512");
+      expect(info).toContain("parameters:     260,032"); // (file bytes − header − RoPE tables) / 4
+      expect(info).toContain(`tokenizer:      ${tokenizer} (512 tokens)`);
+      expect(info).toContain("chat template:  no");
+    }
+  });
+
   it("both loaders give identical logits and both tokenizers identical ids", async () => {
     const a = await loadModel(checkpoint, { tokenizer: tokenizerBin });
     const b = await loadModel(converted);

@@ -3,7 +3,7 @@ import type { Device } from "../../engine/index.js";
 import { BprofError } from "../../errors.js";
 import { convertLlama2cToHf } from "../../model/convert.js";
 import type { ParamDType } from "../../model/llama.js";
-import { loadModel, type ModelInfo } from "../../model/load.js";
+import { inspectModel, type ModelInfo } from "../../model/load.js";
 import { runCommand } from "../run-command.js";
 
 /** `--device cpu|cuda|cuda:N` */
@@ -31,7 +31,7 @@ export function describeModel(info: ModelInfo): string {
       `${c.tieWordEmbeddings ? "tied" : "separate"} output head${c.qkvBias ? ", q/k/v bias" : ""}` +
       `${c.slidingWindow !== null ? `, sliding window ${c.slidingWindow}` : ""}`,
     `parameters:     ${info.numParameters.toLocaleString("en-US")}`,
-    `dtype:          stored ${info.checkpointDtypes.join("/")}, computing in ${info.dtype} on ${info.device}`,
+    `dtype:          stored ${info.checkpointDtypes.join("/")}; loads as ${info.dtype} on ${info.device} by default`,
     `tokenizer:      ${info.tokenizer.kind} ${info.tokenizer.path} (${info.tokenizer.vocabSize} tokens)`,
     `chat template:  ${info.hasChatTemplate ? "yes" : "no"}`,
   ];
@@ -49,12 +49,8 @@ export function registerModelCommand(program: Command): void {
     .option("--json", "print JSON")
     .action(
       runCommand(async (path: string, opts: { tokenizer?: string; json?: boolean }) => {
-        const loaded = await loadModel(path, { tokenizer: opts.tokenizer });
-        try {
-          process.stdout.write(opts.json ? JSON.stringify(loaded.info, null, 2) + "\n" : describeModel(loaded.info));
-        } finally {
-          loaded.dispose();
-        }
+        const info = await inspectModel(path, { tokenizer: opts.tokenizer });
+        process.stdout.write(opts.json ? JSON.stringify(info, null, 2) + "\n" : describeModel(info));
       }),
     );
 
