@@ -74,10 +74,11 @@ export function loadProbeSet(dir: string, ability: string): Record<ProbeSplit, P
   for (const split of PROBE_SPLITS) {
     const file = probeSplitPath(dir, ability, split);
     const items = loadProbeFile(file, ability);
+    const lines = itemLineNumbers(file);
     items.forEach((item, i) => {
       const other = seen.get(item.id);
       if (other !== undefined) {
-        throw new BprofError(`duplicate id ${JSON.stringify(item.id)}, also in ${other}`, { file, line: lineOfItem(file, i), field: "id" });
+        throw new BprofError(`duplicate id ${JSON.stringify(item.id)}, also in ${other}`, { file, line: lines[i], field: "id" });
       }
       seen.set(item.id, split);
     });
@@ -86,13 +87,13 @@ export function loadProbeSet(dir: string, ability: string): Record<ProbeSplit, P
   return set;
 }
 
-/** The 1-based line of the i-th non-blank line (items are one per non-blank line). */
-export function lineOfItem(file: string, itemIndex: number): number {
-  const lines = readFileSync(file, "utf8").split("\n");
-  let seen = -1;
-  for (let i = 0; i < lines.length; i++) {
-    if ((lines[i] as string).trim() !== "") seen++;
-    if (seen === itemIndex) return i + 1;
-  }
-  return lines.length;
+/** The 1-based line number of each item (items are the non-blank lines, in order). */
+export function itemLineNumbers(file: string): number[] {
+  const lines: number[] = [];
+  readFileSync(file, "utf8")
+    .split("\n")
+    .forEach((text, i) => {
+      if (text.trim() !== "") lines.push(i + 1);
+    });
+  return lines;
 }

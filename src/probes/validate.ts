@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
 import { sha256 } from "./generate.js";
-import { lineOfItem, loadProbeSplit, probeSplitPath } from "./load.js";
+import { itemLineNumbers, loadProbeSplit, probeSplitPath } from "./load.js";
 import { ProbeManifestSchema } from "./manifest.js";
 import { PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
 import { describeZodIssue } from "./zod-issue.js";
@@ -63,8 +63,9 @@ function validateAbility(dir: string, ability: string, problems: string[]): Abil
     const items = loaded[split];
     if (!items) continue;
     const file = probeSplitPath(dir, ability, split);
+    const lines = itemLineNumbers(file);
     items.forEach((item, i) => {
-      const place = () => `${file}:${lineOfItem(file, i)}`;
+      const place = () => `${file}:${lines[i]}`;
       const otherId = idPlace.get(item.id);
       if (otherId !== undefined) problems.push(`${place()}: field 'id': duplicate id ${JSON.stringify(item.id)}, also at ${otherId}`);
       else idPlace.set(item.id, place());

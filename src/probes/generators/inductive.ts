@@ -53,13 +53,13 @@ function ruleFor(rng: Rng, family: EntityFamily, kind: SequenceRule["kind"], dec
       return decreasing ? { kind, start: r([10, 50], [100, 200]) + 5 * step, step: -step } : { kind, start: r([1, 30], [100, 300]), step };
     }
     case "multiply":
-      return { kind, start: r([1, 5], [6, 12]), factor: family === "train" ? rng.pick([2, 3]) : rng.pick([2, 3, 4]) };
+      return { kind, start: r([1, 9], [10, 20]), factor: family === "train" ? rng.pick([2, 3]) : rng.pick([2, 3, 4]) };
     case "alternate": {
       const [a, b] = rng.sample([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].filter((s) => (family === "train" ? s <= 7 : s >= 6)), 2);
       return { kind, start: r([1, 20], [100, 200]), steps: [a as number, b as number] };
     }
     case "square":
-      return { kind, offset: r([1, 5], [8, 14]) };
+      return { kind, offset: r([1, 9], [10, 16]) };
     case "growing":
       return { kind, start: r([1, 20], [100, 200]), firstStep: r([1, 4], [5, 9]) };
   }

@@ -124,7 +124,7 @@ export const quantitative: ProbeGenerator = {
       };
     }),
     problemTemplate("machine", (rng, c) => {
-      const r = rng.int(4, 15), h = rng.int(2, 8), d = rng.int(1, 9);
+      const r = rng.int(4, 15), h = rng.int(2, 8), d = rng.int(1, Math.min(9, r * h - 1));
       return {
         text: fill("A machine makes {r} {products} each hour. After {h} hours, {d} of them are broken. How many good {products} are there?", slots(c, { r, h, d })),
         steps: [["start", r], ["mul", h], ["sub", d]],

@@ -149,7 +149,8 @@ function walkItem(rng: Rng, family: EntityFamily, ask: "direction" | "distance")
     const headings = rng.sample(STRAIGHT, rng.int(2, 3));
     const legs = headings.map((h) => [rng.int(1, 9), h] as [number, string]);
     const [dx, dy] = legs.reduce(([x, y], [k, h]) => [x + k * (VECTORS[h] as [number, number])[0], y + k * (VECTORS[h] as [number, number])[1]], [0, 0]);
-    if (dx === 0 && dy === 0) continue;
+    // Only a straight or exactly diagonal result has one right compass answer.
+    if ((dx === 0 && dy === 0) || (ask === "direction" && dx !== 0 && dy !== 0 && Math.abs(dx) !== Math.abs(dy))) continue;
     const route = legs.map(([k, h]) => `${k} block${k === 1 ? "" : "s"} ${h}`);
     const walk = `${person.name} walks ${route.slice(0, -1).join(", ")}${route.length > 2 ? "," : ""} and then ${route[route.length - 1]}.`;
     if (ask === "direction") {

@@ -158,7 +158,8 @@ function monthItem(rng: Rng): ProbeDraft {
 function ageItem(rng: Rng, family: EntityFamily): ProbeDraft {
   const person = rng.pick(people(family));
   const born = rng.int(1950, 2010);
-  const year = born + rng.int(5, 60);
+  // Ages are asked about past years only.
+  const year = born + rng.int(5, Math.min(60, 2024 - born));
   const age = year - born;
   return {
     question: `${person.name} was born in ${born}. How old did ${person.he} turn in ${year}?`,
