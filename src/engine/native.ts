@@ -121,7 +121,10 @@ const ADDON_PATH = join(resolve(dirname(fileURLToPath(import.meta.url)), "..", "
 
 function loadBinding(): NativeBinding {
   // src/engine (tsx) and dist/src/engine (compiled) both sit two levels below a root with build/.
-  const candidates = [ADDON_PATH, resolve(dirname(ADDON_PATH), "..", "..", "..", "build", "Release", "bprof_native.node")];
+  // BPROF_NATIVE points a long run at a private copy of the addon, so a rebuild meanwhile cannot touch it.
+  const candidates = process.env.BPROF_NATIVE
+    ? [resolve(process.env.BPROF_NATIVE)]
+    : [ADDON_PATH, resolve(dirname(ADDON_PATH), "..", "..", "..", "build", "Release", "bprof_native.node")];
   const found = candidates.find((path) => existsSync(path));
   if (!found) {
     throw new Error(`bprof's native engine is not built (looked for ${candidates.join(" and ")}): run \`npm run build:native\``);
