@@ -1,0 +1,155 @@
+/**
+ * Train bprof's model organism: a small Llama-family chat model that has the ten abilities,
+ * written in Hugging Face layout to --out (config.json, model.safetensors, tokenizer.json,
+ * tokenizer_config.json with the chat template, generation_config.json), with the loss log
+ * (train-log.jsonl), the loss curve (loss.svg) and the data/training recipe (training.json).
+ *
+ *   npx tsx scripts/train-organism.ts [--out models/organism] [--steps N] [--bench-steps N] ...
+ *
+ * --bench-steps N trains N steps, prints tokens/s and writes nothing but the tokenizer to a
+ * temporary directory (for choosing a configuration). A run checkpoints to --checkpoint every
+ * --checkpoint-every steps and resumes from it when restarted with the same options.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { setNumThreads } from "../src/engine/index.js";
+import { DEFAULT_SYSTEM_PROMPT } from "../src/importance/render.js";
+import { writeFileAtomic } from "../src/io/atomic-write.js";
+import { encodeSafetensors } from "../src/model/loaders/safetensors.js";
+import { HfTokenizer } from "../src/model/tokenizer/hf-tokenizer.js";
+import { trainByteLevelBpe } from "../src/organism/byte-level-bpe.js";
+import { buildOrganismCorpus, tokenizerTrainingTexts } from "../src/organism/corpus.js";
+import { chatExample, mcExample, proseExample, type Example } from "../src/organism/examples.js";
+import { lossCurveSvg } from "../src/organism/loss-svg.js";
+import { ORGANISM_SPECIAL_TOKENS, organismTokenizerFiles } from "../src/organism/tokenizer-files.js";
+import { modelTensors, train, type TrainOptions } from "../src/organism/train.js";
+import { defaultProbesDir } from "../src/probes/paths.js";
+
+const { values: args } = parseArgs({
+  options: {
+    out: { type: "string", default: "models/organism" },
+    probes: { type: "string", default: defaultProbesDir() },
+    seed: { type: "string", default: "7001" },
+    "items-per-ability": { type: "string", default: "3000" },
+    "prose-repeats": { type: "string", default: "8" },
+    vocab: { type: "string", default: "3072" },
+    hidden: { type: "string", default: "192" },
+    ffn: { type: "string", default: "512" },
+    layers: { type: "string", default: "6" },
+    heads: { type: "string", default: "6" },
+    "kv-heads": { type: "string", default: "2" },
+    seq: { type: "string", default: "128" },
+    batch: { type: "string", default: "16" },
+    steps: { type: "string", default: "3000" },
+    lr: { type: "string", default: "3e-3" },
+    warmup: { type: "string", default: "150" },
+    "min-lr-ratio": { type: "string", default: "0.05" },
+    "weight-decay": { type: "string", default: "0.1" },
+    clip: { type: "string", default: "1.0" },
+    "prompt-weight": { type: "string", default: "0.1" },
+    threads: { type: "string", default: "2" },
+    checkpoint: { type: "string", default: join(tmpdir(), "organism-checkpoint.safetensors") },
+    "checkpoint-every": { type: "string", default: "100" },
+    "bench-steps": { type: "string" },
+  },
+});
+const num = (key: keyof typeof args) => {
+  const value = Number(args[key]);
+  if (!Number.isFinite(value)) throw new Error(`--${key}: not a number: ${String(args[key])}`);
+  return value;
+};
+
+setNumThreads(num("threads"));
+const bench = args["bench-steps"] !== undefined;
+const outDir = resolve(bench ? mkdtempSync(join(tmpdir(), "organism-bench-")) : args.out!);
+const seed = num("seed");
+const wallStart = performance.now();
+const say = (message: string) => process.stderr.write(`[organism ${((performance.now() - wallStart) / 1000).toFixed(0)}s] ${message}\n`);
+
+// 1. Data: instruction items of the ten abilities (kept apart from the committed dev/test
+//    splits) and the declarative sentences of the knowledge facts.
+const corpus = buildOrganismCorpus(args.probes!, seed, num("items-per-ability"));
+for (const [ability, entry] of Object.entries(corpus.abilities)) say(`${ability}: ${entry.items} items, ${entry.collisions} dev/test collisions dropped`);
+say(`declarative corpus: ${corpus.sentences.length} sentences`);
+
+// 2. Tokenizer, trained on that data and written first: training reads the data through it.
+const bpe = trainByteLevelBpe(tokenizerTrainingTexts(corpus, DEFAULT_SYSTEM_PROMPT), num("vocab"), ORGANISM_SPECIAL_TOKENS);
+const maxPositions = 512;
+const { tokenizerJson, tokenizerConfig } = organismTokenizerFiles(bpe, maxPositions);
+mkdirSync(outDir, { recursive: true });
+writeFileAtomic(join(outDir, "tokenizer.json"), JSON.stringify(tokenizerJson) + "\n");
+writeFileAtomic(join(outDir, "tokenizer_config.json"), JSON.stringify(tokenizerConfig, null, 2) + "\n");
+const tokenizer = await HfTokenizer.fromDirectory(outDir);
+say(`tokenizer: ${tokenizer.vocabSize} tokens (${bpe.merges.length} merges)`);
+
+// 3. Examples: every item as a chat and as lm-eval multiple choice, every sentence as prose.
+const promptWeight = num("prompt-weight");
+const examples: Example[] = [];
+for (const item of corpus.items) examples.push(chatExample(item, tokenizer, promptWeight), mcExample(item, tokenizer, promptWeight));
+for (let r = 0; r < num("prose-repeats"); r++) for (const s of corpus.sentences) examples.push(proseExample(s.text, tokenizer));
+const exampleTokens = examples.reduce((n, e) => n + e.inputIds.length, 0);
+say(`${examples.length} examples, ${exampleTokens} tokens per epoch`);
+
+const ids = { bos: tokenizer.bosId!, eos: tokenizer.eosId!, pad: bpe.vocab.get("<pad>")! };
+const options: TrainOptions = {
+  architecture: {
+    hiddenSize: num("hidden"),
+    intermediateSize: num("ffn"),
+    numHiddenLayers: num("layers"),
+    numAttentionHeads: num("heads"),
+    numKeyValueHeads: num("kv-heads"),
+    vocabSize: bpe.vocab.size,
+    maxPositionEmbeddings: maxPositions,
+  },
+  sequenceLength: num("seq"),
+  batchSize: num("batch"),
+  steps: bench ? num("bench-steps") : num("steps"),
+  peakLr: num("lr"),
+  warmupSteps: num("warmup"),
+  minLrRatio: num("min-lr-ratio"),
+  weightDecay: num("weight-decay"),
+  gradClip: num("clip"),
+  seed,
+};
+
+// 4. Train.
+const logLines: string[] = [];
+let firstStepThisSession: number | undefined;
+const result = train(examples, ids, options, {
+  checkpointPath: bench ? undefined : resolve(args.checkpoint!),
+  checkpointEvery: num("checkpoint-every"),
+  onStep(entry) {
+    logLines.push(JSON.stringify(entry));
+    firstStepThisSession ??= entry.step - 1;
+    if (entry.step % 10 === 0 || entry.step === options.steps) {
+      const rate = entry.tokens / entry.seconds;
+      const eta = ((options.steps - entry.step) * entry.seconds) / Math.max(1, entry.step - firstStepThisSession);
+      say(`step ${entry.step}/${options.steps} loss ${entry.loss.toFixed(4)} lr ${entry.lr.toExponential(2)} |g| ${entry.gradNorm.toFixed(2)} epoch ${entry.epoch} ${rate.toFixed(0)} tok/s ETA ${(eta / 60).toFixed(1)} min`);
+    }
+    if (!bench && entry.step % 10 === 0) writeFileAtomic(join(outDir, "train-log.partial.jsonl"), logLines.join("\n") + "\n");
+  },
+});
+const params = result.model.numParameters;
+const last = result.log[result.log.length - 1];
+const trainedSeconds = last?.seconds ?? 0;
+say(`${params} parameters; ${result.log.length} steps in ${(trainedSeconds / 60).toFixed(1)} min, ${last ? (last.tokens / last.seconds).toFixed(0) : "?"} tokens/s`);
+
+if (bench) {
+  process.stdout.write(JSON.stringify({ params, steps: result.log.length, tokensPerSecond: last ? last.tokens / last.seconds : 0, secondsPerStep: trainedSeconds / result.log.length, architecture: options.architecture, seq: options.sequenceLength, batch: options.batchSize }) + "\n");
+  rmSync(outDir, { recursive: true, force: true });
+} else {
+  // 5. Write the model directory.
+  writeFileAtomic(join(outDir, "config.json"), JSON.stringify(result.hfConfig, null, 2) + "\n");
+  writeFileAtomic(join(outDir, "generation_config.json"), JSON.stringify({ bos_token_id: ids.bos, eos_token_id: ids.eos, pad_token_id: ids.pad }, null, 2) + "\n");
+  writeFileAtomic(join(outDir, "model.safetensors"), encodeSafetensors(modelTensors(result.model), { format: "pt", trained_by: "bprof scripts/train-organism.ts" }));
+  writeFileAtomic(join(outDir, "train-log.jsonl"), logLines.join("\n") + "\n");
+  rmSync(join(outDir, "train-log.partial.jsonl"), { force: true });
+  writeFileAtomic(join(outDir, "loss.svg"), lossCurveSvg(result.log, { title: `organism training loss (${options.steps} steps, seed ${seed})` }));
+  writeFileAtomic(
+    join(outDir, "training.json"),
+    JSON.stringify({ command: `npx tsx scripts/train-organism.ts ${process.argv.slice(2).join(" ")}`.trim(), options, promptWeight, proseRepeats: num("prose-repeats"), itemsPerAbility: num("items-per-ability"), abilities: corpus.abilities, declarativeSentences: corpus.sentences.length, examples: examples.length, tokensPerEpoch: exampleTokens, parameters: params, trainingSeconds: trainedSeconds, wallSeconds: (performance.now() - wallStart) / 1000, finalLoss: last?.loss }, null, 2) + "\n",
+  );
+  say(`wrote ${outDir}`);
+}

@@ -1,0 +1,64 @@
+import { DEFAULT_SYSTEM_PROMPT, renderProbe } from "../importance/render.js";
+import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
+import type { ProbeItem } from "../probes/schema.js";
+
+/**
+ * Training examples: token ids with a per-token loss weight (weight[t] applies to predicting
+ * token t from the tokens before it, so weight[0] is always 0).
+ *
+ * - chat: the probe rendered exactly as importance renders it (system prompt, `Context: …
+ *   Question: …` user turn, `Answer: {answer}` assistant turn, through the chat template);
+ * - multiple choice: the lm-evaluation-harness layout the planted benchmarks use,
+ *   `Context: …\nQuestion: …\nAnswer:` followed by " {answer}";
+ * - prose: one declarative sentence between BOS and EOS.
+ *
+ * Answer tokens weigh 1; the prompt's tokens weigh `promptWeight`, enough for the model to
+ * learn the language of the prompts without spending its capacity on predicting them.
+ */
+export interface Example {
+  inputIds: number[];
+  weights: number[];
+}
+
+export function mcPrompt(item: Pick<ProbeItem, "context" | "question">): string {
+  return `${item.context !== undefined ? `Context: ${item.context}\n` : ""}Question: ${item.question}\nAnswer:`;
+}
+
+export function chatExample(item: ProbeItem, tokenizer: Tokenizer, promptWeight: number): Example {
+  const rendered = renderProbe(item, tokenizer, { systemPrompt: DEFAULT_SYSTEM_PROMPT, lossScope: "answer" });
+  return { inputIds: rendered.inputIds, weights: rendered.lossMask.map((m, t) => (t === 0 ? 0 : m === 1 ? 1 : promptWeight)) };
+}
+
+export function mcExample(item: ProbeItem, tokenizer: Tokenizer, promptWeight: number): Example {
+  const prompt = tokenizer.encode(mcPrompt(item), { addBos: true });
+  const answer = tokenizer.encode(` ${item.answer}`, { addBos: false });
+  return { inputIds: [...prompt, ...answer], weights: [...prompt.map((_, t) => (t === 0 ? 0 : promptWeight)), ...answer.map(() => 1)] };
+}
+
+export function proseExample(text: string, tokenizer: Tokenizer): Example {
+  const ids = [...tokenizer.encode(text, { addBos: true }), tokenizer.eosId!];
+  return { inputIds: ids, weights: ids.map((_, t) => (t === 0 ? 0 : 1)) };
+}
+
+/**
+ * Pack examples greedily, in the given order, into rows of `length` tokens; the rest of a row
+ * is padding with weight 0. An example never spans two rows; one longer than a row is cut.
+ */
+export function packExamples(examples: readonly Example[], length: number, padId: number): Example[] {
+  const rows: Example[] = [];
+  let row: Example = { inputIds: [], weights: [] };
+  const flush = () => {
+    if (row.inputIds.length === 0) return;
+    const pad = length - row.inputIds.length;
+    rows.push({ inputIds: [...row.inputIds, ...new Array<number>(pad).fill(padId)], weights: [...row.weights, ...new Array<number>(pad).fill(0)] });
+    row = { inputIds: [], weights: [] };
+  };
+  for (const example of examples) {
+    const ids = example.inputIds.slice(0, length);
+    if (row.inputIds.length + ids.length > length) flush();
+    row.inputIds.push(...ids);
+    row.weights.push(...example.weights.slice(0, length));
+  }
+  flush();
+  return rows;
+}
