@@ -90,6 +90,8 @@ export const benchmarkSpecSchema = z
     /** Chance level; derived from the choices for multiple choice, 0 for generation, unless given. */
     chance: z.number().min(0).max(1).optional(),
     limit: z.number().int().positive().optional(),
+    /** A planted benchmark's known make-up: ability id → share of its items (benchmarks/planted). */
+    mixture: z.record(z.string(), z.number().positive().max(1)).optional(),
     apply_chat_template: z.boolean().default(false),
     generation: z
       .strictObject({
