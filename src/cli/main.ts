@@ -12,6 +12,7 @@ import { registerMasksCommand } from "./commands/masks.js";
 import { registerReportCommand } from "./commands/report.js";
 import { registerCompareCommand } from "./commands/compare.js";
 import { registerProbesCommand } from "./commands/probes.js";
+import { registerProfileCommand } from "./commands/profile.js";
 
 const program = new Command();
 program
@@ -31,5 +32,6 @@ registerMasksCommand(program);
 registerReportCommand(program);
 registerCompareCommand(program);
 registerProbesCommand(program);
+registerProfileCommand(program);
 
 await program.parseAsync(process.argv);

@@ -4,9 +4,9 @@ import { BprofError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { createProgress } from "../io/progress.js";
 import type { ParamDType } from "../model/llama.js";
-import { loadModel } from "../model/load.js";
+import { loadModel, type LoadedModel } from "../model/load.js";
 import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
-import type { ProbeSplit } from "../probes/schema.js";
+import type { ProbeItem, ProbeSplit } from "../probes/schema.js";
 import { VERSION } from "../version.js";
 import { computeImportanceScores } from "./compute-importance.js";
 import { hashCheckpoint, sha256Text } from "./fingerprint.js";
@@ -47,70 +47,81 @@ export async function runImportance(opts: ImportanceRunOptions): Promise<Importa
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) {
     throw new BprofError(`limit must be a positive integer, got ${opts.limit}`, { field: "limit" });
   }
-  const probeFile = probeSplitPath(opts.probesDir, opts.ability, opts.split);
   const probes = loadProbeSplit(opts.probesDir, opts.ability, opts.split).slice(0, opts.limit);
-
   const loaded = await loadModel(opts.model, { tokenizer: opts.tokenizer, device: opts.device, dtype: opts.dtype });
   try {
-    const { model, tokenizer, info } = loaded;
-    const contextLength = info.config.maxPositionEmbeddings;
-    const tokenized = tokenizeProbes(probes, tokenizer, { ...opts, contextLength, file: probeFile });
-    const dump = tokensJsonl(tokenized.items);
-    const totalTokens = tokenized.items.reduce((s, r) => s + r.inputIds.length, 0);
-
-    const progress = createProgress({ label: `importance ${opts.ability}`, total: totalTokens, unit: "tokens", quiet: opts.quiet });
-    const started = performance.now();
-    const { scores, losses } = computeImportanceScores(model, tokenized.items, {
-      ...opts,
-      onProgress: (_items, tokens) => progress.tick(tokens),
-    });
-    progress.done();
-    const seconds = (performance.now() - started) / 1000;
-
-    const manifest: ImportanceManifest = {
-      format: "bprof-importance",
-      formatVersion: 1,
-      toolVersion: VERSION,
-      model: {
-        path: info.path,
-        format: info.format,
-        hash: hashCheckpoint(info.path),
-        dtype: info.dtype,
-        device: info.device,
-        contextLength,
-      },
-      nTotal: info.numParameters,
-      probes: {
-        file: resolve(probeFile),
-        ability: opts.ability,
-        split: opts.split,
-        hash: sha256Text(JSON.stringify(probes)),
-        items: probes.length,
-        limit: opts.limit ?? null,
-      },
-      rendering: {
-        format: renderFormat(tokenizer),
-        systemPrompt: opts.systemPrompt,
-        lossScope: opts.lossScope,
-        tokensHash: sha256Text(dump),
-        truncated: tokenized.truncated,
-      },
-      aggregate: opts.aggregate,
-      score: opts.score,
-      batchSize: opts.batchSize,
-      stats: {
-        tokens: totalTokens,
-        lossTokens: tokenized.items.reduce((s, r) => s + r.lossMask.reduce((a, m) => a + m, 0), 0),
-        meanLoss: losses.reduce((a, l) => a + l, 0) / losses.length,
-        seconds,
-        tokensPerSecond: totalTokens / seconds,
-      },
-      tensors: [...scores.keys()].map((name) => ({ name, shape: [...model.param(name).shape], file: scoreFileName(name) })),
-    };
-    if (opts.dumpTokens) writeFileAtomic(opts.dumpTokens, dump);
-    writeImportance(opts.out, manifest, scores);
-    return manifest;
+    return importanceOfLoadedModel(loaded, probes, opts);
   } finally {
     loaded.dispose();
   }
+}
+
+/**
+ * The importance directory of `probes` on a model already loaded (the profile pipeline loads
+ * it once for every ability). `modelHash` spares re-hashing a checkpoint the caller has hashed.
+ */
+export function importanceOfLoadedModel(
+  loaded: LoadedModel,
+  probes: ProbeItem[],
+  opts: Omit<ImportanceRunOptions, "model" | "tokenizer" | "device" | "dtype"> & { modelHash?: string },
+): ImportanceManifest {
+  const probeFile = probeSplitPath(opts.probesDir, opts.ability, opts.split);
+  const { model, tokenizer, info } = loaded;
+  const contextLength = info.config.maxPositionEmbeddings;
+  const tokenized = tokenizeProbes(probes, tokenizer, { ...opts, contextLength, file: probeFile });
+  const dump = tokensJsonl(tokenized.items);
+  const totalTokens = tokenized.items.reduce((s, r) => s + r.inputIds.length, 0);
+
+  const progress = createProgress({ label: `importance ${opts.ability}`, total: totalTokens, unit: "tokens", quiet: opts.quiet });
+  const started = performance.now();
+  const { scores, losses } = computeImportanceScores(model, tokenized.items, {
+    ...opts,
+    onProgress: (_items, tokens) => progress.tick(tokens),
+  });
+  progress.done();
+  const seconds = (performance.now() - started) / 1000;
+
+  const manifest: ImportanceManifest = {
+    format: "bprof-importance",
+    formatVersion: 1,
+    toolVersion: VERSION,
+    model: {
+      path: info.path,
+      format: info.format,
+      hash: opts.modelHash ?? hashCheckpoint(info.path),
+      dtype: info.dtype,
+      device: info.device,
+      contextLength,
+    },
+    nTotal: info.numParameters,
+    probes: {
+      file: resolve(probeFile),
+      ability: opts.ability,
+      split: opts.split,
+      hash: sha256Text(JSON.stringify(probes)),
+      items: probes.length,
+      limit: opts.limit ?? null,
+    },
+    rendering: {
+      format: renderFormat(tokenizer),
+      systemPrompt: opts.systemPrompt,
+      lossScope: opts.lossScope,
+      tokensHash: sha256Text(dump),
+      truncated: tokenized.truncated,
+    },
+    aggregate: opts.aggregate,
+    score: opts.score,
+    batchSize: opts.batchSize,
+    stats: {
+      tokens: totalTokens,
+      lossTokens: tokenized.items.reduce((s, r) => s + r.lossMask.reduce((a, m) => a + m, 0), 0),
+      meanLoss: losses.reduce((a, l) => a + l, 0) / losses.length,
+      seconds,
+      tokensPerSecond: totalTokens / seconds,
+    },
+    tensors: [...scores.keys()].map((name) => ({ name, shape: [...model.param(name).shape], file: scoreFileName(name) })),
+  };
+  if (opts.dumpTokens) writeFileAtomic(opts.dumpTokens, dump);
+  writeImportance(opts.out, manifest, scores);
+  return manifest;
 }

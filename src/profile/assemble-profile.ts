@@ -1,0 +1,68 @@
+import { BprofError } from "../errors.js";
+import { readMask } from "../importance/mask.js";
+import type { AblatedInput, BenchmarkInput, MaskInput } from "./build-profile.js";
+import { buildProfile } from "./build-profile.js";
+import { readItemScores } from "./item-log.js";
+import { planRef, type RunPlan } from "./run-plan.js";
+import type { RunStore } from "./run-store.js";
+import { ProfileSchema, type Profile } from "./schema.js";
+
+/**
+ * profile.json from a run directory: the plan says which stages make the profile, the store
+ * holds them. Nothing here needs the model, so `bprof merge` builds the profile of a sharded
+ * run the same way an unsharded run does, from the same files: the same bytes.
+ */
+export function assembleProfile(plan: RunPlan, store: RunStore): Profile {
+  const missing = [
+    ...plan.masks.filter((m) => !store.has(planRef("mask", m))).map((m) => m.dir),
+    ...plan.evaluations.filter((e) => !store.has(planRef("evaluation", e))).map((e) => e.dir),
+  ];
+  if (missing.length > 0) {
+    throw new BprofError(
+      `the run is missing ${missing.length} stages (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}); ` +
+        "finish the run (re-run the same command), or merge every shard",
+      { file: store.root },
+    );
+  }
+  const evaluationDir = (benchmark: string, maskKey: string | null): string =>
+    store.path(planRef("evaluation", plan.evaluations.find((e) => e.benchmark === benchmark && e.mask === maskKey)!));
+
+  const benchmarks: BenchmarkInput[] = plan.benchmarks.map((b) => ({
+    name: b.name,
+    metric: b.metric,
+    chance: b.chance,
+    selfAbility: b.self_ability,
+    base: readItemScores(evaluationDir(b.name, null), b.metric),
+  }));
+  const masks: MaskInput[] = [];
+  const ablated: AblatedInput[] = [];
+  for (const m of plan.masks) {
+    const mask = readMask(store.path(planRef("mask", m)));
+    masks.push({
+      ability: m.ability,
+      variant: m.variant,
+      k: m.k,
+      control: m.control,
+      seed: m.seed,
+      tensors: new Map(mask.tensors.map((t) => [t.name, t.indices])),
+    });
+    for (const b of plan.benchmarks) {
+      ablated.push({
+        benchmark: b.name,
+        ability: m.ability,
+        variant: m.variant,
+        k: m.k,
+        control: m.control,
+        seed: m.seed,
+        nAblated: mask.recipe.count,
+        scores: readItemScores(evaluationDir(b.name, m.key), b.metric),
+      });
+    }
+  }
+  return ProfileSchema.parse(buildProfile({ run: plan.run, abilities: plan.abilities, benchmarks, ablated, masks }));
+}
+
+/** profile.json's text: two-space JSON and a final newline, the same bytes for the same profile. */
+export function profileJson(profile: Profile): string {
+  return JSON.stringify(profile, null, 2) + "\n";
+}

@@ -1,0 +1,87 @@
+import { importanceScoreSources, readImportanceManifest } from "../importance/importance-store.js";
+import { writeMask, type ImportanceProvenance } from "../importance/mask.js";
+import { maskFromSelection } from "../importance/mask-from-selection.js";
+import type { ScoreSource } from "../importance/score-source.js";
+import type { AblationVariant } from "../importance/scope.js";
+import { selectElements, type Control, type Selection } from "../importance/selection.js";
+import { createProgress, type Progress } from "../io/progress.js";
+import type { RunContext } from "./run-context.js";
+import { planRef, type PlanMask } from "./run-plan.js";
+
+/**
+ * An ability's top (and bottom) masks in the store, selected from its importance where
+ * missing; the importance is asked for (and computed if need be) only then.
+ */
+export async function ensureAbilityMasks(ctx: RunContext, importance: () => Promise<string>, masks: PlanMask[]): Promise<void> {
+  const pending = masks.filter((m) => !ctx.isDone(planRef("mask", m)));
+  if (pending.length === 0) return;
+  const importanceDir = await importance();
+  const manifest = readImportanceManifest(importanceDir);
+  const sources = importanceScoreSources(importanceDir, manifest);
+  const shapes = new Map(manifest.tensors.map((t) => [t.name, t.shape]));
+  const provenance: ImportanceProvenance = {
+    ability: manifest.probes.ability,
+    split: manifest.probes.split,
+    lossScope: manifest.rendering.lossScope,
+    aggregate: manifest.aggregate,
+    score: manifest.score,
+    modelHash: manifest.model.hash,
+    probeHash: manifest.probes.hash,
+  };
+  for (const variant of distinct(pending.map((m) => m.variant))) {
+    const ofVariant = pending.filter((m) => m.variant === variant);
+    const controls: Control[] = ofVariant.some((m) => m.control === "bottom") ? [{ kind: "bottom" }] : [];
+    const selections = select(ctx, `select ${manifest.probes.ability} ${variant}`, sources, variant, manifest.nTotal, ofVariant, controls);
+    for (const mask of ofVariant) {
+      const selection = selections.find((s) => s.k === mask.k && s.control.kind === mask.control)!;
+      await ctx.commit(planRef("mask", mask), (dir) => writeMask(dir, maskFromSelection(selection, shapes, provenance)));
+    }
+  }
+}
+
+/**
+ * A random-control mask in the store. It depends on no ability: n (or what the method
+ * selects, the same for any scores) elements drawn from the scope, so it is selected against
+ * scores of zero read lazily, which costs no memory.
+ */
+export async function ensureRandomMask(ctx: RunContext, mask: PlanMask): Promise<void> {
+  const ref = planRef("mask", mask);
+  if (ctx.isDone(ref)) return;
+  const { model, info } = ctx.loaded;
+  const shapes = new Map([...model.params].map(([name, t]) => [name, [...t.shape]]));
+  const zeros: ScoreSource[] = [...shapes].map(([name, shape]) => ({
+    name,
+    numel: shape.reduce((a, b) => a * b, 1),
+    read: (_start: number, length: number) => new Float32Array(length),
+  }));
+  const selections = select(ctx, `select ${mask.name}`, zeros, mask.variant, info.numParameters, [mask], [{ kind: "random", seed: mask.seed! }]);
+  const selection = selections.find((s) => s.control.kind === "random")!;
+  await ctx.commit(ref, (dir) => writeMask(dir, maskFromSelection(selection, shapes, null)));
+}
+
+function select(
+  ctx: RunContext,
+  label: string,
+  sources: ScoreSource[],
+  variant: AblationVariant,
+  nTotal: number,
+  masks: PlanMask[],
+  controls: Control[],
+): Selection[] {
+  let progress: Progress | undefined;
+  const selections = selectElements({
+    sources,
+    variant,
+    nTotal,
+    ks: distinct(masks.map((m) => m.k)),
+    method: masks[0]!.method,
+    controls,
+    onProgress: (elements, total) => (progress ??= createProgress({ label, total, unit: "scores", quiet: ctx.options.quiet })).tick(elements),
+  });
+  progress?.done();
+  return selections;
+}
+
+function distinct<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,222 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { z } from "zod";
+import { BprofError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import { VERSION } from "../version.js";
+import { hashOf } from "./content-hash.js";
+
+/**
+ * The run directory as a store of finished stages. Every stage (one ability's importance, one
+ * mask, one benchmark evaluated under one mask) lives in its own directory, named for what it
+ * is and keyed by the hash of everything it was computed from (model, probes, benchmark,
+ * options, bprof version), so a stage computed once is reused by any later run that needs the
+ * same thing, and a changed input gets a new key instead of a stale result.
+ *
+ * A stage is written into a `.partial-<pid>-…` sibling, its `stage.json` marker last, then
+ * renamed into place: a stage directory exists only when it is complete, whatever kills the
+ * process (Ctrl-C, kill -9, a full disk). Partial directories of dead processes are removed
+ * when the store is opened. One process writes a run directory at a time.
+ */
+
+export const STAGE_MARKER = "stage.json";
+/** Where each kind of stage lives under the run directory. */
+export const STAGE_FOLDERS = { importance: "importance", mask: "masks", evaluation: "evals" } as const;
+export type StageKind = keyof typeof STAGE_FOLDERS;
+
+export interface StageRef {
+  kind: StageKind;
+  /** sha256 of the stage's inputs (see stageKey). */
+  key: string;
+  /** Directory relative to the run root, e.g. `masks/deductive.mlp-k0.01-top-1a2b3c4d5e6f7a8b`. */
+  dir: string;
+}
+
+const StageMarkerSchema = z.strictObject({
+  format: z.literal("bprof-stage"),
+  kind: z.enum(["importance", "mask", "evaluation"]),
+  key: z.string(),
+  /** Exactly what the key was hashed from. */
+  inputs: z.record(z.string(), z.unknown()),
+  seconds: z.number().min(0),
+  bprof: z.string(),
+});
+export type StageMarker = z.infer<typeof StageMarkerSchema>;
+
+/** The key of a stage: the hash of its kind, its inputs and the tool version. */
+export function stageKey(kind: StageKind, inputs: Record<string, unknown>): string {
+  return hashOf({ kind, bprof: VERSION, inputs });
+}
+
+/** A stage's reference: `<folder>/<readable name>-<first 16 hex digits of the key>`. */
+export function stageRef(kind: StageKind, name: string, inputs: Record<string, unknown>, subfolder?: string): StageRef {
+  const key = stageKey(kind, inputs);
+  const folder = subfolder === undefined ? STAGE_FOLDERS[kind] : join(STAGE_FOLDERS[kind], safeName(subfolder));
+  return { kind, key, dir: join(folder, `${safeName(name)}-${key.slice(0, 16)}`) };
+}
+
+/** A name usable as one path component on every file system. */
+export function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, "_");
+}
+
+let partialCounter = 0;
+
+export class RunStore {
+  private constructor(readonly root: string) {}
+
+  /** Create (or reopen) a run directory and clear what dead writers left half-written. */
+  static open(root: string): RunStore {
+    try {
+      mkdirSync(root, { recursive: true });
+    } catch (err) {
+      throw writeError(err, root);
+    }
+    const store = new RunStore(root);
+    store.removeAbandonedPartials();
+    return store;
+  }
+
+  /** Open an existing run directory for reading only (bprof merge's inputs). */
+  static existing(root: string): RunStore {
+    if (!existsSync(root)) throw new BprofError("no such run directory", { file: root });
+    return new RunStore(root);
+  }
+
+  path(ref: StageRef | string): string {
+    return join(this.root, typeof ref === "string" ? ref : ref.dir);
+  }
+
+  /** The marker of a finished stage with exactly this key, or null. */
+  marker(ref: StageRef): StageMarker | null {
+    const file = join(this.path(ref), STAGE_MARKER);
+    if (!existsSync(file)) return null;
+    let parsed;
+    try {
+      parsed = StageMarkerSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    } catch {
+      return null;
+    }
+    return parsed.success && parsed.data.key === ref.key && parsed.data.kind === ref.kind ? parsed.data : null;
+  }
+
+  has(ref: StageRef): boolean {
+    return this.marker(ref) !== null;
+  }
+
+  /**
+   * Compute a stage into a private directory and move it into place once whole. `write`
+   * fills the directory it is given; the marker records the inputs and the seconds it took.
+   */
+  async commit(ref: StageRef, inputs: Record<string, unknown>, write: (dir: string) => void | Promise<void>): Promise<StageMarker> {
+    const started = performance.now();
+    const final = this.path(ref);
+    const partial = `${final}.partial-${process.pid}-${partialCounter++}`;
+    try {
+      rmSync(partial, { recursive: true, force: true });
+      mkdirSync(partial, { recursive: true });
+      await write(partial);
+      const marker: StageMarker = {
+        format: "bprof-stage",
+        kind: ref.kind,
+        key: ref.key,
+        inputs,
+        seconds: (performance.now() - started) / 1000,
+        bprof: VERSION,
+      };
+      writeFileAtomic(join(partial, STAGE_MARKER), JSON.stringify(marker, null, 2) + "\n");
+      this.replace(partial, final);
+      return marker;
+    } catch (err) {
+      rmSync(partial, { recursive: true, force: true });
+      throw writeError(err, final);
+    }
+  }
+
+  /** Copy a finished stage from another run directory (bprof merge), whole or not at all. */
+  copyFrom(source: RunStore, ref: StageRef): void {
+    const final = this.path(ref);
+    const partial = `${final}.partial-${process.pid}-${partialCounter++}`;
+    try {
+      rmSync(partial, { recursive: true, force: true });
+      mkdirSync(dirname(partial), { recursive: true });
+      cpSync(source.path(ref), partial, { recursive: true });
+      this.replace(partial, final);
+    } catch (err) {
+      rmSync(partial, { recursive: true, force: true });
+      throw writeError(err, final);
+    }
+  }
+
+  /** Write a file at the run's top level, atomically; a failure is a BprofError naming the file. */
+  writeFile(name: string, data: string): string {
+    const path = join(this.root, name);
+    try {
+      writeFileAtomic(path, data);
+    } catch (err) {
+      throw writeError(err, path);
+    }
+    return path;
+  }
+
+  private replace(partial: string, final: string): void {
+    if (existsSync(final)) {
+      // --force, or a stage copied over: the old directory leaves before the new one arrives.
+      const stale = `${final}.stale-${process.pid}-${partialCounter++}`;
+      renameSync(final, stale);
+      renameSync(partial, final);
+      rmSync(stale, { recursive: true, force: true });
+    } else {
+      renameSync(partial, final);
+    }
+  }
+
+  private removeAbandonedPartials(): void {
+    const visit = (dir: string, depth: number) => {
+      if (!existsSync(dir)) return;
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (!entry.isDirectory()) continue;
+        const m = /\.(?:partial|stale)-(\d+)-\d+$/.exec(entry.name);
+        if (m) {
+          if (!processAlive(Number(m[1]))) rmSync(join(dir, entry.name), { recursive: true, force: true });
+        } else if (depth > 0) {
+          visit(join(dir, entry.name), depth - 1);
+        }
+      }
+    };
+    for (const folder of Object.values(STAGE_FOLDERS)) visit(join(this.root, folder), folder === STAGE_FOLDERS.evaluation ? 1 : 0);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOTDIR: "a path component is a file, not a directory",
+  EEXIST: "a file is in the way",
+  EISDIR: "a directory is in the way",
+};
+
+/** File-system failures become BprofErrors that say what could not be written and why. */
+export function writeError(err: unknown, path: string): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && code in WRITE_FAILURES) {
+    return new BprofError(
+      `cannot write the run directory: ${WRITE_FAILURES[code]} (${code}); finished stages are kept and a re-run resumes from them`,
+      { file: path },
+    );
+  }
+  return err;
+}
