@@ -13,6 +13,7 @@ import { registerReportCommand } from "./commands/report.js";
 import { registerCompareCommand } from "./commands/compare.js";
 import { registerProbesCommand } from "./commands/probes.js";
 import { registerProfileCommand } from "./commands/profile.js";
+import { registerValidateCommand } from "./commands/validate.js";
 
 const program = new Command();
 program
@@ -33,5 +34,6 @@ registerReportCommand(program);
 registerCompareCommand(program);
 registerProbesCommand(program);
 registerProfileCommand(program);
+registerValidateCommand(program);
 
 await program.parseAsync(process.argv);
