@@ -36,3 +36,6 @@ export { runSelect, type SelectRunOptions } from "./importance/run-select.js";
 export { readImportanceManifest, importanceScoreSources, type ImportanceManifest } from "./importance/importance-store.js";
 export { applyMask, withAblation, type AppliedAblation } from "./ablation/apply-mask.js";
 export { createProgress, type Progress, type ProgressOptions } from "./io/progress.js";
+export { profile, type ProfileRunResult } from "./profile/run-profile.js";
+export { mergeRuns, type MergeResult } from "./profile/merge-runs.js";
+export { type ProfileOptions, type ControlPlan } from "./profile/run-options.js";

@@ -14,6 +14,7 @@ import { registerCompareCommand } from "./commands/compare.js";
 import { registerProbesCommand } from "./commands/probes.js";
 import { registerProfileCommand } from "./commands/profile.js";
 import { registerValidateCommand } from "./commands/validate.js";
+import { registerMergeCommand } from "./commands/merge.js";
 
 const program = new Command();
 program
@@ -35,5 +36,6 @@ registerCompareCommand(program);
 registerProbesCommand(program);
 registerProfileCommand(program);
 registerValidateCommand(program);
+registerMergeCommand(program);
 
 await program.parseAsync(process.argv);

@@ -26,11 +26,11 @@ import { ensureAbilityMasks, ensureRandomMask } from "./mask-stage.js";
 import { RunContext } from "./run-context.js";
 import { buildManifest, planJson, previousInvocations, PROFILE_FILE, RUN_MANIFEST, RUN_PLAN, type RunManifest } from "./run-manifest.js";
 import { resolveProfileOptions, modelName, type ProfileOptions, type ResolvedOptions } from "./run-options.js";
-import { buildRunPlan, planRef, type PlannedBenchmark } from "./run-plan.js";
+import { buildRunPlan, type PlannedBenchmark } from "./run-plan.js";
 import { RunStore, writeError } from "./run-store.js";
 import type { Profile } from "./schema.js";
 import { selfProfileBenchmark } from "./self-profile.js";
-import { assignShards, workUnits, type WorkUnit } from "./shards.js";
+import { assignShards, unitStages, workUnits, type WorkUnit } from "./shards.js";
 
 export interface ProfileRunResult {
   dir: string;
@@ -167,13 +167,6 @@ async function runUnit(
   }
 }
 
-function unitStages(units: WorkUnit[]) {
-  return units.flatMap((u) => [
-    ...(u.importance ? [planRef("importance", u.importance)] : []),
-    ...u.masks.map((m) => planRef("mask", m)),
-    ...u.evaluations.map((e) => planRef("evaluation", e)),
-  ]);
-}
 
 function pickAbilities(o: ResolvedOptions): Ability[] {
   const all = loadAbilities(o.abilitiesDir);

@@ -1,5 +1,6 @@
 import { BprofError } from "../errors.js";
-import type { PlanEvaluation, PlanImportance, PlanMask, RunPlan } from "./run-plan.js";
+import { planRef, type PlanEvaluation, type PlanImportance, type PlanMask, type RunPlan } from "./run-plan.js";
+import type { StageRef } from "./run-store.js";
 
 /**
  * How a run is cut into shards. The work falls into units that share nothing expensive:
@@ -73,4 +74,13 @@ export function assignShards(units: WorkUnit[], count: number): WorkUnit[][] {
     load[best]! += u.cost;
   }
   return Array.from({ length: count }, (_, s) => units.filter((_, i) => owner[i] === s));
+}
+
+/** The stages of some units: importance, masks, evaluations. */
+export function unitStages(units: WorkUnit[]): StageRef[] {
+  return units.flatMap((u) => [
+    ...(u.importance ? [planRef("importance", u.importance)] : []),
+    ...u.masks.map((m) => planRef("mask", m)),
+    ...u.evaluations.map((e) => planRef("evaluation", e)),
+  ]);
 }
