@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { liveTensorCount } from "../../src/engine/index.js";
+import type { Example } from "../../src/organism/examples.js";
+import { packExamples } from "../../src/organism/examples.js";
+import { learningRate, train, type TrainOptions } from "../../src/organism/train.js";
+
+/** A toy language: "a b c d …" counting sequences in a 16-token vocabulary, with the last token weighted. */
+function toyExamples(): Example[] {
+  return Array.from({ length: 64 }, (_, i) => {
+    const start = 3 + (i % 8);
+    const ids = [1, ...Array.from({ length: 6 }, (_, t) => start + t)];
+    return { inputIds: ids, weights: ids.map((_, t) => (t === 0 ? 0 : t === ids.length - 1 ? 1 : 0.1)) };
+  });
+}
+
+const options: TrainOptions = {
+  architecture: { hiddenSize: 32, intermediateSize: 64, numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2, vocabSize: 16, maxPositionEmbeddings: 64 },
+  sequenceLength: 16,
+  batchSize: 4,
+  steps: 40,
+  peakLr: 1e-2,
+  warmupSteps: 5,
+  minLrRatio: 0.1,
+  weightDecay: 0.1,
+  gradClip: 1,
+  seed: 3,
+};
+const ids = { bos: 1, eos: 2, pad: 0 };
+
+describe("organism training", () => {
+  it("reduces the loss on a toy task, deterministically for a seed, without leaking tensors", () => {
+    const before = liveTensorCount();
+    const first = train(toyExamples(), ids, options);
+    const second = train(toyExamples(), ids, options);
+    const losses = first.log.map((l) => l.loss);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-5))).toBeLessThan(0.5 * mean(losses.slice(0, 5)));
+    expect(second.log.map((l) => l.loss)).toEqual(losses);
+    const third = train(toyExamples(), ids, { ...options, seed: 4 });
+    expect(third.log.map((l) => l.loss)).not.toEqual(losses);
+    for (const r of [first, second, third]) r.model.dispose();
+    expect(liveTensorCount()).toBe(before);
+  });
+
+  it("resumes a killed run from its checkpoint to the same losses", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bprof-organism-ckpt-"));
+    try {
+      const checkpointPath = join(dir, "ckpt.safetensors");
+      const straight = train(toyExamples(), ids, options);
+      expect(() =>
+        train(toyExamples(), ids, options, {
+          checkpointPath,
+          checkpointEvery: 10,
+          onStep(entry) {
+            if (entry.step === 25) throw new Error("killed");
+          },
+        }),
+      ).toThrow("killed");
+      const resumed = train(toyExamples(), ids, options, { checkpointPath, checkpointEvery: 10 });
+      expect(resumed.log[0]!.step).toBe(21);
+      const expected = straight.log.slice(20).map((l) => l.loss);
+      resumed.log.forEach((l, i) => expect(l.loss).toBeCloseTo(expected[i]!, 4));
+      straight.model.dispose();
+      resumed.model.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("warms up linearly, then decays by cosine to the floor", () => {
+    const o = { peakLr: 1, warmupSteps: 10, steps: 110, minLrRatio: 0.1 };
+    expect(learningRate(0, o)).toBeCloseTo(0.1);
+    expect(learningRate(9, o)).toBeCloseTo(1);
+    expect(learningRate(60, o)).toBeCloseTo(0.55);
+    expect(learningRate(110, o)).toBeCloseTo(0.1);
+  });
+
+  it("packs whole examples into padded rows with zero weight on padding", () => {
+    const rows = packExamples(
+      [
+        { inputIds: [1, 5, 6], weights: [0, 1, 1] },
+        { inputIds: [1, 7, 8, 9], weights: [0, 1, 1, 1] },
+        { inputIds: [1, 4], weights: [0, 1] },
+      ],
+      6,
+      0,
+    );
+    expect(rows).toEqual([
+      { inputIds: [1, 5, 6, 0, 0, 0], weights: [0, 1, 1, 0, 0, 0] },
+      { inputIds: [1, 7, 8, 9, 1, 4], weights: [0, 1, 1, 1, 0, 1] },
+    ]);
+  });
+});

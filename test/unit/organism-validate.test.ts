@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { formatValidation, pearson, validationOf } from "../../src/organism/validate.js";
+import type { Profile } from "../../src/profile/schema.js";
+
+const abilities = ["a", "b", "c", "d"];
+const accuracy: Record<string, number> = { a: 0.85, b: 0.65, c: 0.95, d: 0.75 };
+
+/** A profile whose AIS values are given; self-profile rows carry the per-ability accuracies. */
+function fakeProfile(planted: { name: string; base: number; ais: Record<string, number | null>; random: number[] }[]): Profile {
+  const cell = (benchmark: string, ability: string | null, ais: number | null, control: "none" | "random", seed: number | null) => ({
+    benchmark, ability, variant: "mlp", k: 0.01, control, seed, ais,
+  });
+  return {
+    run: { model: { name: "fake" }, options: { loss_scope: "full", aggregate: "signed-sum", score: "taylor", method: "top" } },
+    abilities: abilities.map((id) => ({ id, name: id })),
+    benchmarks: [
+      ...planted.map((p) => ({ name: p.name, chance: 0.25, base_score: p.base, self_ability: null })),
+      ...abilities.map((a) => ({ name: `probes/${a}/test`, chance: 0.25, base_score: accuracy[a]!, self_ability: a })),
+    ],
+    cells: planted.flatMap((p) => [
+      ...Object.entries(p.ais).map(([a, x]) => cell(p.name, a, x, "none", null)),
+      ...p.random.map((x, seed) => cell(p.name, null, x, "random", seed)),
+    ]),
+    selectivity: [{ variant: "mlp", k: 0.01, abilities, matrix: [], index: 0.42 }],
+  } as unknown as Profile;
+}
+
+describe("bprof validate figures", () => {
+  it("compute the expected profile, Pearson r, top match, selectivity and random |AIS|", () => {
+    const mixtures = new Map([
+      ["p1", { a: 1 }],
+      ["p2", { b: 0.5, c: 0.5 }],
+    ]);
+    const profile = fakeProfile([
+      { name: "p1", base: 0.85, ais: { a: 0.9, b: 0.1, c: 0, d: -0.05 }, random: [0.02, -0.04] },
+      { name: "p2", base: 0.8, ais: { a: 0.3, b: 0.2, c: 0.6, d: null }, random: [0.01, 0.03] },
+    ]);
+    const v = validationOf(profile, mixtures, "mlp", 0.01, "/runs/x");
+    const [p1, p2] = v.benchmarks;
+    expect(p1!.expected).toEqual({ a: 1, b: 0, c: 0, d: 0 });
+    expect(p2!.expected.b).toBeCloseTo((0.5 * 0.4) / 0.55);
+    expect(p2!.expected.c).toBeCloseTo((0.5 * 0.7) / 0.55);
+    expect(p1!.top_match).toBe(true);
+    expect(p2!.top).toEqual(["a", "c"]);
+    expect(p2!.top_match).toBe(false);
+    expect(p1!.pearson).toBeCloseTo(pearson([0.9, 0.1, 0, -0.05], [1, 0, 0, 0])!);
+    expect(p2!.pearson).toBeCloseTo(pearson([0.3, 0.2, 0.6], [0, p2!.expected.b!, p2!.expected.c!])!); // d undefined: left out
+    expect(v.top_match_share).toBe(0.5);
+    expect(v.selectivity).toBe(0.42);
+    expect(v.random_abs_ais).toBeCloseTo((0.03 + 0.02) / 2);
+    expect(v.pearson_mean).toBeCloseTo((p1!.pearson! + p2!.pearson!) / 2);
+    expect(v.ability_accuracy.c).toEqual({ acc: 0.95, chance: 0.25 });
+    expect(formatValidation(v)).toContain("top match share     50%");
+  });
+
+  it("Pearson r is 1 for a positive linear relation and undefined for a constant side", () => {
+    expect(pearson([1, 2, 3], [2, 4, 6])).toBeCloseTo(1);
+    expect(pearson([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1);
+    expect(pearson([1, 1, 1], [1, 2, 3])).toBeNull();
+    expect(pearson([1, 2], [1, 2])).toBeNull();
+  });
+});
