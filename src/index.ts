@@ -39,3 +39,5 @@ export { createProgress, type Progress, type ProgressOptions } from "./io/progre
 export { profile, type ProfileRunResult } from "./profile/run-profile.js";
 export { mergeRuns, type MergeResult } from "./profile/merge-runs.js";
 export { type ProfileOptions, type ControlPlan } from "./profile/run-options.js";
+export { validate, validationOf, formatValidation, type Validation, type ValidationRow } from "./organism/validate.js";
+export { PLANTED_BENCHMARKS, plantedRows, mixtureCounts, type PlantedDefinition } from "./organism/planted.js";
