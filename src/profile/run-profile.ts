@@ -73,7 +73,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
   const loaded = await loadModel(o.model, { tokenizer: o.tokenizer, device: o.device, dtype: o.dtype });
   try {
     const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
-    const ready = readyBenchmarks(prepared, lm, loaded, o, log);
+    const ready = readyBenchmarks(prepared, lm, loaded, o);
     checkProbesFit(loaded, trainProbes, o);
     checkAblationCounts(loaded, o);
 
@@ -128,6 +128,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
     const extraTimings: Record<string, number> = {};
     if (o.shard.count === 1) {
       const assembling = performance.now();
+      log(`statistics (${o.statistics.bootstrap_samples} bootstrap resamples) and reports`);
       result = assembleProfile(plan, store);
       files.push(store.writeFile(PROFILE_FILE, profileJson(result)));
       try {
@@ -214,13 +215,12 @@ function readyBenchmarks(
   lm: ModelScoringLM,
   loaded: LoadedModel,
   o: ResolvedOptions,
-  log: (message: string) => void,
 ): { name: string; run: ReadyBenchmark; planned: PlannedBenchmark }[] {
   return selected.map(({ prepared: p, selfAbility }) => {
     const tokenized = tokenizeBenchmark(lm, p);
     const overlong = checkBenchmarkFits(tokenized, loaded.info.config.maxPositionEmbeddings);
     if (overlong > 0) {
-      log(`warning: ${overlong} of ${p.items.length} items of ${p.loaded.spec.name} are longer than the context and are cut as lm-eval cuts them`);
+      process.stderr.write(`bprof: warning: ${overlong} of ${p.items.length} items of ${p.loaded.spec.name} are longer than the context and are cut as lm-eval cuts them\n`);
     }
     const { spec } = p.loaded;
     const limit = o.limit ?? spec.limit ?? null;

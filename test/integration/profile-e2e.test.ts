@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest, readPlan } from "../../src/profile/run-manifest.js";
 import { loadProfile } from "../../src/report/load-profile.js";
 import type { Profile } from "../../src/profile/schema.js";
-import { bprof, makeTinyRun, stageDirsWithoutMarker, type TinyRun } from "./profile-fixture.js";
+import { ROOT, bprof, makeTinyRun, stageDirsWithoutMarker, type TinyRun } from "./profile-fixture.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "bprof-profile-e2e-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -44,6 +45,28 @@ describe("bprof profile end to end on a tiny model", () => {
     expect(manifest.timings.evaluation).toBeGreaterThan(0);
     expect(manifest.timings.importance).toBeGreaterThan(0);
     expect(stageDirsWithoutMarker(run)).toEqual([]);
+  });
+
+  it("reports progress on stderr as timestamped lines when stderr is not a terminal, stage by stage", () => {
+    const lines = first.stderr.trim().split("\n");
+    for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /);
+    const text = first.stderr;
+    expect(text).toMatch(/unit 1\/\d+: base/);
+    expect(text).toMatch(/importance analogical: \d+ tokens in \d+s/);
+    expect(text).toMatch(/eval inductive\.mlp-k0\.01-top\.bottom: \d+\/\d+ items \(\d+%\), [\d.]+ items\/s, ETA /);
+    expect(text).toMatch(/statistics \(200 bootstrap resamples\) and reports/);
+  });
+
+  it.skipIf(spawnSync("which", ["script"]).status !== 0)("draws a bar with the ETA per stage on a terminal", () => {
+    // util-linux `script` runs the command on a pseudo-terminal.
+    const command = [process.execPath, "--import", "tsx", join(ROOT, "src/cli/main.ts"), "profile", ...tiny.args, "--out", join(tmp, "tty-run")]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    const r = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/\r\[#* *\] eval base: \d+\/\d+ items \(\d+%\), [\d.]+ items\/s, ETA /);
+    expect(r.stdout).toMatch(/\rimportance inductive: \d+ tokens in \d+s\x1b\[K\r?\n/);
+    expect(r.stdout).not.toMatch(/^\d{4}-\d\d-\d\dT/m);
   });
 
   it("every AIS equals the one recomputed from the per-item logs in the run directory", () => {
