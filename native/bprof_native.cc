@@ -20,6 +20,7 @@
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 #include <c10/core/impl/DeviceGuardImplInterface.h>
+#include <torch/csrc/autograd/custom_function.h>
 #include <torch/version.h>
 
 #include <cmath>
@@ -476,11 +477,59 @@ OP(crossEntropy)
                                           intArg(info, 2), 0.0));
 END
 
+// The lowest finite value of a floating dtype: masked scores get it rather than -inf, so a
+// fully masked (padding) row gives finite outputs and finite gradients instead of NaN.
+double lowestOf(at::ScalarType type) {
+  return type == at::kHalf ? -65504.0
+         : type == at::kBFloat16 ? -3.3895313892515355e38
+         : static_cast<double>(std::numeric_limits<float>::lowest());
+}
+
+// Causal self-attention over one block of T queries and T keys, as one autograd node:
+//   P = softmax(q kᵀ · scale, causal), out = P v
+// forward: one batched GEMM, the upper triangle filled in place, softmax, one batched GEMM;
+// backward: the four GEMMs of the chain rule around softmax's own backward. Against matmul +
+// masked_fill + softmax + matmul under autograd this saves the out-of-place masked_fill and
+// its backward (full [B·H, T, T] passes), the contiguous copies matmul makes of q and k, and
+// autograd's bookkeeping; it keeps the same saved tensors (q·scale, k, v, P).
+struct CausalAttention : public torch::autograd::Function<CausalAttention> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                            double scale) {
+    const int64_t B = q.size(0), H = q.size(1), T = q.size(2), D = q.size(3);
+    // The scale goes on q ([B·H, T, D], smaller than the scores when T > D). Not baddbmm's
+    // alpha with beta 0 over an empty tensor: libtorch 1.13's kernel for small matrices reads
+    // the empty contents even then (NaN from uninitialised memory).
+    at::Tensor scaledQ = q.reshape({B * H, T, D}).mul(scale);
+    at::Tensor kc = k.reshape({B * H, T, D});  // views when k, v are contiguous
+    at::Tensor vc = v.reshape({B * H, T, D});
+    at::Tensor scores = at::bmm(scaledQ, kc.transpose(1, 2));  // [B·H, T, T]
+    scores.masked_fill_(at::ones({T, T}, q.options().dtype(at::kBool)).triu(1), lowestOf(q.scalar_type()));
+    at::Tensor probs = at::_softmax(scores, -1, false);
+    ctx->save_for_backward({scaledQ, kc, vc, probs});
+    ctx->saved_data["scale"] = scale;
+    return at::bmm(probs, vc).view({B, H, T, D});
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &scaledQ = saved[0], &kc = saved[1], &vc = saved[2], &probs = saved[3];
+    const double scale = ctx->saved_data["scale"].toDouble();
+    const at::Tensor& out = grads[0];  // [B, H, T, D]
+    at::Tensor g = out.reshape(scaledQ.sizes());
+    at::Tensor gradV = at::bmm(probs.transpose(1, 2), g);
+    at::Tensor gradScores = at::_softmax_backward_data(at::bmm(g, vc.transpose(1, 2)), probs, -1, probs.scalar_type());
+    at::Tensor gradQ = at::bmm(gradScores, kc).mul_(scale);
+    at::Tensor gradK = at::bmm(gradScores.transpose(1, 2), scaledQ);
+    return {gradQ.view(out.sizes()), gradK.view(out.sizes()), gradV.view(out.sizes()), at::Tensor()};
+  }
+};
+
 // scaledDotProductAttention(q [B, H, T, D], k [B, H, S, D], v [B, H, S, D], mask | null,
 // isCausal, scale | null) → [B, H, T, D]. A bool mask is true where attention is allowed, a
 // float mask is added to the scores; isCausal aligns the triangle top-left as torch does.
-// Masked scores get the dtype's lowest finite value rather than -inf, so a fully masked
-// (padding) row gives finite outputs and finite gradients instead of NaN.
+// Masked scores get the dtype's lowest finite value (lowestOf). Plain causal attention over
+// T = S (every training and scoring forward without a cache) takes the fused CausalAttention,
+// unless libtorch has its own fused kernels (2.1+: flash / memory-efficient attention).
 OP(scaledDotProductAttention)
   const at::Tensor& q = tensorArg(info, 0);
   const at::Tensor& k = tensorArg(info, 1);
@@ -490,11 +539,13 @@ OP(scaledDotProductAttention)
   const double scale = isAbsent(info[5]) ? 1.0 / std::sqrt(static_cast<double>(q.size(-1))) : numberArg(info, 5);
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
   if (!mask.has_value()) return wrap(env, at::scaled_dot_product_attention(q, k, v, c10::nullopt, 0.0, isCausal, scale));
+#else
+  if (!mask.has_value() && isCausal && q.dim() == 4 && k.sizes() == q.sizes() && v.sizes() == q.sizes()) {
+    return wrap(env, CausalAttention::apply(q, k, v, scale));
+  }
 #endif
   at::Tensor scores = at::matmul(q * scale, k.transpose(-2, -1));  // [B, H, T, S]
-  const double lowest = scores.scalar_type() == at::kHalf ? -65504.0
-                        : scores.scalar_type() == at::kBFloat16 ? -3.3895313892515355e38
-                        : static_cast<double>(std::numeric_limits<float>::lowest());
+  const double lowest = lowestOf(scores.scalar_type());
   if (isCausal) {
     at::Tensor allowed = at::ones({q.size(-2), k.size(-2)}, q.options().dtype(at::kBool)).tril();
     scores = scores.masked_fill(allowed.logical_not(), lowest);
@@ -503,6 +554,54 @@ OP(scaledDotProductAttention)
     scores = mask->scalar_type() == at::kBool ? scores.masked_fill(mask->logical_not(), lowest) : scores + *mask;
   }
   return wrap(env, at::matmul(at::softmax(scores, -1), v));
+END
+
+// Rotary position embedding (rotate-half convention) fused with the head split, as one
+// autograd node: x [B, T, h·D] (a q or k projection) → [B, h, T, D], contiguous, ready for
+// the attention GEMMs. With x = [a, b] per head (halves of D/2) and the tables
+// cos, sin [B|1, T, D/2] (one half; HF repeats it):
+//   out = [a·cos − b·sin, b·cos + a·sin]
+// The composition in TypeScript (narrow, neg, cat, two muls, add, then a transpose copy for
+// the GEMM) made six tensors of x's size; this writes the output once, in its final layout.
+// The gradient is the inverse rotation: [ga·cos + gb·sin, gb·cos − ga·sin].
+void rotateHalves(at::Tensor out, const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, double sign) {
+  const int64_t half = x.size(-1) / 2;
+  at::Tensor a = x.narrow(-1, 0, half), b = x.narrow(-1, half, half);
+  at::Tensor outA = out.narrow(-1, 0, half), outB = out.narrow(-1, half, half);
+  at::mul_out(outA, a, cos).addcmul_(b, sin, -sign);
+  at::mul_out(outB, b, cos).addcmul_(a, sin, sign);
+}
+
+struct Rope : public torch::autograd::Function<Rope> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin,
+                            int64_t heads) {
+    const int64_t B = x.size(0), T = x.size(1), D = x.size(2) / heads;
+    at::Tensor out = at::empty({B, heads, T, D}, x.options());
+    // Tables [B|1, T, D/2] → [B|1, T, 1, D/2], broadcast over heads.
+    rotateHalves(out.permute({0, 2, 1, 3}), x.view({B, T, heads, D}), cos.unsqueeze(2), sin.unsqueeze(2), 1.0);
+    ctx->save_for_backward({cos, sin});
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor& g = grads[0];  // [B, h, T, D]
+    const int64_t B = g.size(0), heads = g.size(1), T = g.size(2), D = g.size(3);
+    at::Tensor gradX = at::empty({B, T, heads, D}, g.options());
+    rotateHalves(gradX, g.permute({0, 2, 1, 3}), saved[0].unsqueeze(2), saved[1].unsqueeze(2), -1.0);
+    return {gradX.view({B, T, heads * D}), at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
+// rope(x [B, T, h·D], cos [B|1, T, D/2], sin [B|1, T, D/2], h) → [B, h, T, D]
+OP(rope)
+  const at::Tensor& x = tensorArg(info, 0);
+  const int64_t heads = intArg(info, 3);
+  if (x.dim() != 3 || x.size(2) % (2 * heads) != 0) {
+    throw std::invalid_argument("x must be [B, T, h·D] with an even head size D, got " + c10::str(x.sizes()) + " for " +
+                                std::to_string(heads) + " heads");
+  }
+  return wrap(env, Rope::apply(x.contiguous(), tensorArg(info, 1), tensorArg(info, 2), heads));
 END
 
 // ---------------------------------------------------------------------------------------------
@@ -765,7 +864,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(ltScalar); EXPORT(gtScalar); EXPORT(geScalar); EXPORT(leScalar); EXPORT(powScalar); EXPORT(logicalAnd); EXPORT(maximum); EXPORT(minimum); EXPORT(clamp);
   EXPORT(where); EXPORT(maskedFill); EXPORT(triu); EXPORT(tril);
   EXPORT(sum); EXPORT(mean); EXPORT(max); EXPORT(argmax); EXPORT(softmax); EXPORT(logSoftmax); EXPORT(cumsum);
-  EXPORT(matmul); EXPORT(linear); EXPORT(rmsNorm); EXPORT(crossEntropy); EXPORT(scaledDotProductAttention);
+  EXPORT(matmul); EXPORT(linear); EXPORT(rmsNorm); EXPORT(crossEntropy); EXPORT(scaledDotProductAttention); EXPORT(rope);
   EXPORT(reshape); EXPORT(transpose); EXPORT(permute); EXPORT(narrow); EXPORT(unsqueeze); EXPORT(squeeze);
   EXPORT(expand); EXPORT(repeatInterleave);
   EXPORT(embedding); EXPORT(gather); EXPORT(indexSelect); EXPORT(topk); EXPORT(sort);

@@ -68,6 +68,7 @@ export interface NativeBinding {
   rmsNorm(x: NativeHandle, weight: NativeHandle, eps: number): NativeHandle;
   crossEntropy(logits: NativeHandle, targets: NativeHandle, ignoreIndex: number, reduction: number): NativeHandle;
   scaledDotProductAttention(q: NativeHandle, k: NativeHandle, v: NativeHandle, mask: NativeHandle | null, isCausal: boolean, scale: number | null): NativeHandle;
+  rope(x: NativeHandle, cos: NativeHandle, sin: NativeHandle, heads: number): NativeHandle;
 
   reshape(t: NativeHandle, shape: number[]): NativeHandle;
   transpose(t: NativeHandle, d0: number, d1: number): NativeHandle;
@@ -129,6 +130,11 @@ function loadBinding(): NativeBinding {
   if (!found) {
     throw new Error(`bprof's native engine is not built (looked for ${candidates.join(" and ")}): run \`npm run build:native\``);
   }
+  // libtorch's elementwise ops run on an OpenMP pool, its matmuls on OpenBLAS's own threads.
+  // By default idle OpenMP workers spin for a while after each parallel region, taking the
+  // cores from the matmul that follows (on 2 cores this halved forward+backward throughput;
+  // BENCHMARKS.md). libgomp reads this when it loads, i.e. inside the require below.
+  process.env.OMP_WAIT_POLICY ??= "PASSIVE";
   const binding = createRequire(import.meta.url)(found) as NativeBinding;
   // libtorch starts with one thread here; use every core.
   binding.setNumThreads(availableParallelism());

@@ -272,6 +272,15 @@ export class Tensor {
     );
   }
 
+  /**
+   * Rotary position embedding (rotate-half) fused with the head split: this = x [B, T, h·D]
+   * → [B, h, T, D] contiguous, each head [a, b] (halves) becoming [a·cos − b·sin, b·cos + a·sin]
+   * with cos, sin [B|1, T, D/2]. One autograd node; the gradient is the inverse rotation.
+   */
+  rope(cos: Tensor, sin: Tensor, heads: number): Tensor {
+    return new Tensor(native.rope(this.handle, cos.handle, sin.handle, heads));
+  }
+
   // ------------------------------------------------------------------------------------------
   // Shape
 

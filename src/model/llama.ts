@@ -2,7 +2,7 @@ import { keep, noGrad, scope, Tensor, type Device, type DType } from "../engine/
 import type { ModelConfig } from "./config.js";
 import { KVCache } from "./kv-cache.js";
 import { expectedParameterShapes } from "./parameters.js";
-import { applyRope, inverseFrequencyTensor, ropeTables } from "./rope.js";
+import { inverseFrequencyTensor, ropeTables } from "./rope.js";
 
 /**
  * The Llama family (Llama 1-3, Mistral, Qwen2) as Hugging Face defines it:
@@ -97,7 +97,7 @@ export class LlamaModel {
       const tokenMask = opts.attentionMask?.ne(0) ?? (cache ? Tensor.ones([B, T], { dtype: "bool", device: this.device }) : null); // [B, T]
       const keyMask = tokenMask && cache?.keyMask ? Tensor.cat([cache.keyMask, tokenMask], 1) : tokenMask; // [B, S]
       const positions = this.positionIds(B, T, tokenMask, cache); // [B, T] or [1, T]
-      const { cos, sin } = ropeTables(positions, this.inverseFrequencies, this.dtype); // [B|1, 1, T, D]
+      const { cos, sin } = ropeTables(positions, this.inverseFrequencies, this.dtype); // [B|1, T, D/2]
       const attendMask = this.attentionMask(T, past, keyMask); // [B|1, 1, T, S] bool, or null for plain causal
 
       let x = this.param("model.embed_tokens.weight").embedding(inputIds.to({ device: this.device })); // [B, T, C]
@@ -158,8 +158,8 @@ export class LlamaModel {
   private attention(
     layer: number,
     h: Tensor, // [B, T, C]
-    cos: Tensor, // [B|1, 1, T, D]
-    sin: Tensor, // [B|1, 1, T, D]
+    cos: Tensor, // [B|1, T, D/2]
+    sin: Tensor, // [B|1, T, D/2]
     mask: Tensor | null, // [B|1, 1, T, S] bool
     cache: KVCache | undefined,
     grown: { key: Tensor; value: Tensor }[],
@@ -167,11 +167,10 @@ export class LlamaModel {
     const { numAttentionHeads: H, numKeyValueHeads: KV, headDim: D } = this.config;
     const [B, T] = h.shape as [number, number];
     const p = `model.layers.${layer}.self_attn.`;
-    const project = (name: string, heads: number) =>
-      h.linear(this.param(`${p}${name}.weight`), this.params.get(`${p}${name}.bias`)).reshape([B, T, heads, D]).transpose(1, 2);
-    const q = applyRope(project("q_proj", H), cos, sin); // [B, H, T, D]
-    let k = applyRope(project("k_proj", KV), cos, sin); // [B, KV, T, D]
-    let v = project("v_proj", KV); // [B, KV, T, D]
+    const project = (name: string) => h.linear(this.param(`${p}${name}.weight`), this.params.get(`${p}${name}.bias`)); // [B, T, heads·D]
+    const q = project("q_proj").rope(cos, sin, H); // [B, H, T, D]
+    let k = project("k_proj").rope(cos, sin, KV); // [B, KV, T, D]
+    let v = project("v_proj").reshape([B, T, KV, D]).transpose(1, 2); // [B, KV, T, D]
     const past = cache?.layer(layer);
     if (past) {
       k = Tensor.cat([past.key, k], 2); // [B, KV, S, D]
@@ -206,11 +205,14 @@ export class LlamaModel {
       const [B, T] = inputIds.shape as [number, number];
       const logits = this.forward(inputIds, { attentionMask: opts.attentionMask }); // [B, T, V]
       const V = logits.shape[2]!;
-      const predictions = logits.narrow(1, 0, T - 1).reshape([B * (T - 1), V]); // [B·(T-1), V]
       let targets = inputIds.to({ device: this.device }).narrow(1, 1, T - 1); // [B, T-1]
       const counted = opts.lossMask ?? opts.attentionMask;
       if (counted) targets = targets.maskedFill(counted.to({ device: this.device }).narrow(1, 1, T - 1).eq(0), -100); // [B, T-1]
-      return predictions.crossEntropy(targets.reshape([B * (T - 1)]), { ignoreIndex: -100 }); // []
+      // The last position predicts nothing: an ignored target there lets the loss read the
+      // logits as they are ([B·T, V], a view) instead of copying the first T-1 positions out.
+      const nothing = Tensor.full([B, 1], -100, { dtype: "i64", device: this.device }); // [B, 1]
+      targets = Tensor.cat([targets, nothing], 1); // [B, T]
+      return logits.reshape([B * T, V]).crossEntropy(targets.reshape([B * T]), { ignoreIndex: -100 }); // []
     });
   }
 

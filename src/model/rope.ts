@@ -6,6 +6,7 @@ import type { ModelConfig } from "./config.js";
  * x = [a, b] (two halves of D/2) at position p becomes
  *   [a·cos(pθ) − b·sin(pθ),  b·cos(pθ) + a·sin(pθ)],   θ_i = base^(−2i/D) (then scaled).
  * llama2.c pairs adjacent dimensions instead; its loader permutes q/k rows to match.
+ * The rotation itself is the engine's fused Tensor.rope (head split included).
  */
 
 /**
@@ -32,24 +33,14 @@ export function ropeInverseFrequencies(config: ModelConfig): Float32Array {
   });
 }
 
-/** cos and sin of p·θ for every position, each [B, 1, T, D] (halves repeated), in `dtype`. */
+/** cos and sin of p·θ_i for every position, each [B|1, T, D/2], in `dtype`. */
 export function ropeTables(
-  positions: Tensor, // [B, T] i64
+  positions: Tensor, // [B|1, T] i64
   inverseFrequencies: Tensor, // [D/2] f32
   dtype: Tensor["dtype"],
 ): { cos: Tensor; sin: Tensor } {
-  const angles = positions.to({ dtype: "f32" }).unsqueeze(-1).mul(inverseFrequencies); // [B, T, D/2]
-  const full = Tensor.cat([angles, angles], -1).unsqueeze(1); // [B, 1, T, D]
-  return { cos: full.cos().to({ dtype }), sin: full.sin().to({ dtype }) };
-}
-
-/** Rotate every head of x [B, h, T, D] by the tables from ropeTables. */
-export function applyRope(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
-  const half = x.shape[3]! / 2;
-  const a = x.narrow(3, 0, half); // [B, h, T, D/2]
-  const b = x.narrow(3, half, half); // [B, h, T, D/2]
-  const rotated = Tensor.cat([b.neg(), a], 3); // [B, h, T, D]
-  return x.mul(cos).add(rotated.mul(sin)); // [B, h, T, D]
+  const angles = positions.to({ dtype: "f32" }).unsqueeze(-1).mul(inverseFrequencies); // [B|1, T, D/2]
+  return { cos: angles.cos().to({ dtype }), sin: angles.sin().to({ dtype }) };
 }
 
 export function inverseFrequencyTensor(config: ModelConfig, device: Device): Tensor {
