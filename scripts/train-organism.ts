@@ -10,7 +10,7 @@
  * temporary directory (for choosing a configuration). A run checkpoints to --checkpoint every
  * --checkpoint-every steps and resumes from it when restarted with the same options.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,7 +24,7 @@ import { buildOrganismCorpus, tokenizerTrainingTexts } from "../src/organism/cor
 import { chatExample, mcExample, proseExample, type Example } from "../src/organism/examples.js";
 import { lossCurveSvg } from "../src/organism/loss-svg.js";
 import { ORGANISM_SPECIAL_TOKENS, organismTokenizerFiles } from "../src/organism/tokenizer-files.js";
-import { modelTensors, train, type TrainOptions } from "../src/organism/train.js";
+import { modelTensors, train, type StepLog, type TrainOptions } from "../src/organism/train.js";
 import { defaultProbesDir } from "../src/probes/paths.js";
 
 const { values: args } = parseArgs({
@@ -114,42 +114,63 @@ const options: TrainOptions = {
   seed,
 };
 
-// 4. Train.
-const logLines: string[] = [];
+// 4. Train. A resumed run carries on the log of the steps before its checkpoint, with seconds
+//    and tokens counted on from there, so the log and the measured time cover the whole run.
+const partialLogPath = join(outDir, "train-log.partial.jsonl");
+const logged: StepLog[] = [];
 let firstStepThisSession: number | undefined;
+let carried = { seconds: 0, tokens: 0 };
 const result = train(examples, ids, options, {
   checkpointPath: bench ? undefined : resolve(args.checkpoint!),
   checkpointEvery: num("checkpoint-every"),
   onStep(entry) {
-    logLines.push(JSON.stringify(entry));
-    firstStepThisSession ??= entry.step - 1;
+    if (firstStepThisSession === undefined) {
+      const resumedAt = entry.step - 1;
+      firstStepThisSession = resumedAt;
+      if (resumedAt > 0 && existsSync(partialLogPath)) {
+        logged.push(...readStepLog(partialLogPath).filter((l) => l.step <= resumedAt));
+        if (logged.length !== resumedAt) say(`warning: the log before step ${resumedAt} has ${logged.length} entries`);
+        const before = logged[logged.length - 1];
+        if (before) carried = { seconds: before.seconds, tokens: before.tokens };
+        say(`resumed at step ${resumedAt}`);
+      }
+    }
+    logged.push({ ...entry, seconds: entry.seconds + carried.seconds, tokens: entry.tokens + carried.tokens });
     if (entry.step % 10 === 0 || entry.step === options.steps) {
       const rate = entry.tokens / entry.seconds;
       const eta = ((options.steps - entry.step) * entry.seconds) / Math.max(1, entry.step - firstStepThisSession);
       say(`step ${entry.step}/${options.steps} loss ${entry.loss.toFixed(4)} lr ${entry.lr.toExponential(2)} |g| ${entry.gradNorm.toFixed(2)} epoch ${entry.epoch} ${rate.toFixed(0)} tok/s ETA ${(eta / 60).toFixed(1)} min`);
     }
-    if (!bench && entry.step % 10 === 0) writeFileAtomic(join(outDir, "train-log.partial.jsonl"), logLines.join("\n") + "\n");
+    if (!bench && entry.step % 10 === 0) writeFileAtomic(partialLogPath, formatStepLog(logged));
   },
 });
 const params = result.model.numParameters;
-const last = result.log[result.log.length - 1];
+const last = logged[logged.length - 1];
 const trainedSeconds = last?.seconds ?? 0;
-say(`${params} parameters; ${result.log.length} steps in ${(trainedSeconds / 60).toFixed(1)} min, ${last ? (last.tokens / last.seconds).toFixed(0) : "?"} tokens/s`);
+say(`${params} parameters; ${logged.length} steps in ${(trainedSeconds / 60).toFixed(1)} min, ${last ? (last.tokens / last.seconds).toFixed(0) : "?"} tokens/s`);
 
 if (bench) {
-  process.stdout.write(JSON.stringify({ params, steps: result.log.length, tokensPerSecond: last ? last.tokens / last.seconds : 0, secondsPerStep: trainedSeconds / result.log.length, architecture: options.architecture, seq: options.sequenceLength, batch: options.batchSize }) + "\n");
+  process.stdout.write(JSON.stringify({ params, steps: result.log.length, tokensPerSecond: last ? last.tokens / last.seconds : 0, secondsPerStep: trainedSeconds / logged.length, architecture: options.architecture, seq: options.sequenceLength, batch: options.batchSize }) + "\n");
   rmSync(outDir, { recursive: true, force: true });
 } else {
   // 5. Write the model directory.
   writeFileAtomic(join(outDir, "config.json"), JSON.stringify(result.hfConfig, null, 2) + "\n");
   writeFileAtomic(join(outDir, "generation_config.json"), JSON.stringify({ bos_token_id: ids.bos, eos_token_id: ids.eos, pad_token_id: ids.pad }, null, 2) + "\n");
   writeFileAtomic(join(outDir, "model.safetensors"), encodeSafetensors(modelTensors(result.model), { format: "pt", trained_by: "bprof scripts/train-organism.ts" }));
-  writeFileAtomic(join(outDir, "train-log.jsonl"), logLines.join("\n") + "\n");
-  rmSync(join(outDir, "train-log.partial.jsonl"), { force: true });
-  writeFileAtomic(join(outDir, "loss.svg"), lossCurveSvg(result.log, { title: `organism training loss (${options.steps} steps, seed ${seed})` }));
+  writeFileAtomic(join(outDir, "train-log.jsonl"), formatStepLog(logged));
+  rmSync(partialLogPath, { force: true });
+  writeFileAtomic(join(outDir, "loss.svg"), lossCurveSvg(logged, { title: `organism training loss (${options.steps} steps, seed ${seed})` }));
   writeFileAtomic(
     join(outDir, "training.json"),
-    JSON.stringify({ command: `npx tsx scripts/train-organism.ts ${process.argv.slice(2).join(" ")}`.trim(), options, promptWeight, proseRepeats: num("prose-repeats"), itemsPerAbility: num("items-per-ability"), abilities: corpus.abilities, declarativeSentences: corpus.sentences.length, examples: examples.length, tokensPerEpoch: exampleTokens, parameters: params, trainingSeconds: trainedSeconds, wallSeconds: (performance.now() - wallStart) / 1000, finalLoss: last?.loss }, null, 2) + "\n",
+    JSON.stringify({ command: `npx tsx scripts/train-organism.ts ${process.argv.slice(2).join(" ")}`.trim(), options, promptWeight, proseRepeats: num("prose-repeats"), itemsPerAbility: num("items-per-ability"), abilities: corpus.abilities, declarativeSentences: corpus.sentences.length, examples: examples.length, tokensPerEpoch: exampleTokens, parameters: params, trainingSeconds: trainedSeconds, resumedFromStep: firstStepThisSession ?? 0, lastSessionWallSeconds: (performance.now() - wallStart) / 1000, finalLoss: last?.loss }, null, 2) + "\n",
   );
   say(`wrote ${outDir}`);
+}
+
+function readStepLog(path: string): StepLog[] {
+  return readFileSync(path, "utf8").split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as StepLog);
+}
+
+function formatStepLog(entries: readonly StepLog[]): string {
+  return entries.map((e) => JSON.stringify(e)).join("\n") + "\n";
 }
