@@ -42,6 +42,7 @@ export async function evaluateUnderMask(
     for (const evaluation of pending) {
       const bench = benchmarks.get(evaluation.benchmark)!;
       let done = 0;
+      const started = performance.now();
       const scores = await scoreBenchmark(ctx.lm, bench.tokenized, {
         sharedContext: o.sharedContext,
         batchSize: o.evalBatchSize,
@@ -58,9 +59,7 @@ export async function evaluateUnderMask(
       });
       result.results.model = ctx.loaded.info.path;
       if (ablation && mask) result.results.mask = { dir: mask.dir, touched: ablation.touched, checksum: ablation.checksum };
-      await ctx.commit(planRef("evaluation", evaluation), (dir) => {
-        writeEvaluation(dir, result);
-      });
+      await ctx.commit(planRef("evaluation", evaluation), (dir) => void writeEvaluation(dir, result), (performance.now() - started) / 1000);
     }
   } finally {
     ablation?.restore();

@@ -31,10 +31,13 @@ export async function ensureAbilityMasks(ctx: RunContext, importance: () => Prom
   for (const variant of distinct(pending.map((m) => m.variant))) {
     const ofVariant = pending.filter((m) => m.variant === variant);
     const controls: Control[] = ofVariant.some((m) => m.control === "bottom") ? [{ kind: "bottom" }] : [];
+    const started = performance.now();
     const selections = select(ctx, `select ${manifest.probes.ability} ${variant}`, sources, variant, manifest.nTotal, ofVariant, controls);
+    // One pass over the scores selects every mask of the variant: each is charged its share.
+    const share = (performance.now() - started) / 1000 / ofVariant.length;
     for (const mask of ofVariant) {
       const selection = selections.find((s) => s.k === mask.k && s.control.kind === mask.control)!;
-      await ctx.commit(planRef("mask", mask), (dir) => writeMask(dir, maskFromSelection(selection, shapes, provenance)));
+      await ctx.commit(planRef("mask", mask), (dir) => writeMask(dir, maskFromSelection(selection, shapes, provenance)), share);
     }
   }
 }
@@ -54,9 +57,10 @@ export async function ensureRandomMask(ctx: RunContext, mask: PlanMask): Promise
     numel: shape.reduce((a, b) => a * b, 1),
     read: (_start: number, length: number) => new Float32Array(length),
   }));
+  const started = performance.now();
   const selections = select(ctx, `select ${mask.name}`, zeros, mask.variant, info.numParameters, [mask], [{ kind: "random", seed: mask.seed! }]);
   const selection = selections.find((s) => s.control.kind === "random")!;
-  await ctx.commit(ref, (dir) => writeMask(dir, maskFromSelection(selection, shapes, null)));
+  await ctx.commit(ref, (dir) => writeMask(dir, maskFromSelection(selection, shapes, null)), (performance.now() - started) / 1000);
 }
 
 function select(

@@ -32,10 +32,11 @@ export class RunContext {
     return false;
   }
 
-  async commit(ref: StageRef, write: (dir: string) => void | Promise<void>): Promise<void> {
+  /** Store a stage; `computedSeconds` is the work done before `write` (recorded in its marker). */
+  async commit(ref: StageRef, write: (dir: string) => void | Promise<void>, computedSeconds = 0): Promise<void> {
     const inputs = this.inputs.get(ref.key);
     if (inputs === undefined) throw new Error(`no inputs recorded for stage ${ref.dir}`);
-    await this.store.commit(ref, inputs, write);
+    await this.store.commit(ref, inputs, write, computedSeconds);
     this.computed.add(ref.key);
     this.computedCount++;
   }

@@ -106,9 +106,15 @@ export class RunStore {
 
   /**
    * Compute a stage into a private directory and move it into place once whole. `write`
-   * fills the directory it is given; the marker records the inputs and the seconds it took.
+   * fills the directory it is given; the marker records the inputs and the seconds the stage
+   * took: `write`'s own, plus `computedSeconds` for work the caller did before (scoring).
    */
-  async commit(ref: StageRef, inputs: Record<string, unknown>, write: (dir: string) => void | Promise<void>): Promise<StageMarker> {
+  async commit(
+    ref: StageRef,
+    inputs: Record<string, unknown>,
+    write: (dir: string) => void | Promise<void>,
+    computedSeconds = 0,
+  ): Promise<StageMarker> {
     const started = performance.now();
     const final = this.path(ref);
     const partial = `${final}.partial-${process.pid}-${partialCounter++}`;
@@ -121,7 +127,7 @@ export class RunStore {
         kind: ref.kind,
         key: ref.key,
         inputs,
-        seconds: (performance.now() - started) / 1000,
+        seconds: computedSeconds + (performance.now() - started) / 1000,
         bprof: VERSION,
       };
       writeFileAtomic(join(partial, STAGE_MARKER), JSON.stringify(marker, null, 2) + "\n");
