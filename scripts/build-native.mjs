@@ -2,8 +2,11 @@
 // Builds native/ (the libtorch binding) into build/Release/bprof_native.node.
 // libtorch is looked for in this order, and the build says which one it used:
 //   1. $LIBTORCH: a libtorch directory with include/ and lib/ (ABI from $LIBTORCH_CXX11_ABI, default 1)
-//   2. Debian's system install (apt install libtorch-dev)
-//   3. the libtorch inside an installed PyTorch (python3 -c "import torch"): a CUDA build brings CUDA
+//   2. the libtorch inside an installed PyTorch ($PYTHON or python3) when it is a CUDA build and
+//      sees a GPU (torch.cuda.is_available()): on a GPU machine that is the one wanted, even
+//      where Debian's CPU-only libtorch-dev is installed too
+//   3. Debian's system install (apt install libtorch-dev)
+//   4. the libtorch inside an installed PyTorch, whatever its build
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -42,11 +45,14 @@ function fromPyTorch() {
   const python = process.env.PYTHON ?? "python3";
   const probe = spawnSync(
     python,
-    ["-c", "import torch, os; print(os.path.dirname(torch.__file__)); print(int(torch._C._GLIBCXX_USE_CXX11_ABI))"],
+    [
+      "-c",
+      "import torch, os; print(os.path.dirname(torch.__file__)); print(int(torch._C._GLIBCXX_USE_CXX11_ABI)); print(int(torch.cuda.is_available()))",
+    ],
     { encoding: "utf8" },
   );
   if (probe.status !== 0) return null;
-  const [torchDir, abi] = probe.stdout.trim().split("\n");
+  const [torchDir, abi, gpu] = probe.stdout.trim().split("\n");
   if (!torchDir) return null;
   const include = join(torchDir, "include");
   return {
@@ -54,12 +60,15 @@ function fromPyTorch() {
     includes: [include, join(include, "torch", "csrc", "api", "include")],
     libDir: join(torchDir, "lib"),
     cxx11Abi: abi ?? "1",
+    cudaUsable: gpu === "1",
   };
 }
 
 function findLibtorch() {
   if (process.env.LIBTORCH) return fromLibtorchDir(resolve(process.env.LIBTORCH));
-  const found = fromDebian() ?? fromPyTorch();
+  const pytorch = fromPyTorch();
+  if (pytorch?.cudaUsable) return pytorch;
+  const found = fromDebian() ?? pytorch;
   if (!found) {
     throw new Error(
       "libtorch not found: set LIBTORCH=<dir with include/ and lib/>, or `apt install libtorch-dev`, or install PyTorch",
