@@ -24,6 +24,10 @@ export function buildOrganismCorpus(
   itemsPerAbility: number,
   countOverrides: Record<string, number> = {},
 ): OrganismCorpus {
+  const known = new Set(GENERATORS.map((g) => g.ability));
+  for (const ability of Object.keys(countOverrides)) {
+    if (!known.has(ability)) throw new Error(`item count for an unknown ability "${ability}" (known: ${[...known].join(", ")})`);
+  }
   const items: ProbeItem[] = [];
   const abilities: OrganismCorpus["abilities"] = {};
   for (const generator of GENERATORS) {

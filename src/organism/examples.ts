@@ -41,24 +41,30 @@ export function proseExample(text: string, tokenizer: Tokenizer): Example {
 }
 
 /**
- * Pack examples greedily, in the given order, into rows of `length` tokens; the rest of a row
- * is padding with weight 0. An example never spans two rows; one longer than a row is cut.
+ * Pack examples into rows of `length` tokens, first fit: each example goes into the first of
+ * the open rows with room for it, else opens a new row; when more than `window` rows are open
+ * the oldest is closed. (Filling rows strictly in order left about 40 % of every step as
+ * padding: a chat example seldom fits behind two others.) The rest of a row is padding with
+ * weight 0. An example never spans two rows; one longer than a row is cut. Deterministic.
  */
-export function packExamples(examples: readonly Example[], length: number, padId: number): Example[] {
+export function packExamples(examples: readonly Example[], length: number, padId: number, window = 32): Example[] {
   const rows: Example[] = [];
-  let row: Example = { inputIds: [], weights: [] };
-  const flush = () => {
-    if (row.inputIds.length === 0) return;
+  const open: Example[] = [];
+  const close = (row: Example) => {
     const pad = length - row.inputIds.length;
     rows.push({ inputIds: [...row.inputIds, ...new Array<number>(pad).fill(padId)], weights: [...row.weights, ...new Array<number>(pad).fill(0)] });
-    row = { inputIds: [], weights: [] };
   };
   for (const example of examples) {
     const ids = example.inputIds.slice(0, length);
-    if (row.inputIds.length + ids.length > length) flush();
+    let row = open.find((r) => r.inputIds.length + ids.length <= length);
+    if (row === undefined) {
+      row = { inputIds: [], weights: [] };
+      open.push(row);
+      if (open.length > window) close(open.shift()!);
+    }
     row.inputIds.push(...ids);
     row.weights.push(...example.weights.slice(0, length));
   }
-  flush();
+  for (const row of open) close(row);
   return rows;
 }

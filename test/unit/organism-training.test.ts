@@ -88,7 +88,13 @@ describe("organism training", () => {
       6,
       0,
     );
+    // first fit: [1, 4] goes back into the first row, which has room for it
     expect(rows).toEqual([
+      { inputIds: [1, 5, 6, 1, 4, 0], weights: [0, 1, 1, 0, 1, 0] },
+      { inputIds: [1, 7, 8, 9, 0, 0], weights: [0, 1, 1, 1, 0, 0] },
+    ]);
+    // a window of one open row packs in order
+    expect(packExamples([{ inputIds: [1, 5, 6], weights: [0, 1, 1] }, { inputIds: [1, 7, 8, 9], weights: [0, 1, 1, 1] }, { inputIds: [1, 4], weights: [0, 1] }], 6, 0, 1)).toEqual([
       { inputIds: [1, 5, 6, 0, 0, 0], weights: [0, 1, 1, 0, 0, 0] },
       { inputIds: [1, 7, 8, 9, 1, 4], weights: [0, 1, 1, 1, 0, 1] },
     ]);
