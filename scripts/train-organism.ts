@@ -46,7 +46,7 @@ const { values: args } = parseArgs({
     "kv-heads": { type: "string", default: "2" },
     seq: { type: "string", default: "128" },
     batch: { type: "string", default: "16" },
-    steps: { type: "string", default: "6000" },
+    steps: { type: "string", default: "4000" },
     lr: { type: "string", default: "3e-3" },
     warmup: { type: "string", default: "150" },
     "min-lr-ratio": { type: "string", default: "0.05" },

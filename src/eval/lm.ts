@@ -14,12 +14,20 @@ export interface ScoringLM {
   maxLength: number;
   /** Log-prob of each continuation given its context: sum of log p(continuation tokens), and whether greedy. */
   loglikelihood(requests: { context: number[]; continuation: number[] }[]): Promise<{ logprob: number; isGreedy: boolean }[]>;
-  /** One context, several continuations; runs the context once (KV cache). */
-  loglikelihoodSharedContext(context: number[], continuations: number[][]): Promise<{ logprob: number; isGreedy: boolean }[]>;
+  /**
+   * Several items, each one context with several continuations: every context runs once (KV
+   * cache) and its continuations read from it. One result list per item, in order.
+   */
+  loglikelihoodSharedContexts(items: SharedContextRequest[]): Promise<LoglikelihoodResult[][]>;
   /** Greedy decoding from the prompt until a stop string or maxNewTokens; returns the new text. */
   generate(prompt: number[], opts: { maxNewTokens: number; stop: string[] }): Promise<string>;
   /** Wrap a prompt as one user turn in the model's chat template, generation prompt included. */
   applyChatTemplate?(userMessage: string): string;
+}
+
+export interface SharedContextRequest {
+  context: number[];
+  continuations: number[][];
 }
 
 export interface LoglikelihoodResult {

@@ -1,7 +1,7 @@
 import { noGrad, scope, Tensor } from "../engine/index.js";
 import type { LlamaModel } from "../model/llama.js";
 import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
-import type { LoglikelihoodResult, ScoringLM } from "./lm.js";
+import type { LoglikelihoodResult, ScoringLM, SharedContextRequest } from "./lm.js";
 
 export interface ModelScoringOptions {
   /** Upper bound on batch rows × sequence length per forward pass (bounds the [B, T, V] logits). */
@@ -59,35 +59,68 @@ export class ModelScoringLM implements ScoringLM {
     return results;
   }
 
-  async loglikelihoodSharedContext(context: number[], continuations: number[][]): Promise<LoglikelihoodResult[]> {
+  async loglikelihoodSharedContexts(items: SharedContextRequest[]): Promise<LoglikelihoodResult[][]> {
+    const results: LoglikelihoodResult[][] = [];
+    // Batches bounded by the rows × width of the continuation pass (the larger of the two).
+    const rowsOf = items.map((item) => item.continuations.length);
+    const widthOf = items.map((item) => Math.max(item.context.length, ...item.continuations.map((c) => c.length)));
+    let start = 0;
+    while (start < items.length) {
+      let end = start + 1;
+      let rows = rowsOf[start]!;
+      let width = widthOf[start]!;
+      while (end < items.length && (rows + rowsOf[end]!) * Math.max(width, widthOf[end]!) <= this.maxBatchTokens) {
+        rows += rowsOf[end]!;
+        width = Math.max(width, widthOf[end]!);
+        end++;
+      }
+      results.push(...this.sharedContextBatch(items.slice(start, end)));
+      start = end;
+    }
+    return results;
+  }
+
+  /**
+   * One batch of items: the contexts, left-padded, in one forward that fills a KV cache (the
+   * last position of each predicts its continuations' first tokens); then every continuation
+   * (minus its last token) in one forward over the cache rows of its own context.
+   */
+  private sharedContextBatch(items: SharedContextRequest[]): LoglikelihoodResult[][] {
     return noGrad(() => {
-      const cache = this.model.newCache(1);
+      const G = items.length;
+      const contextWidth = Math.max(...items.map((item) => item.context.length));
+      const cache = this.model.newCache(G);
       try {
-        // The context once: its last position predicts every continuation's first token.
-        const last = scope(() => {
-          const logits = this.model.forward(this.ids([context]), { cache }); // [1, T, V]
-          const final = logits.narrow(1, context.length - 1, 1).reshape([-1]).logSoftmax(0); // [V]
-          return { logprobs: final.toFloat32(), argmax: Number(final.argmax(0).item()) };
+        const first = scope(() => {
+          const padded = items.map(({ context }) => [...new Array<number>(contextWidth - context.length).fill(0), ...context]);
+          const mask = items.map(({ context }) => [...new Array<number>(contextWidth - context.length).fill(0), ...context.map(() => 1)]);
+          const logits = this.model.forward(this.ids(padded), { cache, attentionMask: this.ids(mask) }); // [G, Tc, V]
+          const final = logits.narrow(1, contextWidth - 1, 1).squeeze(1).logSoftmax(-1); // [G, V]
+          return { logprobs: final.toFloat32(), argmax: final.argmax(-1).toInt64() };
         });
+        const V = this.model.config.vocabSize;
+        const owner = items.flatMap((item, g) => item.continuations.map(() => g)); // cache row of each continuation
+        const continuations = items.flatMap((item) => item.continuations);
         const rest = continuations.map((c) => c.slice(1));
         const width = Math.max(...rest.map((r) => r.length));
         let logprobs: Float32Array = new Float32Array(0);
         let greedy: BigInt64Array = new BigInt64Array(0);
         if (width > 0) {
-          // Every continuation (minus its last token) continues a copy of the context's cache.
-          const expanded = cache.expand(continuations.length);
+          const rows = cache.selectRows(owner);
           try {
-            const inputs = continuations.map((c) => c.slice(0, -1));
-            ({ logprobs, greedy } = this.scoreRows(inputs, rest, expanded));
+            ({ logprobs, greedy } = this.scoreRows(continuations.map((c) => c.slice(0, -1)), rest, rows));
           } finally {
-            expanded.dispose();
+            rows.dispose();
           }
         }
-        return continuations.map((continuation, row) => {
+        const scored = continuations.map((continuation, row) => {
+          const g = owner[row]!;
           const head = continuation[0]!;
           const tail = sumPositions(logprobs, greedy, rest[row]!, row * width, 0, continuation.length - 1);
-          return { logprob: last.logprobs[head]! + tail.logprob, isGreedy: last.argmax === head && tail.isGreedy };
+          return { logprob: first.logprobs[g * V + head]! + tail.logprob, isGreedy: Number(first.argmax[g]) === head && tail.isGreedy };
         });
+        let next = 0;
+        return items.map((item) => scored.slice(next, (next += item.continuations.length)));
       } finally {
         cache.dispose();
       }

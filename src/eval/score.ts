@@ -1,12 +1,12 @@
 import type { GenerationItem, MultipleChoiceItem } from "./items.js";
-import type { LoglikelihoodResult, ScoringLM } from "./lm.js";
+import type { LoglikelihoodResult, ScoringLM, SharedContextRequest } from "./lm.js";
 import { cutAtStop } from "./metrics.js";
 import { truncatePair, type TokenizedBenchmark, type TokenizedGeneration, type TokenizedMultipleChoice, type TokenPair } from "./tokenize.js";
 
 export interface ScoreOptions {
   /** Run a shared context once and score every choice from its cache (default true). */
   sharedContext?: boolean;
-  /** Requests per loglikelihood call on the per-choice path. */
+  /** Requests per loglikelihood call on the per-choice path; items per call on the shared path. */
   batchSize?: number;
   progress?: (done: number, total: number) => void;
 }
@@ -49,6 +49,18 @@ export async function scoreBenchmark(lm: ScoringLM, tokenized: TokenizedBenchmar
 
   const scores: (ItemScore | undefined)[] = new Array(total);
   const naive: { index: number; entry: TokenizedMultipleChoice; pairs: TokenPair[] }[] = [];
+  // The shared path, batched across items: up to batchSize items' contexts per call.
+  let pending: { index: number; entry: TokenizedMultipleChoice; request: SharedContextRequest }[] = [];
+  const flushShared = async () => {
+    if (pending.length === 0) return;
+    const results = await lm.loglikelihoodSharedContexts(pending.map((p) => p.request));
+    pending.forEach(({ index, entry, request }, i) => {
+      const tokensFed = request.context.length + request.continuations.reduce((sum, c) => sum + c.length - 1, 0);
+      scores[index] = { item: entry.item, path: "shared", results: results[i]!, tokensFed };
+    });
+    tick(pending.length);
+    pending = [];
+  };
 
   for (const [index, entry] of tokenized.items.entries()) {
     if (entry.item.task === "generate_until") {
@@ -59,14 +71,13 @@ export async function scoreBenchmark(lm: ScoringLM, tokenized: TokenizedBenchmar
     const mc = entry as TokenizedMultipleChoice;
     const shared = useShared ? sharedRequest(mc, lm.maxLength) : null;
     if (shared) {
-      const results = await lm.loglikelihoodSharedContext(shared.context, shared.continuations);
-      const tokensFed = shared.context.length + shared.continuations.reduce((sum, c) => sum + c.length - 1, 0);
-      scores[index] = { item: mc.item, path: "shared", results, tokensFed };
-      tick(1);
+      pending.push({ index, entry: mc, request: shared });
+      if (pending.length >= batchSize) await flushShared();
     } else {
       naive.push({ index, entry: mc, pairs: mc.pairs.map((pair) => truncatePair(pair, lm.maxLength)) });
     }
   }
+  await flushShared();
 
   // The per-choice path: batch requests across items so a batched model is kept busy.
   const flat = naive.flatMap(({ pairs }) => pairs);
@@ -96,7 +107,7 @@ export async function scoreBenchmark(lm: ScoringLM, tokenized: TokenizedBenchmar
  * scoring (one context per choice) or a context too long to keep whole for every choice,
  * where truncation would differ from choice to choice.
  */
-function sharedRequest(entry: TokenizedMultipleChoice, maxLength: number): { context: number[]; continuations: number[][] } | null {
+function sharedRequest(entry: TokenizedMultipleChoice, maxLength: number): SharedContextRequest | null {
   if (!entry.item.sharedContext) return null;
   const context = entry.pairs[0]!.context;
   const sameContext = entry.pairs.every((pair) => pair.context.length === context.length && pair.context.every((t, i) => t === context[i]));

@@ -51,10 +51,15 @@ export class KVCache {
     this.positions = keep(nextPosition);
   }
 
-  /** A cache of `batch` rows, each a copy of this one-row cache: score one context with several continuations. */
-  expand(batch: number): KVCache {
-    if (this.batch !== 1) throw new Error(`KVCache.expand: only a one-row cache can be expanded (this has ${this.batch})`);
-    return this.derive(batch, (t) => t.expand([batch, ...t.shape.slice(1)]).contiguous());
+  /**
+   * A cache whose row r is a copy of this cache's row rows[r] (rows may repeat): several
+   * continuations of each cached context, scored in one batch.
+   */
+  selectRows(rows: number[]): KVCache {
+    const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= this.batch);
+    if (bad !== undefined) throw new Error(`KVCache.selectRows: row ${bad} is not in 0..${this.batch - 1}`);
+    const device = this.positions.device;
+    return this.derive(rows.length, (t) => t.indexSelect(0, Tensor.fromInt64(rows, [rows.length], { device })));
   }
 
   /** An independent copy (continue two ways from one context). */

@@ -1,4 +1,4 @@
-import type { LoglikelihoodResult, ScoringLM } from "../../src/eval/lm.js";
+import type { LoglikelihoodResult, ScoringLM, SharedContextRequest } from "../../src/eval/lm.js";
 
 const VOCAB_SIZE = 1024;
 
@@ -35,12 +35,14 @@ export class FakeLM implements ScoringLM {
     });
   }
 
-  async loglikelihoodSharedContext(context: number[], continuations: number[][]): Promise<LoglikelihoodResult[]> {
-    const state = this.run(context);
-    this.tokensFed += context.length;
-    return continuations.map((continuation) => {
-      this.tokensFed += continuation.length - 1;
-      return this.continue(state, continuation);
+  async loglikelihoodSharedContexts(items: SharedContextRequest[]): Promise<LoglikelihoodResult[][]> {
+    return items.map(({ context, continuations }) => {
+      const state = this.run(context);
+      this.tokensFed += context.length;
+      return continuations.map((continuation) => {
+        this.tokensFed += continuation.length - 1;
+        return this.continue(state, continuation);
+      });
     });
   }
 

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveTensorCount, noGrad, scope, Tensor } from "../../src/engine/index.js";
 import type { LlamaModel } from "../../src/model/llama.js";
 import { loadWeights } from "../../src/model/load.js";
+import type { Tokenizer } from "../../src/model/tokenizer/tokenizer.js";
+import { ModelScoringLM } from "../../src/eval/model-lm.js";
 
 /**
  * The batched, padded forward and the KV cache must give the same logits as a plain
@@ -75,7 +77,7 @@ describe.each(["mistral-window", "qwen2-bias"])("%s", (variant) => {
     }
   });
 
-  it("an expanded cache scores one context with several continuations", () => {
+  it("a cache of copied rows scores one context with several continuations", () => {
     const context = A.slice(0, 5);
     const continuations = [
       [7, 8],
@@ -89,7 +91,7 @@ describe.each(["mistral-window", "qwen2-bias"])("%s", (variant) => {
       scope(() => {
         model.forward(Tensor.fromInt64(context, [1, context.length]), { cache: one });
       });
-      return one.expand(continuations.length);
+      return one.selectRows(continuations.map(() => 0));
     });
     one.dispose();
     const logits = noGrad(() => scope(() => model.forward(Tensor.fromInt64(continuations.flat(), [3, 2]), { cache: many }).toFloat32()));
@@ -151,4 +153,38 @@ it("greedy generate matches repeated full forwards", () => {
   } finally {
     model.dispose();
   }
+});
+
+describe("shared-context scoring batched across items", () => {
+  let model: LlamaModel;
+  beforeAll(() => {
+    model = loadWeights(join(FIXTURES, "mistral-window")).model;
+  });
+  afterAll(() => model.dispose());
+
+  // Contexts of different lengths (left padding in the batch, one past the sliding window),
+  // different numbers of continuations, one continuation of a single token.
+  const items = [
+    { context: [1, 17, 33, 5, 60, 2, 9], continuations: [[7, 8], [40, 41, 42], [3]] },
+    { context: [1, 50], continuations: [[11, 12, 13], [14]] },
+    { context: [1, 22, 23, 24], continuations: [[5, 6], [6, 5], [30, 31], [2, 2, 2]] },
+  ];
+  const idTokenizer = { bosId: 1, eosId: 2, hasChatTemplate: false } as unknown as Tokenizer;
+
+  it.each([8192, 8])("equals each item alone and the per-choice path (token budget %i)", async (maxBatchTokens) => {
+    const lm = new ModelScoringLM(model, idTokenizer, { maxBatchTokens });
+    const base = liveTensorCount();
+    const batched = await lm.loglikelihoodSharedContexts(items);
+    expect(liveTensorCount()).toBe(base);
+    for (const [i, item] of items.entries()) {
+      const [alone] = await lm.loglikelihoodSharedContexts([item]);
+      const perChoice = await lm.loglikelihood(item.continuations.map((continuation) => ({ context: item.context, continuation })));
+      expect(batched[i]).toHaveLength(item.continuations.length);
+      batched[i]!.forEach((result, c) => {
+        expect(Math.abs(result.logprob - alone![c]!.logprob)).toBeLessThan(1e-4);
+        expect(Math.abs(result.logprob - perChoice[c]!.logprob)).toBeLessThan(1e-4);
+        expect(result.isGreedy).toBe(perChoice[c]!.isGreedy);
+      });
+    }
+  });
 });
