@@ -17,16 +17,21 @@ export function defaultModelPath(): string {
 }
 
 /**
- * The ablation fractions. The original sweep starts at k = 1e-5, which on a model of a few
- * million parameters is a few dozen weights and moves no score; 1e-3 and 1e-2 are the two
- * top decades of that sweep, where a small model's scores do move.
+ * The ablation fraction. The original sweep starts at k = 1e-5, which on a model of a few
+ * million parameters is a few dozen weights and moves no score; 1e-2 is the top decade of
+ * that sweep, where a small model's scores do move. Every k is a full set of evaluations
+ * (abilities + controls, on every benchmark), so the default is one; sweep with --k.
  */
-export const DEFAULT_KS: readonly number[] = [1e-3, 1e-2];
+export const DEFAULT_KS: readonly number[] = [1e-2];
 
 export const DEFAULT_VARIANTS: readonly AblationVariant[] = ["mlp"];
 
-/** Three random seeds make the null band; the bottom-n control is the original paper's. */
-export const DEFAULT_CONTROLS = "random:3,bottom";
+/**
+ * Three random seeds make the null band (three evaluations per k, shared by all abilities).
+ * The bottom-n control, the original paper's, costs one evaluation per ability and k, as
+ * much as the profile itself; ask for it with --controls random:3,bottom.
+ */
+export const DEFAULT_CONTROLS = "random:3";
 
 /** Folders under benchmarks/ whose specs are profiled by default (the samples, and the planted mixtures when present). */
 export const DEFAULT_BENCHMARK_FOLDERS: readonly string[] = ["samples", "planted"];
