@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
 import { createProgress, type Progress } from "../io/progress.js";
-import { importanceScoreSources, readImportanceManifest } from "./importance-store.js";
-import { writeMask, type ImportanceProvenance } from "./mask.js";
+import { importanceScoreSources, provenanceOf, readImportanceManifest } from "./importance-store.js";
+import { writeMask } from "./mask.js";
 import { maskDirName, maskFromSelection } from "./mask-from-selection.js";
 import type { AblationVariant } from "./scope.js";
 import { selectElements, type Control, type Selection, type SelectionMethod } from "./selection.js";
@@ -40,15 +40,7 @@ export function runSelect(opts: SelectRunOptions): WrittenMask[] {
     onProgress: (elements, total) => (progress ??= createProgress({ label: "select", total, unit: "scores", quiet: opts.quiet })).tick(elements),
   });
   progress?.done();
-  const provenance: ImportanceProvenance = {
-    ability: manifest.probes.ability,
-    split: manifest.probes.split,
-    lossScope: manifest.rendering.lossScope,
-    aggregate: manifest.aggregate,
-    score: manifest.score,
-    modelHash: manifest.model.hash,
-    probeHash: manifest.probes.hash,
-  };
+  const provenance = provenanceOf(manifest);
   const shapes = new Map(manifest.tensors.map((t) => [t.name, t.shape]));
   const names = new Set<string>();
   for (const s of selections) {

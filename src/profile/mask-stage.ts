@@ -1,5 +1,5 @@
-import { importanceScoreSources, readImportanceManifest } from "../importance/importance-store.js";
-import { writeMask, type ImportanceProvenance } from "../importance/mask.js";
+import { importanceScoreSources, provenanceOf, readImportanceManifest } from "../importance/importance-store.js";
+import { writeMask } from "../importance/mask.js";
 import { maskFromSelection } from "../importance/mask-from-selection.js";
 import type { ScoreSource } from "../importance/score-source.js";
 import type { AblationVariant } from "../importance/scope.js";
@@ -19,15 +19,7 @@ export async function ensureAbilityMasks(ctx: RunContext, importance: () => Prom
   const manifest = readImportanceManifest(importanceDir);
   const sources = importanceScoreSources(importanceDir, manifest);
   const shapes = new Map(manifest.tensors.map((t) => [t.name, t.shape]));
-  const provenance: ImportanceProvenance = {
-    ability: manifest.probes.ability,
-    split: manifest.probes.split,
-    lossScope: manifest.rendering.lossScope,
-    aggregate: manifest.aggregate,
-    score: manifest.score,
-    modelHash: manifest.model.hash,
-    probeHash: manifest.probes.hash,
-  };
+  const provenance = provenanceOf(manifest);
   for (const variant of distinct(pending.map((m) => m.variant))) {
     const ofVariant = pending.filter((m) => m.variant === variant);
     const controls: Control[] = ofVariant.some((m) => m.control === "bottom") ? [{ kind: "bottom" }] : [];
