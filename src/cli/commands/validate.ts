@@ -6,7 +6,7 @@ import { LOSS_SCOPES } from "../../importance/render.js";
 import { parseVariant } from "../../importance/scope.js";
 import { parseMethod } from "../../importance/selection.js";
 import { DEFAULT_MODEL } from "../../profile/defaults.js";
-import { DEFAULT_VALIDATE_K, formatValidation, validate } from "../../organism/validate.js";
+import { DEFAULT_VALIDATE_K, DEFAULT_VALIDATE_LIMIT, formatValidation, validate } from "../../organism/validate.js";
 import { runCommand } from "../run-command.js";
 import { parsePositiveInt } from "./generate.js";
 import { oneOf } from "./importance.js";
@@ -41,7 +41,7 @@ export function registerValidateCommand(program: Command): void {
     .option("--score <s>", `importance score: ${SCORES.join(", ")}`, "taylor")
     .option("--method <m>", "selection: top, per-matrix, chunked", "top")
     .option("--random-seeds <n>", "random-control masks", "3")
-    .option("--limit <n>", "at most N items of every benchmark and probe split (a quick look)")
+    .option("--limit <n>", `at most N items of every benchmark and probe split, or all (default: ${DEFAULT_VALIDATE_LIMIT})`)
     .option("--out <dir>", "run directory (default: runs/validate-<model name>; finished stages are reused)")
     .option("--json", "print the figures as one JSON object")
     .option("--force", "recompute every stage")
@@ -61,7 +61,7 @@ export function registerValidateCommand(program: Command): void {
           score: oneOf(flags.score, SCORES, "--score"),
           method: parseMethod(flags.method),
           randomSeeds: parsePositiveInt(flags.randomSeeds, "--random-seeds"),
-          limit: flags.limit === undefined ? undefined : parsePositiveInt(flags.limit, "--limit"),
+          limit: flags.limit === undefined ? undefined : flags.limit === "all" ? null : parsePositiveInt(flags.limit, "--limit"),
           out: flags.out ?? resolve("runs", `validate-${basename(resolve(model))}`),
           force: flags.force,
           quiet: flags.quiet,
