@@ -1,7 +1,8 @@
 import { keep, noGrad, scope, Tensor } from "../engine/index.js";
 
 /**
- * AdamW (Loshchilov & Hutter), as torch.optim.AdamW with its defaults for betas and eps:
+ * AdamW (Loshchilov & Hutter), the update torch.optim.AdamW makes (β2 = 0.95 here, the usual
+ * choice for small language models, where torch defaults to 0.999):
  *   m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²
  *   θ ← θ (1 − lr·λ) − lr · (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε)
  * Weight decay λ applies only to the parameters named in `decayed` (matrices, not norms).

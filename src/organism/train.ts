@@ -24,6 +24,8 @@ export interface TrainOptions {
   architecture: Architecture;
   /** Tokens per packed row and rows per step. */
   sequenceLength: number;
+  /** Rows open at once while packing (packExamples); 1 packs in order. Default 1. */
+  packWindow?: number;
   batchSize: number;
   steps: number;
   peakLr: number;
@@ -103,7 +105,7 @@ export class BatchStream {
 
   constructor(
     private readonly examples: readonly Example[],
-    private readonly options: Pick<TrainOptions, "sequenceLength" | "batchSize" | "seed">,
+    private readonly options: Pick<TrainOptions, "sequenceLength" | "batchSize" | "seed" | "packWindow">,
     private readonly padId: number,
   ) {
     if (examples.length === 0) throw new Error("no training examples");
@@ -113,7 +115,7 @@ export class BatchStream {
     if (this.position + this.options.batchSize > this.rows.length) {
       this.epoch++;
       const shuffled = new Rng(`organism-batches:${this.options.seed}:${this.epoch}`).shuffle(this.examples);
-      this.rows = packExamples(shuffled, this.options.sequenceLength, this.padId);
+      this.rows = packExamples(shuffled, this.options.sequenceLength, this.padId, this.options.packWindow ?? 1);
       this.position = 0;
       if (this.rows.length < this.options.batchSize) throw new Error(`only ${this.rows.length} rows, fewer than one batch`);
     }

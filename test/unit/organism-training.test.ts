@@ -87,6 +87,7 @@ describe("organism training", () => {
       ],
       6,
       0,
+      32,
     );
     // first fit: [1, 4] goes back into the first row, which has room for it
     expect(rows).toEqual([
