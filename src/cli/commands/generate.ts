@@ -2,13 +2,7 @@ import type { Command } from "commander";
 import { BprofError } from "../../errors.js";
 import { loadModel } from "../../model/load.js";
 import { runCommand } from "../run-command.js";
-import { parseDevice, parseDtype } from "./model.js";
-
-export function parsePositiveInt(value: string, option: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new BprofError(`'${value}' is not a positive integer`, { field: option });
-  return n;
-}
+import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
 
 export function registerGenerateCommand(program: Command): void {
   program

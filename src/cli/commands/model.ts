@@ -1,24 +1,7 @@
 import type { Command } from "commander";
-import type { Device } from "../../engine/index.js";
-import { BprofError } from "../../errors.js";
 import { convertLlama2cToHf } from "../../model/convert.js";
-import type { ParamDType } from "../../model/llama.js";
 import { inspectModel, type ModelInfo } from "../../model/load.js";
 import { runCommand } from "../run-command.js";
-
-/** `--device cpu|cuda|cuda:N` */
-export function parseDevice(value: string | undefined): Device | undefined {
-  if (value === undefined) return undefined;
-  if (value === "cpu" || value === "cuda" || /^cuda:\d+$/.test(value)) return value as Device;
-  throw new BprofError(`unknown device '${value}' (cpu, cuda or cuda:N)`, { field: "--device" });
-}
-
-/** `--dtype f32|bf16|f16` */
-export function parseDtype(value: string | undefined): ParamDType | undefined {
-  if (value === undefined) return undefined;
-  if (value === "f32" || value === "bf16" || value === "f16") return value;
-  throw new BprofError(`unknown dtype '${value}' (f32, bf16 or f16)`, { field: "--dtype" });
-}
 
 export function describeModel(info: ModelInfo): string {
   const c = info.config;

@@ -8,7 +8,7 @@ import { parseMethod } from "../../importance/selection.js";
 import { DEFAULT_MODEL } from "../../profile/defaults.js";
 import { DEFAULT_VALIDATE_K, DEFAULT_VALIDATE_LIMIT, formatValidation, validate } from "../../organism/validate.js";
 import { runCommand } from "../run-command.js";
-import { parsePositiveInt } from "./generate.js";
+import { parseLimitOrAll, parsePositiveInt } from "../option-parsers.js";
 import { oneOf } from "./importance.js";
 
 interface ValidateFlags {
@@ -61,7 +61,7 @@ export function registerValidateCommand(program: Command): void {
           score: oneOf(flags.score, SCORES, "--score"),
           method: parseMethod(flags.method),
           randomSeeds: parsePositiveInt(flags.randomSeeds, "--random-seeds"),
-          limit: flags.limit === undefined ? undefined : flags.limit === "all" ? null : parsePositiveInt(flags.limit, "--limit"),
+          limit: flags.limit === undefined ? undefined : parseLimitOrAll(flags.limit),
           out: flags.out ?? resolve("runs", `validate-${basename(resolve(model))}`),
           force: flags.force,
           quiet: flags.quiet,

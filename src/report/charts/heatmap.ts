@@ -31,7 +31,7 @@ const LABEL_FONT = 12.5;
 /**
  * The benchmark × ability AIS matrix: colour on a diverging scale centred at 0, the value and
  * its interval printed in each cell, dependences outlined, interference dashed, undefined
- * cells hatched with their reason in the tooltip.
+ * cells, and cells whose interval is unbounded, hatched with their reason in the tooltip.
  */
 export function aisHeatmap(spec: HeatmapSpec): Markup {
   const rowLabelW = Math.min(230, Math.max(90, ...spec.rows.map((r) => textWidth(r.label, LABEL_FONT) + 14)));
@@ -75,14 +75,17 @@ export function aisHeatmap(spec: HeatmapSpec): Markup {
         );
         return;
       }
-      const fill = aisColor(c.ais);
-      const ink = textColorOn(fill);
+      // An unbounded interval (a base score too near chance) makes the value untrustworthy:
+      // report.md marks it †, and here it is hatched like an undefined cell, not coloured.
+      const unbounded = c.ci === null;
+      const fill = unbounded ? hatchFill(spec.id) : aisColor(c.ais);
+      const ink = unbounded ? "#333333" : textColorOn(fill);
       const flag = flagOutline(c.dependence, x, y);
       const ring = c.highlight
         ? svg`<rect x="${px(x + 2.5)}" y="${px(y + 2.5)}" width="${CELL_W - 5}" height="${CELL_H - 5}" fill="none" stroke="#f2b705" stroke-width="3" rx="3"/>`
         : "";
       cells.push(
-        svg`<g class="cell ${c.dependence}"><rect x="${px(x + 1)}" y="${px(y + 1)}" width="${CELL_W - 2}" height="${CELL_H - 2}" fill="${fill}" rx="2"/>${flag}${ring}<text x="${px(x + CELL_W / 2)}" y="${px(y + 21)}" text-anchor="middle" class="cell-value${c.dependence === "depends" || c.dependence === "interferes" ? " strong" : ""}" fill="${ink}">${formatAis(c.ais)}</text><text x="${px(x + CELL_W / 2)}" y="${px(y + 36)}" text-anchor="middle" class="cell-ci" fill="${ink}">${formatInterval(c.ci)}</text><title>${c.tooltip}</title></g>`,
+        svg`<g class="cell ${c.dependence}${unbounded ? " unbounded" : ""}"><rect x="${px(x + 1)}" y="${px(y + 1)}" width="${CELL_W - 2}" height="${CELL_H - 2}" fill="${fill}" stroke="${unbounded ? "#d0d0d0" : "none"}" rx="2"/>${flag}${ring}<text x="${px(x + CELL_W / 2)}" y="${px(y + 21)}" text-anchor="middle" class="cell-value${c.dependence === "depends" || c.dependence === "interferes" ? " strong" : ""}" fill="${ink}">${formatAis(c.ais)}</text><text x="${px(x + CELL_W / 2)}" y="${px(y + 36)}" text-anchor="middle" class="cell-ci" fill="${ink}">${unbounded ? "unbounded †" : formatInterval(c.ci)}</text><title>${c.tooltip}</title></g>`,
       );
     }),
   );
