@@ -29,7 +29,7 @@ export function chatExample(item: ProbeItem, tokenizer: Tokenizer, promptWeight:
   return { inputIds: rendered.inputIds, weights: rendered.lossMask.map((m, t) => (t === 0 ? 0 : m === 1 ? 1 : promptWeight)) };
 }
 
-export function mcExample(item: ProbeItem, tokenizer: Tokenizer, promptWeight: number): Example {
+export function mcExample(item: Pick<ProbeItem, "context" | "question" | "answer">, tokenizer: Tokenizer, promptWeight: number): Example {
   const prompt = tokenizer.encode(mcPrompt(item), { addBos: true });
   const answer = tokenizer.encode(` ${item.answer}`, { addBos: false });
   return { inputIds: [...prompt, ...answer], weights: [...prompt.map((_, t) => (t === 0 ? 0 : promptWeight)), ...answer.map(() => 1)] };

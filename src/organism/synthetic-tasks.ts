@@ -1,0 +1,53 @@
+import { Rng } from "../probes/rng.js";
+import type { Example } from "./examples.js";
+
+/**
+ * Minimal in-context tasks over bare token ids, for diagnosing what the organism's trainer
+ * can learn in a given number of steps, apart from the language of the probes:
+ *
+ * - copy: `BOS x1 … xn EOS x1 … xn`, the second copy weighted (what induction heads do);
+ * - associative recall: `BOS k1 [fill] v1 ; … k4 [fill] v4 ; ? kq = vq`, only vq weighted.
+ *   `gap` filler tokens between each key and its value stand for "has a pet" in "Ruth has a
+ *   pet lizard": the value must be bound to a key some tokens before it, the step that
+ *   contextual recall needs and the organism never learnt.
+ *
+ * Token ids: 0 pad, 1 BOS, 2 EOS, 3 ";", 4 "?", 5 "=", 6–19 fillers, 20–59 keys, 60–99
+ * values (copy draws from 20–99). Vocabulary SYNTHETIC_VOCAB.
+ */
+export const SYNTHETIC_VOCAB = 128;
+export const SYNTHETIC_IDS = { pad: 0, bos: 1, eos: 2 } as const;
+
+const SEP = 3;
+const QUERY = 4;
+const EQUALS = 5;
+const FILLER = 6;
+const MAX_GAP = 14;
+const KEYS = { first: 20, count: 40 };
+const VALUES = { first: 60, count: 40 };
+
+export function copyExamples(count: number, length: number, seed: number): Example[] {
+  const rng = new Rng(`synthetic-copy:${seed}`);
+  return Array.from({ length: count }, () => {
+    const xs = Array.from({ length }, () => rng.int(KEYS.first, VALUES.first + VALUES.count - 1));
+    const ids = [SYNTHETIC_IDS.bos, ...xs, SYNTHETIC_IDS.eos, ...xs];
+    return { inputIds: ids, weights: ids.map((_, t) => (t > length + 1 ? 1 : 0)) };
+  });
+}
+
+export function associativeRecallExamples(count: number, opts: { pairs: number; gap: number; seed: number }): Example[] {
+  if (opts.gap > MAX_GAP) throw new RangeError(`associative recall: gap ${opts.gap} over ${MAX_GAP}`);
+  if (opts.pairs > KEYS.count) throw new RangeError(`associative recall: ${opts.pairs} pairs over ${KEYS.count} keys`);
+  const rng = new Rng(`synthetic-recall:${opts.pairs}:${opts.gap}:${opts.seed}`);
+  return Array.from({ length: count }, () => {
+    const keys = rng.sample(
+      Array.from({ length: KEYS.count }, (_, i) => KEYS.first + i),
+      opts.pairs,
+    );
+    const values = keys.map(() => rng.int(VALUES.first, VALUES.first + VALUES.count - 1));
+    const ids: number[] = [SYNTHETIC_IDS.bos];
+    keys.forEach((key, i) => ids.push(key, ...Array.from({ length: opts.gap }, (_, g) => FILLER + g), values[i]!, SEP));
+    const asked = rng.int(0, opts.pairs - 1);
+    ids.push(QUERY, keys[asked]!, EQUALS, values[asked]!);
+    return { inputIds: ids, weights: ids.map((_, t) => (t === ids.length - 1 ? 1 : 0)) };
+  });
+}
