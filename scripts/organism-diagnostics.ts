@@ -65,8 +65,8 @@ function options(hidden: number, layers: number, vocabSize: number): TrainOption
   };
 }
 
-function run(examples: Example[], ids: SpecialIds, o: TrainOptions, chanceLoss: number) {
-  process.stdout.write(`${task}: ${examples.length} examples, ${o.architecture.numHiddenLayers} layers × hidden ${o.architecture.hiddenSize}, ${o.steps} steps, lr ${o.peakLr}; chance loss ${chanceLoss.toFixed(2)}\n`);
+function run(examples: Example[], ids: SpecialIds, o: TrainOptions, chanceLoss?: number) {
+  process.stdout.write(`${task}: ${examples.length} examples, ${o.architecture.numHiddenLayers} layers × hidden ${o.architecture.hiddenSize}, ${o.steps} steps, lr ${o.peakLr}${chanceLoss === undefined ? "" : `; chance loss ${chanceLoss.toFixed(2)}`}\n`);
   const result = train(examples, ids, o, {
     onStep: (l) => {
       if (l.step % 50 === 0) process.stdout.write(`step ${l.step} loss ${l.loss.toFixed(3)} (${l.seconds.toFixed(0)} s)\n`);
@@ -88,7 +88,7 @@ if (task === "copy") {
   const tokenizer = await HfTokenizer.fromDirectory(organism);
   const config = JSON.parse(readFileSync(join(organism, "config.json"), "utf8")) as { vocab_size: number; bos_token_id: number; eos_token_id: number; pad_token_id: number };
   const examples = contextualDrill(tokenizer, 20_000);
-  const result = run(examples, { bos: config.bos_token_id, eos: config.eos_token_id, pad: config.pad_token_id }, options(num(args.hidden, 192), num(args.layers, 6), config.vocab_size), Math.log(3));
+  const result = run(examples, { bos: config.bos_token_id, eos: config.eos_token_id, pad: config.pad_token_id }, options(num(args.hidden, 192), num(args.layers, 6), config.vocab_size));
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
   for (const file of ["tokenizer.json", "tokenizer_config.json", "generation_config.json"]) cpSync(join(organism, file), join(out, file));
