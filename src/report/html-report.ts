@@ -104,7 +104,8 @@ function renderView(index: ProfileIndex, view: View, i: number, short: string[],
     links: benchmarks.flatMap((b, t) =>
       abilities.flatMap((a, s) => {
         const c = index.cell(b.name, a.id, view);
-        return c && c.ais !== null ? [{ source: s, target: t, ais: c.ais, ci: c.ais_ci, dependence: c.dependence }] : [];
+        // A cell with an unbounded interval (base score near chance) is no evidence of flow.
+        return c && c.ais !== null && c.ais_ci !== null ? [{ source: s, target: t, ais: c.ais, ci: c.ais_ci, dependence: c.dependence }] : [];
       }),
     ),
     threshold: options.flowThreshold,
@@ -149,7 +150,7 @@ function renderView(index: ProfileIndex, view: View, i: number, short: string[],
 <p class="lead">Each cell is AIS(a, b) = (S_b(θ) − S_b(θ<sup>−a</sup>)) / (S_b(θ) − C_b): the share of the benchmark's margin above chance that is lost when ability a's top-k weights are zeroed. A cell counts as a dependence only where its ${Math.round(profile.run.options.statistics.confidence * 100)}% interval clears the band that random masks of the same size produce.</p>
 <figure id="heatmap-${i}"><figcaption><h3>Benchmark × ability AIS</h3><p class="caption">Value and ${Math.round(profile.run.options.statistics.confidence * 100)}% paired-bootstrap interval per cell; right: the base model's score and chance. Hover a cell for its null band and details.</p></figcaption>${heatmap}</figure>
 <figure id="findings-${i}"><figcaption><h3>Cells that clear the null band</h3><p class="caption">Largest |AIS| first; red: the benchmark depends on the ability, blue: ablating the ability helps the benchmark.</p></figcaption>${findings.length ? html`<ul class="findings">${findings.slice(0, 12).map((c) => html`<li class="${c.dependence}"><b title="${c.benchmark}">${shorten(c.benchmark, 40)}</b> ${c.dependence === "depends" ? "depends on" : "is helped by ablating"} <b>${index.abilityName(c.ability ?? "")}</b> · AIS <span class="num">${formatAis(c.ais)}</span> <span class="muted">${formatInterval(c.ais_ci)}</span></li>`)}</ul>${findings.length > 12 ? html`<p class="caption">and ${findings.length - 12} more in the heatmap.</p>` : ""}` : html`<p class="caption">No cell clears the null band in this view.</p>`}</figure>
-<figure id="flow-${i}"><figcaption><h3>Which abilities flow into which benchmarks</h3><p class="caption">Ribbons for AIS ≥ ${options.flowThreshold}; width ∝ AIS; opaque ribbons are dependences that clear the null band.</p></figcaption>${flow}</figure>
+<figure id="flow-${i}"><figcaption><h3>Which abilities flow into which benchmarks</h3><p class="caption">Ribbons for AIS ≥ ${options.flowThreshold} (cells with an unbounded interval left out); width ∝ AIS; opaque ribbons are dependences that clear the null band.</p></figcaption>${flow}</figure>
 <figure id="bars-${i}"><figcaption><h3>Per benchmark: AIS with intervals against the null band</h3>${abilityLegend(index, short)}<div class="legend-row"><span><span class="sw" style="background:#9aa3ae;opacity:.5"></span>null band (random masks)</span><span>│ ${Math.round(profile.run.options.statistics.confidence * 100)}% interval</span><span>◇ bottom-n control</span><span>solid bar: clears the band</span></div></figcaption><div class="panels">${bars}</div></figure>
 ${selectivity ? renderSelectivity(index, selectivity, i) : ""}
 ${overlap && overlap.abilities.length > 0 ? renderOverlap(index, overlap, i) : ""}

@@ -74,6 +74,18 @@ describe("reports from a synthetic profile", () => {
     expect(/NaN|Infinity|>undefined<|>null</.exec(page)?.[0]).toBeUndefined();
   });
 
+  it("draws no flow ribbon for a cell whose interval is unbounded, and hatches it in the heatmap", () => {
+    const ribbons = (page: string) => page.split('class="ribbon').length - 1;
+    const altered = structuredClone(profile);
+    const cell = altered.cells.find((c) => c.control === "none" && c.ais !== null && c.ais >= 0.1 && c.ais_ci !== null)!;
+    expect(cell).toBeDefined();
+    const before = renderProfileHtml(altered);
+    cell.ais_ci = null;
+    const after = renderProfileHtml(altered);
+    expect(ribbons(after)).toBe(ribbons(before) - 1);
+    expect(after.split("unbounded †").length).toBe(before.split("unbounded †").length + 1);
+  });
+
   it("explains undefined cells in the HTML and the Markdown", () => {
     const reason = profile.cells.find((c) => c.benchmark === "winogrande-near-chance" && c.control === "none")!.undefined_reason!;
     expect(reason).toMatch(/near chance/);
