@@ -4,9 +4,13 @@ import type { ParamDType } from "../model/llama.js";
 
 /** Parsers of the CLI's option values; each error names its option. */
 
+function isPositiveInt(n: number): boolean {
+  return Number.isInteger(n) && n > 0;
+}
+
 export function parsePositiveInt(value: string, option: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new BprofError(`'${value}' is not a positive integer`, { field: option });
+  if (!isPositiveInt(n)) throw new BprofError(`'${value}' is not a positive integer`, { field: option });
   return n;
 }
 
@@ -14,7 +18,7 @@ export function parsePositiveInt(value: string, option: string): number {
 export function parseLimitOrAll(value: string, option = "--limit"): number | null {
   if (value === "all") return null;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new BprofError(`'${value}' is neither a positive integer nor all`, { field: option });
+  if (!isPositiveInt(n)) throw new BprofError(`'${value}' is neither a positive integer nor all`, { field: option });
   return n;
 }
 

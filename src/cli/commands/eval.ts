@@ -9,8 +9,7 @@ import { tokenizeBenchmark } from "../../eval/tokenize.js";
 import { readMask } from "../../importance/mask.js";
 import { loadModel } from "../../model/load.js";
 import { runCommand } from "../run-command.js";
-import { parsePositiveInt } from "../option-parsers.js";
-import { parseDevice, parseDtype } from "../option-parsers.js";
+import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
 
 interface EvalFlags {
   model: string;

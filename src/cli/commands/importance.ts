@@ -6,8 +6,7 @@ import { runImportance } from "../../importance/run-importance.js";
 import { defaultProbesDir } from "../../probes/paths.js";
 import { PROBE_SPLITS, type ProbeSplit } from "../../probes/schema.js";
 import { runCommand } from "../run-command.js";
-import { parsePositiveInt } from "../option-parsers.js";
-import { parseDevice, parseDtype } from "../option-parsers.js";
+import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
 
 interface ImportanceFlags {
   model: string;

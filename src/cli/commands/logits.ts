@@ -5,8 +5,7 @@ import type { LlamaModel } from "../../model/llama.js";
 import { loadModel, loadWeights } from "../../model/load.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { runCommand } from "../run-command.js";
-import { parsePositiveInt } from "../option-parsers.js";
-import { parseDevice, parseDtype } from "../option-parsers.js";
+import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
 
 export function parseIds(value: string, vocabSize: number): number[] {
   const ids = value.split(",").map((s) => s.trim());

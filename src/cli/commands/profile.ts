@@ -9,9 +9,8 @@ import { DEFAULT_CONTROLS, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_IMPORTANCE_BATCH_SIZ
 import { profile } from "../../profile/run-profile.js";
 import { DEFAULT_STATISTICS_OPTIONS } from "../../profile/schema.js";
 import { runCommand } from "../run-command.js";
-import { parsePositiveInt } from "../option-parsers.js";
 import { oneOf } from "./importance.js";
-import { parseDevice, parseDtype } from "../option-parsers.js";
+import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
 
 interface ProfileFlags {
   model?: string;
