@@ -48,6 +48,8 @@ const { values: args } = parseArgs({
     steps: { type: "string", default: "3000" },
     // Rows open at once while packing examples into rows (1: in order, as the organism was trained).
     "pack-window": { type: "string", default: "1" },
+    // Each packed example attends only to itself (the committed organism was trained without).
+    "document-mask": { type: "boolean", default: false },
     lr: { type: "string", default: "3e-3" },
     warmup: { type: "string", default: "150" },
     "min-lr-ratio": { type: "string", default: "0.05" },
@@ -118,6 +120,7 @@ const options: TrainOptions = {
   },
   sequenceLength: num("seq"),
   packWindow: num("pack-window"),
+  documentMask: args["document-mask"],
   batchSize: num("batch"),
   steps: bench ? num("bench-steps") : num("steps"),
   peakLr: num("lr"),

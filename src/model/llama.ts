@@ -26,6 +26,12 @@ export interface ForwardOptions {
   attentionMask?: Tensor;
   /** Keys/values of earlier tokens; the forward appends this call's to it. */
   cache?: KVCache;
+  /**
+   * [B, T] i64, for rows that pack several documents: a token attends only to the earlier
+   * tokens of its own segment, so no document reads another (RoPE is relative, so positions
+   * need not restart). Not with a cache.
+   */
+  segmentIds?: Tensor;
 }
 
 export interface GenerateOptions {
@@ -92,17 +98,24 @@ export class LlamaModel {
 
   /** inputIds [B, T] i64 → logits [B, T, V] f32. */
   forward(inputIds: Tensor, opts: ForwardOptions = {}): Tensor {
+    return scope(() => this.unembed(this.hiddenStates(inputIds, opts)));
+  }
+
+  /** The last layer's output after the final RMSNorm: inputIds [B, T] i64 → [B, T, C]. */
+  hiddenStates(inputIds: Tensor, opts: ForwardOptions = {}): Tensor {
     return scope(() => {
       const [B, T] = inputIds.shape as [number, number];
       const { cache } = opts;
       const past = cache?.length ?? 0;
       if (cache && cache.batch !== B) throw new Error(`forward: cache has ${cache.batch} rows, input ${B}`);
+      if (opts.segmentIds && cache) throw new Error("forward: segmentIds do not go with a cache");
 
       const tokenMask = opts.attentionMask?.ne(0) ?? (cache ? Tensor.ones([B, T], { dtype: "bool", device: this.device }) : null); // [B, T]
       const keyMask = tokenMask && cache?.keyMask ? Tensor.cat([cache.keyMask, tokenMask], 1) : tokenMask; // [B, S]
       const positions = this.positionIds(B, T, tokenMask, cache); // [B, T] or [1, T]
       const { cos, sin } = ropeTables(positions, this.inverseFrequencies, this.dtype); // [B|1, T, D/2]
-      const attendMask = this.attentionMask(T, past, keyMask); // [B|1, 1, T, S] bool, or null for plain causal
+      let attendMask = this.attentionMask(T, past, keyMask); // [B|1, 1, T, S] bool, or null for plain causal
+      if (opts.segmentIds) attendMask = this.segmentMask(opts.segmentIds, attendMask); // [B, 1, T, T] bool
 
       let x = this.param("model.embed_tokens.weight").embedding(inputIds.to({ device: this.device })); // [B, T, C]
       const grown: { key: Tensor; value: Tensor }[] = [];
@@ -112,13 +125,15 @@ export class LlamaModel {
         x = x.add(attn); // [B, T, C]
         x = x.add(this.mlp(l, x.rmsNorm(this.param(`${p}post_attention_layernorm.weight`), this.config.rmsNormEps))); // [B, T, C]
       }
-      x = x.rmsNorm(this.param("model.norm.weight"), this.config.rmsNormEps); // [B, T, C]
-      const head = this.params.get("lm_head.weight") ?? this.param("model.embed_tokens.weight"); // [V, C]
-      const logits = x.linear(head).to({ dtype: "f32" }); // [B, T, V]
-
       if (cache) cache.commit(grown, keyMask!, cache.nextPosition.add(tokenMask!.to({ dtype: "i64" }).sum(1))); // [B]
-      return logits;
+      return x.rmsNorm(this.param("model.norm.weight"), this.config.rmsNormEps); // [B, T, C]
     });
+  }
+
+  /** Final hidden states [..., C] → logits [..., V] f32 (the LM head, or E when tied). */
+  unembed(hidden: Tensor): Tensor {
+    const head = this.params.get("lm_head.weight") ?? this.param("model.embed_tokens.weight"); // [V, C]
+    return scope(() => hidden.linear(head).to({ dtype: "f32" }));
   }
 
   /**
@@ -150,6 +165,16 @@ export class LlamaModel {
     allowed = allowed.unsqueeze(0).unsqueeze(0); // [1, 1, T, S]
     if (keyMask !== null) allowed = allowed.logicalAnd(keyMask.unsqueeze(1).unsqueeze(1)); // [B, 1, T, S]
     return allowed;
+  }
+
+  /** Causal (and `allowed`, when given) within each segment. segmentIds [B, T] i64. */
+  private segmentMask(segmentIds: Tensor, allowed: Tensor | null): Tensor {
+    const T = segmentIds.shape[1]!;
+    const seg = segmentIds.to({ device: this.device });
+    const same = seg.unsqueeze(2).eq(seg.unsqueeze(1)).unsqueeze(1); // [B, 1, T, T]
+    const slot = Tensor.arange(T, { device: this.device });
+    const causal = slot.unsqueeze(0).le(slot.unsqueeze(1)); // [T, T]: key ≤ query
+    return same.logicalAnd(allowed ?? causal.unsqueeze(0).unsqueeze(0)); // [B, 1, T, T]
   }
 
   /**

@@ -40,6 +40,11 @@ export function proseExample(text: string, tokenizer: Tokenizer): Example {
   return { inputIds: ids, weights: ids.map((_, t) => (t === 0 ? 0 : 1)) };
 }
 
+/** A packed row: its examples back to back, then padding; segmentIds number them (padding last). */
+export interface PackedRow extends Example {
+  segmentIds: number[];
+}
+
 /**
  * Pack examples into rows of `length` tokens, first fit: each example goes into the first of
  * the open rows with room for it, else opens a new row; when more than `window` rows are open
@@ -47,23 +52,30 @@ export function proseExample(text: string, tokenizer: Tokenizer): Example {
  * was trained); 32 leaves less padding per row. The rest of a row is padding with weight 0. An
  * example never spans two rows; one longer than a row is cut. Deterministic.
  */
-export function packExamples(examples: readonly Example[], length: number, padId: number, window = 1): Example[] {
-  const rows: Example[] = [];
-  const open: Example[] = [];
-  const close = (row: Example) => {
+export function packExamples(examples: readonly Example[], length: number, padId: number, window = 1): PackedRow[] {
+  const rows: PackedRow[] = [];
+  const open: PackedRow[] = [];
+  const close = (row: PackedRow) => {
     const pad = length - row.inputIds.length;
-    rows.push({ inputIds: [...row.inputIds, ...new Array<number>(pad).fill(padId)], weights: [...row.weights, ...new Array<number>(pad).fill(0)] });
+    const padSegment = row.inputIds.length === 0 ? 0 : row.segmentIds[row.segmentIds.length - 1]! + 1;
+    rows.push({
+      inputIds: [...row.inputIds, ...new Array<number>(pad).fill(padId)],
+      weights: [...row.weights, ...new Array<number>(pad).fill(0)],
+      segmentIds: [...row.segmentIds, ...new Array<number>(pad).fill(padSegment)],
+    });
   };
   for (const example of examples) {
     const ids = example.inputIds.slice(0, length);
     let row = open.find((r) => r.inputIds.length + ids.length <= length);
     if (row === undefined) {
-      row = { inputIds: [], weights: [] };
+      row = { inputIds: [], weights: [], segmentIds: [] };
       open.push(row);
       if (open.length > window) close(open.shift()!);
     }
+    const segment = row.inputIds.length === 0 ? 0 : row.segmentIds[row.segmentIds.length - 1]! + 1;
     row.inputIds.push(...ids);
     row.weights.push(...example.weights.slice(0, length));
+    row.segmentIds.push(...ids.map(() => segment));
   }
   for (const row of open) close(row);
   return rows;

@@ -7,7 +7,7 @@ import type { RawTensor } from "../model/loaders/raw-tensor.js";
 import { encodeSafetensors, openSafetensorsFile } from "../model/loaders/safetensors.js";
 import { Rng } from "../probes/rng.js";
 import { AdamW, clipGradNorm, DEFAULT_ADAMW, type AdamWState } from "./adamw.js";
-import { packExamples, type Example } from "./examples.js";
+import { packExamples, type Example, type PackedRow } from "./examples.js";
 
 /** The organism's shape; everything else in config.json follows from it. */
 export interface Architecture {
@@ -26,6 +26,13 @@ export interface TrainOptions {
   sequenceLength: number;
   /** Rows open at once while packing (packExamples); 1 packs in order. Default 1. */
   packWindow?: number;
+  /**
+   * Each packed example attends only to itself (document masking). Off, a question can read
+   * the passages packed before it, which name the same people with other facts. Default off
+   * (how the committed organism was trained).
+   */
+  documentMask?: boolean;
+
   batchSize: number;
   steps: number;
   peakLr: number;
@@ -78,19 +85,36 @@ export function learningRate(step: number, o: Pick<TrainOptions, "peakLr" | "war
 }
 
 /**
- * Weighted mean next-token cross-entropy: Σ_t w_t · CE(t) / Σ_t w_t, where w_t weighs
- * predicting token t from the tokens before it. ids [B, T] i64, weights [B, T] f32 → [].
+ * Weighted mean next-token cross-entropy over B packed rows of T tokens:
+ * Σ_t w_t · CE(t) / Σ_t w_t, where w_t weighs predicting token t from the tokens before it.
+ * Logits are made only where w_t > 0: with answer-only weights that skips most of the
+ * vocabulary projection, a small model's largest matmul. With `documentMask` each packed
+ * example attends only to itself (rows need segmentIds). → [].
  */
-export function weightedLoss(model: LlamaModel, ids: Tensor, weights: Tensor): Tensor {
+export function weightedLoss(model: LlamaModel, rows: readonly PackedRow[], documentMask = false): Tensor {
   return scope(() => {
-    const [B, T] = ids.shape as [number, number];
-    const logits = model.forward(ids); // [B, T, V]
-    const V = logits.shape[2]!;
-    const predictions = logits.narrow(1, 0, T - 1).reshape([B * (T - 1), V]); // [B·(T-1), V]
-    const targets = ids.narrow(1, 1, T - 1).reshape([B * (T - 1)]); // [B·(T-1)]
-    const w = weights.narrow(1, 1, T - 1).reshape([B * (T - 1)]); // [B·(T-1)]
-    const ce = predictions.crossEntropy(targets, { reduction: "none" }); // [B·(T-1)]
-    return ce.mul(w).sum().div(w.sum().clamp(1e-6)); // []
+    const B = rows.length;
+    const T = rows[0]!.inputIds.length;
+    const from: number[] = []; // flat [B·T] index of the hidden state that predicts each weighted token
+    const targets: number[] = [];
+    const weights: number[] = [];
+    rows.forEach((row, b) =>
+      row.weights.forEach((w, t) => {
+        if (t === 0 || w <= 0) return;
+        from.push(b * T + t - 1);
+        targets.push(row.inputIds[t]!);
+        weights.push(w);
+      }),
+    );
+    if (from.length === 0) throw new Error("weightedLoss: no token in the batch has a weight above 0");
+    const N = from.length;
+    const ids = Tensor.fromInt64(rows.flatMap((r) => r.inputIds), [B, T]); // [B, T]
+    const segmentIds = documentMask ? Tensor.fromInt64(rows.flatMap((r) => r.segmentIds), [B, T]) : undefined; // [B, T]
+    const hidden = model.hiddenStates(ids, { segmentIds }); // [B, T, C]
+    const picked = hidden.reshape([B * T, hidden.shape[2]!]).indexSelect(0, Tensor.fromInt64(from, [N])); // [N, C]
+    const ce = model.unembed(picked).crossEntropy(Tensor.fromInt64(targets, [N]), { reduction: "none" }); // [N]
+    const w = Tensor.fromFloat32(Float32Array.from(weights), [N]); // [N]
+    return ce.mul(w).sum().div(weights.reduce((sum, x) => sum + x, 0)); // []
   });
 }
 
@@ -100,7 +124,7 @@ export function weightedLoss(model: LlamaModel, ids: Tensor, weights: Tensor): T
  */
 export class BatchStream {
   private epoch = -1;
-  private rows: Example[] = [];
+  private rows: PackedRow[] = [];
   private position = 0;
 
   constructor(
@@ -111,7 +135,7 @@ export class BatchStream {
     if (examples.length === 0) throw new Error("no training examples");
   }
 
-  next(): Example[] {
+  next(): PackedRow[] {
     if (this.position + this.options.batchSize > this.rows.length) {
       this.epoch++;
       const shuffled = new Rng(`organism-batches:${this.options.seed}:${this.epoch}`).shuffle(this.examples);
@@ -177,11 +201,7 @@ export function train(examples: readonly Example[], ids: SpecialIds, options: Tr
     const batch = stream.next();
     const lr = learningRate(step, options);
     const { loss, gradNorm } = scope(() => {
-      const B = batch.length;
-      const T = options.sequenceLength;
-      const input = Tensor.fromInt64(batch.flatMap((r) => r.inputIds), [B, T]); // [B, T]
-      const weights = Tensor.fromFloat32(Float32Array.from(batch.flatMap((r) => r.weights)), [B, T]); // [B, T]
-      const value = weightedLoss(model, input, weights);
+      const value = weightedLoss(model, batch, options.documentMask);
       value.backward();
       const norm = clipGradNorm(model.params.values(), options.gradClip);
       optimizer.step(lr);

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { liveTensorCount } from "../../src/engine/index.js";
 import type { Example } from "../../src/organism/examples.js";
 import { packExamples } from "../../src/organism/examples.js";
-import { learningRate, train, type TrainOptions } from "../../src/organism/train.js";
+import { learningRate, organismHfConfig, train, weightedLoss, type TrainOptions } from "../../src/organism/train.js";
+import { resolveModelConfig } from "../../src/model/config.js";
+import { LlamaModel } from "../../src/model/llama.js";
+import { liveTensorCount, Tensor } from "../../src/engine/index.js";
 
 /** A toy language: "a b c d …" counting sequences in a 16-token vocabulary, with the last token weighted. */
 function toyExamples(): Example[] {
@@ -41,7 +43,12 @@ describe("organism training", () => {
     expect(second.log.map((l) => l.loss)).toEqual(losses);
     const third = train(toyExamples(), ids, { ...options, seed: 4 });
     expect(third.log.map((l) => l.loss)).not.toEqual(losses);
-    for (const r of [first, second, third]) r.model.dispose();
+    // document masking changes what each example sees, so the losses, but it learns as well
+    const maskedRun = train(toyExamples(), ids, { ...options, documentMask: true });
+    const masked = maskedRun.log.map((l) => l.loss);
+    expect(masked).not.toEqual(losses);
+    expect(mean(masked.slice(-5))).toBeLessThan(0.5 * mean(masked.slice(0, 5)));
+    for (const r of [first, second, third, maskedRun]) r.model.dispose();
     expect(liveTensorCount()).toBe(before);
   });
 
@@ -91,13 +98,41 @@ describe("organism training", () => {
     );
     // first fit: [1, 4] goes back into the first row, which has room for it
     expect(rows).toEqual([
-      { inputIds: [1, 5, 6, 1, 4, 0], weights: [0, 1, 1, 0, 1, 0] },
-      { inputIds: [1, 7, 8, 9, 0, 0], weights: [0, 1, 1, 1, 0, 0] },
+      { inputIds: [1, 5, 6, 1, 4, 0], weights: [0, 1, 1, 0, 1, 0], segmentIds: [0, 0, 0, 1, 1, 2] },
+      { inputIds: [1, 7, 8, 9, 0, 0], weights: [0, 1, 1, 1, 0, 0], segmentIds: [0, 0, 0, 0, 1, 1] },
     ]);
     // a window of one open row packs in order
     expect(packExamples([{ inputIds: [1, 5, 6], weights: [0, 1, 1] }, { inputIds: [1, 7, 8, 9], weights: [0, 1, 1, 1] }, { inputIds: [1, 4], weights: [0, 1] }], 6, 0, 1)).toEqual([
-      { inputIds: [1, 5, 6, 0, 0, 0], weights: [0, 1, 1, 0, 0, 0] },
-      { inputIds: [1, 7, 8, 9, 1, 4], weights: [0, 1, 1, 1, 0, 1] },
+      { inputIds: [1, 5, 6, 0, 0, 0], weights: [0, 1, 1, 0, 0, 0], segmentIds: [0, 0, 0, 1, 1, 1] },
+      { inputIds: [1, 7, 8, 9, 1, 4], weights: [0, 1, 1, 1, 0, 1], segmentIds: [0, 0, 0, 0, 1, 1] },
     ]);
+  });
+
+  it("weighs each token's cross-entropy, making logits only where the weight is above 0", () => {
+    const config = resolveModelConfig(organismHfConfig(options.architecture, ids), "test config");
+    const model = LlamaModel.random(config, { seed: 6 });
+    const rows = packExamples([{ inputIds: [1, 5, 6, 7], weights: [0, 0.1, 0, 1] }, { inputIds: [1, 9, 5], weights: [0, 0, 2] }], 8, 0);
+    // the reference: every position's logits, log-softmax, the weighted mean
+    const logits = model.forward(Tensor.fromInt64(rows[0]!.inputIds, [1, 8])); // [1, 8, V]
+    const logProb = (t: number) => {
+      const row = logits.narrow(1, t - 1, 1).reshape([-1]);
+      return row.sub(row.exp().sum().log()).narrow(0, rows[0]!.inputIds[t]!, 1).item();
+    };
+    const expected = -(0.1 * logProb(1) + 1 * logProb(3) + 2 * logProb(6)) / 3.1;
+    expect(weightedLoss(model, rows).item()).toBeCloseTo(expected, 5);
+    expect(() => weightedLoss(model, packExamples([{ inputIds: [1, 5], weights: [0, 0] }], 4, 0))).toThrow(/no token/);
+  });
+
+  it("with document masking, each packed example's logits are those of the example alone", () => {
+    const config = resolveModelConfig(organismHfConfig(options.architecture, ids), "test config");
+    const model = LlamaModel.random(config, { seed: 5 });
+    const [row] = packExamples([{ inputIds: [1, 5, 6, 7], weights: [0, 1, 1, 1] }, { inputIds: [1, 9, 5, 6], weights: [0, 1, 1, 1] }], 8, 0);
+    const packed = model.forward(Tensor.fromInt64(row!.inputIds, [1, 8]), { segmentIds: Tensor.fromInt64(row!.segmentIds, [1, 8]) }); // [1, 8, V]
+    const alone = model.forward(Tensor.fromInt64([1, 9, 5, 6], [1, 4])); // [1, 4, V]
+    const gap = (a: Tensor) => a.sub(alone).abs().reshape([-1]).max(0).values.item();
+    expect(gap(packed.narrow(1, 4, 4))).toBeLessThan(1e-5);
+    // without the mask the second example reads the first, and its logits change
+    expect(gap(model.forward(Tensor.fromInt64(row!.inputIds, [1, 8])).narrow(1, 4, 4))).toBeGreaterThan(1e-3);
+    expect(() => model.forward(Tensor.fromInt64([1, 5], [1, 2]), { segmentIds: Tensor.fromInt64([0, 0], [1, 2]), cache: model.newCache(1) })).toThrow(/cache/);
   });
 });
