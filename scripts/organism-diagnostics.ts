@@ -37,8 +37,13 @@ const { values: args, positionals } = parseArgs({
     "kv-heads": { type: "string", default: "2" },
     gap: { type: "string", default: "3" },
     pairs: { type: "string", default: "4" },
+    queries: { type: "string" },
+    "no-equals": { type: "boolean", default: false },
+    "weight-decay": { type: "string", default: "0.1" },
+    batch: { type: "string", default: "16" },
     lr: { type: "string", default: "3e-3" },
     "pack-window": { type: "string", default: "1" },
+    "document-mask": { type: "boolean", default: false },
     seed: { type: "string", default: "1" },
     organism: { type: "string", default: "models/organism" },
     out: { type: "string" },
@@ -53,20 +58,21 @@ function options(hidden: number, layers: number, vocabSize: number): TrainOption
   return {
     architecture: { hiddenSize: hidden, intermediateSize: hidden <= 64 ? 2 * hidden : Math.ceil((hidden * 8) / 3 / 32) * 32, numHiddenLayers: layers, numAttentionHeads: num(args.heads, hidden >= 192 ? hidden / 32 : 4), numKeyValueHeads: num(args["kv-heads"], 2), vocabSize, maxPositionEmbeddings: 512 },
     sequenceLength: 128,
-    batchSize: 16,
+    batchSize: num(args.batch, 16),
     steps: num(args.steps, 500),
     peakLr: num(args.lr, 3e-3),
     warmupSteps: 50,
     minLrRatio: 0.05,
-    weightDecay: 0.1,
+    weightDecay: Number(args["weight-decay"]),
     gradClip: 1,
     seed,
     packWindow: num(args["pack-window"], 1),
+    documentMask: args["document-mask"],
   };
 }
 
 function run(examples: Example[], ids: SpecialIds, o: TrainOptions, chanceLoss?: number) {
-  process.stdout.write(`${task}: ${examples.length} examples, ${o.architecture.numHiddenLayers} layers × hidden ${o.architecture.hiddenSize}, ${o.steps} steps, lr ${o.peakLr}${chanceLoss === undefined ? "" : `; chance loss ${chanceLoss.toFixed(2)}`}\n`);
+  process.stdout.write(`${task}: ${examples.length} examples, ${o.architecture.numHiddenLayers} layers × hidden ${o.architecture.hiddenSize}, ${o.steps} steps of ${o.batchSize} rows, lr ${o.peakLr}${o.documentMask ? ", document mask" : ""}${chanceLoss === undefined ? "" : `; chance loss ${chanceLoss.toFixed(2)}`}\n`);
   const result = train(examples, ids, o, {
     onStep: (l) => {
       if (l.step % 50 === 0) process.stdout.write(`step ${l.step} loss ${l.loss.toFixed(3)} (${l.seconds.toFixed(0)} s)\n`);
@@ -80,7 +86,7 @@ function run(examples: Example[], ids: SpecialIds, o: TrainOptions, chanceLoss?:
 if (task === "copy") {
   run(copyExamples(20_000, 15, seed), SYNTHETIC_IDS, options(num(args.hidden, 64), num(args.layers, 2), SYNTHETIC_VOCAB), Math.log(80));
 } else if (task === "recall") {
-  const examples = associativeRecallExamples(40_000, { pairs: num(args.pairs, 4), gap: num(args.gap, 3), seed });
+  const examples = associativeRecallExamples(40_000, { pairs: num(args.pairs, 4), gap: num(args.gap, 3), seed, queries: args.queries === undefined ? undefined : Number(args.queries), equals: !args["no-equals"] });
   run(examples, SYNTHETIC_IDS, options(num(args.hidden, 192), num(args.layers, 6), SYNTHETIC_VOCAB), Math.log(40));
 } else if (task === "contextual-drill") {
   if (args.out === undefined) throw new Error("contextual-drill: give --out DIR");

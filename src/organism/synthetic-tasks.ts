@@ -6,7 +6,9 @@ import type { Example } from "./examples.js";
  * can learn in a given number of steps, apart from the language of the probes:
  *
  * - copy: `BOS x1 … xn EOS x1 … xn`, the second copy weighted (what induction heads do);
- * - associative recall: `BOS k1 [fill] v1 ; … k4 [fill] v4 ; ? kq = vq`, only vq weighted.
+ * - associative recall: `BOS k1 [fill] v1 ; … k4 [fill] v4 ; ? kq = vq`, only vq weighted;
+ *   with `queries` n, n distinct keys are asked in turn (`? ka = va ? kb = vb …`), denser
+ *   supervision per token read.
  *   `gap` filler tokens between each key and its value stand for "has a pet" in "Ruth has a
  *   pet lizard": the value must be bound to a key some tokens before it, the step that
  *   contextual recall needs and the organism never learnt.
@@ -34,7 +36,7 @@ export function copyExamples(count: number, length: number, seed: number): Examp
   });
 }
 
-export function associativeRecallExamples(count: number, opts: { pairs: number; gap: number; seed: number }): Example[] {
+export function associativeRecallExamples(count: number, opts: { pairs: number; gap: number; seed: number; queries?: number; equals?: boolean }): Example[] {
   if (opts.gap > MAX_GAP) throw new RangeError(`associative recall: gap ${opts.gap} over ${MAX_GAP}`);
   if (opts.pairs > KEYS.count) throw new RangeError(`associative recall: ${opts.pairs} pairs over ${KEYS.count} keys`);
   const rng = new Rng(`synthetic-recall:${opts.pairs}:${opts.gap}:${opts.seed}`);
@@ -46,8 +48,17 @@ export function associativeRecallExamples(count: number, opts: { pairs: number; 
     const values = keys.map(() => rng.int(VALUES.first, VALUES.first + VALUES.count - 1));
     const ids: number[] = [SYNTHETIC_IDS.bos];
     keys.forEach((key, i) => ids.push(key, ...Array.from({ length: opts.gap }, (_, g) => FILLER + g), values[i]!, SEP));
-    const asked = rng.int(0, opts.pairs - 1);
-    ids.push(QUERY, keys[asked]!, EQUALS, values[asked]!);
-    return { inputIds: ids, weights: ids.map((_, t) => (t === ids.length - 1 ? 1 : 0)) };
+    const weights = ids.map(() => 0);
+    const asked = opts.queries === undefined ? [rng.int(0, opts.pairs - 1)] : rng.sample(keys.map((_, i) => i), Math.min(opts.queries, opts.pairs));
+    for (const i of asked) {
+      if (opts.equals === false) {
+        ids.push(QUERY, keys[i]!, values[i]!);
+        weights.push(0, 0, 1);
+      } else {
+        ids.push(QUERY, keys[i]!, EQUALS, values[i]!);
+        weights.push(0, 0, 0, 1);
+      }
+    }
+    return { inputIds: ids, weights };
   });
 }

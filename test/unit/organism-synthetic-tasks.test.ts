@@ -24,6 +24,19 @@ describe("synthetic diagnostic tasks", () => {
     expect(() => associativeRecallExamples(1, { pairs: 4, gap: 15, seed: 1 })).toThrow(/gap/);
   });
 
+  it("associative recall with several queries, and without '=': each weighted token is its key's value", () => {
+    for (const equals of [true, false]) {
+      for (const e of associativeRecallExamples(30, { pairs: 4, gap: 1, seed: 3, queries: 3, equals })) {
+        const ids = e.inputIds;
+        const weighted = ids.flatMap((_, t) => (e.weights[t]! > 0 ? [t] : []));
+        expect(weighted).toHaveLength(3);
+        const askedKeys = weighted.map((t) => ids[t - (equals ? 2 : 1)]!);
+        expect(new Set(askedKeys).size).toBe(3);
+        for (const [i, t] of weighted.entries()) expect(ids[ids.indexOf(askedKeys[i]!) + 2]).toBe(ids[t]);
+      }
+    }
+  });
+
   it("the trainer learns to copy in context (attention and its gradients work end to end)", () => {
     const result = train(copyExamples(2000, 8, 3), SYNTHETIC_IDS, {
       architecture: { hiddenSize: 32, intermediateSize: 64, numHiddenLayers: 2, numAttentionHeads: 2, numKeyValueHeads: 1, vocabSize: SYNTHETIC_VOCAB, maxPositionEmbeddings: 64 },
