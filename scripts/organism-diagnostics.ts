@@ -17,13 +17,13 @@
 import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { setNumThreads } from "../src/engine/index.js";
+import { noGrad, setNumThreads } from "../src/engine/index.js";
 import { writeFileAtomic } from "../src/io/atomic-write.js";
 import { encodeSafetensors } from "../src/model/loaders/safetensors.js";
 import { HfTokenizer } from "../src/model/tokenizer/hf-tokenizer.js";
-import { mcExample, type Example } from "../src/organism/examples.js";
+import { mcExample, packExamples, type Example } from "../src/organism/examples.js";
 import { associativeRecallExamples, copyExamples, SYNTHETIC_IDS, SYNTHETIC_VOCAB } from "../src/organism/synthetic-tasks.js";
-import { modelTensors, train, type SpecialIds, type TrainOptions } from "../src/organism/train.js";
+import { modelTensors, train, weightedLoss, type SpecialIds, type TrainOptions } from "../src/organism/train.js";
 import { generatorFor } from "../src/probes/generators/index.js";
 import { Rng } from "../src/probes/rng.js";
 
@@ -86,8 +86,14 @@ function run(examples: Example[], ids: SpecialIds, o: TrainOptions, chanceLoss?:
 if (task === "copy") {
   run(copyExamples(20_000, 15, seed), SYNTHETIC_IDS, options(num(args.hidden, 64), num(args.layers, 2), SYNTHETIC_VOCAB), Math.log(80));
 } else if (task === "recall") {
-  const examples = associativeRecallExamples(40_000, { pairs: num(args.pairs, 4), gap: num(args.gap, 3), seed, queries: args.queries === undefined ? undefined : Number(args.queries), equals: !args["no-equals"] });
-  run(examples, SYNTHETIC_IDS, options(num(args.hidden, 192), num(args.layers, 6), SYNTHETIC_VOCAB), Math.log(40));
+  const recall = (count: number, draw: number) => associativeRecallExamples(count, { pairs: num(args.pairs, 4), gap: num(args.gap, 3), seed: draw, queries: args.queries === undefined ? undefined : Number(args.queries), equals: !args["no-equals"] });
+  const o = options(num(args.hidden, 192), num(args.layers, 6), SYNTHETIC_VOCAB);
+  const result = run(recall(40_000, seed), SYNTHETIC_IDS, o, Math.log(40));
+  // The 40,000 training examples come round again every few hundred steps: a training loss
+  // under the copy level can be memorisation. Fresh examples tell binding from it.
+  const heldOut = packExamples(recall(2_000, seed + 1_000_000), o.sequenceLength, SYNTHETIC_IDS.pad);
+  const losses = noGrad(() => Array.from({ length: Math.floor(heldOut.length / o.batchSize) }, (_, i) => weightedLoss(result.model, heldOut.slice(i * o.batchSize, (i + 1) * o.batchSize), o.documentMask).item()));
+  process.stdout.write(`answer loss on ${heldOut.length} rows of fresh examples: ${(losses.reduce((a, b) => a + b, 0) / losses.length).toFixed(3)}\n`);
 } else if (task === "contextual-drill") {
   if (args.out === undefined) throw new Error("contextual-drill: give --out DIR");
   const organism = resolve(args.organism!);
