@@ -3,10 +3,13 @@
  * task and prints its answer loss (the loss on the weighted tokens) every 50 steps:
  *
  *   npx tsx scripts/organism-diagnostics.ts copy   [--steps 300 --hidden 64 --layers 2]
- *   npx tsx scripts/organism-diagnostics.ts recall [--gap 3 --pairs 4 --steps 500 --hidden 192 --layers 6]
+ *   npx tsx scripts/organism-diagnostics.ts recall [--gap 3 --pairs 4 --queries N --no-equals --steps 500 --hidden 192 --layers 6]
  *   npx tsx scripts/organism-diagnostics.ts contextual-drill --out DIR [--steps 500 --hidden 192 --layers 6]
  *
  * Heads: 6 at hidden 192 (the organism's), else 4 (--heads); 2 key/value heads (--kv-heads).
+ * Training: --batch 16 rows of 128 tokens, --lr 3e-3, --weight-decay 0.1, --document-mask off.
+ * recall also prints its answer loss on fresh examples: its 40,000 training examples come
+ * round again, and a training loss under the copy level can be memorisation.
  *
  * copy and recall are the bare-token tasks of src/organism/synthetic-tasks.ts. contextual-drill
  * trains the organism's architecture on contextual-recall items only, each passage once as its
