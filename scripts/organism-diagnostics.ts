@@ -66,7 +66,7 @@ function options(hidden: number, layers: number, vocabSize: number): TrainOption
     peakLr: num(args.lr, 3e-3),
     warmupSteps: 50,
     minLrRatio: 0.05,
-    weightDecay: Number(args["weight-decay"]),
+    weightDecay: num(args["weight-decay"], 0.1),
     gradClip: 1,
     seed,
     packWindow: num(args["pack-window"], 1),
@@ -89,7 +89,7 @@ function run(examples: Example[], ids: SpecialIds, o: TrainOptions, chanceLoss?:
 if (task === "copy") {
   run(copyExamples(20_000, 15, seed), SYNTHETIC_IDS, options(num(args.hidden, 64), num(args.layers, 2), SYNTHETIC_VOCAB), Math.log(80));
 } else if (task === "recall") {
-  const recall = (count: number, draw: number) => associativeRecallExamples(count, { pairs: num(args.pairs, 4), gap: num(args.gap, 3), seed: draw, queries: args.queries === undefined ? undefined : Number(args.queries), equals: !args["no-equals"] });
+  const recall = (count: number, draw: number) => associativeRecallExamples(count, { pairs: num(args.pairs, 4), gap: num(args.gap, 3), seed: draw, queries: args.queries === undefined ? undefined : num(args.queries, 1), equals: !args["no-equals"] });
   const o = options(num(args.hidden, 192), num(args.layers, 6), SYNTHETIC_VOCAB);
   const result = run(recall(40_000, seed), SYNTHETIC_IDS, o, Math.log(40));
   // The 40,000 training examples come round again every few hundred steps: a training loss

@@ -55,9 +55,10 @@ export interface PackedRow extends Example {
 export function packExamples(examples: readonly Example[], length: number, padId: number, window = 1): PackedRow[] {
   const rows: PackedRow[] = [];
   const open: PackedRow[] = [];
+  const nextSegment = (row: PackedRow) => (row.segmentIds.length === 0 ? 0 : row.segmentIds[row.segmentIds.length - 1]! + 1);
   const close = (row: PackedRow) => {
     const pad = length - row.inputIds.length;
-    const padSegment = row.inputIds.length === 0 ? 0 : row.segmentIds[row.segmentIds.length - 1]! + 1;
+    const padSegment = nextSegment(row);
     rows.push({
       inputIds: [...row.inputIds, ...new Array<number>(pad).fill(padId)],
       weights: [...row.weights, ...new Array<number>(pad).fill(0)],
@@ -72,7 +73,7 @@ export function packExamples(examples: readonly Example[], length: number, padId
       open.push(row);
       if (open.length > window) close(open.shift()!);
     }
-    const segment = row.inputIds.length === 0 ? 0 : row.segmentIds[row.segmentIds.length - 1]! + 1;
+    const segment = nextSegment(row);
     row.inputIds.push(...ids);
     row.weights.push(...example.weights.slice(0, length));
     row.segmentIds.push(...ids.map(() => segment));

@@ -6,12 +6,12 @@ import type { Example } from "./examples.js";
  * can learn in a given number of steps, apart from the language of the probes:
  *
  * - copy: `BOS x1 … xn EOS x1 … xn`, the second copy weighted (what induction heads do);
- * - associative recall: `BOS k1 [fill] v1 ; … k4 [fill] v4 ; ? kq = vq`, only vq weighted;
- *   with `queries` n, n distinct keys are asked in turn (`? ka = va ? kb = vb …`), denser
- *   supervision per token read.
+ * - associative recall: `BOS k1 [fill] v1 ; … k4 [fill] v4 ; ? kq = vq`, only vq weighted.
  *   `gap` filler tokens between each key and its value stand for "has a pet" in "Ruth has a
  *   pet lizard": the value must be bound to a key some tokens before it, the step that
- *   contextual recall needs and the organism never learnt.
+ *   contextual recall needs and the organism never learnt. With `queries` n, n distinct keys
+ *   are asked in turn (`? ka = va ? kb = vb …`, denser supervision per token read); with
+ *   `equals` false the value follows its key directly (`? kq vq`, the classic induction form).
  *
  * Token ids: 0 pad, 1 BOS, 2 EOS, 3 ";", 4 "?", 5 "=", 6–19 fillers, 20–59 keys, 60–99
  * values (copy draws from 20–99). Vocabulary SYNTHETIC_VOCAB.
@@ -51,13 +51,9 @@ export function associativeRecallExamples(count: number, opts: { pairs: number; 
     const weights = ids.map(() => 0);
     const asked = opts.queries === undefined ? [rng.int(0, opts.pairs - 1)] : rng.sample(keys.map((_, i) => i), Math.min(opts.queries, opts.pairs));
     for (const i of asked) {
-      if (opts.equals === false) {
-        ids.push(QUERY, keys[i]!, values[i]!);
-        weights.push(0, 0, 1);
-      } else {
-        ids.push(QUERY, keys[i]!, EQUALS, values[i]!);
-        weights.push(0, 0, 0, 1);
-      }
+      const question = opts.equals === false ? [QUERY, keys[i]!] : [QUERY, keys[i]!, EQUALS];
+      ids.push(...question, values[i]!);
+      weights.push(...question.map(() => 0), 1);
     }
     return { inputIds: ids, weights };
   });
