@@ -35,6 +35,10 @@ export interface MultipleChoiceDoc {
   description?: string;
   /** Few-shot examples are drawn from docs of the same group (MMLU subject). */
   group?: string;
+  /** The row as read (after any process_docs), logged as lm-eval's `doc`. */
+  record?: unknown;
+  /** lm-eval's doc_to_target value, logged as `target` (the gold index when absent). */
+  loggedTarget?: unknown;
   source: DocSource;
 }
 
@@ -46,6 +50,10 @@ export interface GenerationDoc {
   target: string;
   description?: string;
   group?: string;
+  /** The row as read (after any process_docs), logged as lm-eval's `doc`. */
+  record?: unknown;
+  /** lm-eval's doc_to_target value, logged as `target` (the gold index when absent). */
+  loggedTarget?: unknown;
   source: DocSource;
 }
 
@@ -63,6 +71,10 @@ export interface MultipleChoiceItem {
   requests: { context: string; continuation: string }[];
   /** True when every request shares one context, so the context can run once. */
   sharedContext: boolean;
+  /** The chat template's system turn (apply_chat_template with a description or system instruction). */
+  system?: string;
+  record?: unknown;
+  loggedTarget?: unknown;
   source: DocSource;
 }
 
@@ -71,6 +83,9 @@ export interface GenerationItem {
   id: string;
   prompt: string;
   target: string;
+  system?: string;
+  record?: unknown;
+  loggedTarget?: unknown;
   source: DocSource;
 }
 

@@ -21,8 +21,8 @@ export interface ScoringLM {
   loglikelihoodSharedContexts(items: SharedContextRequest[]): Promise<LoglikelihoodResult[][]>;
   /** Greedy decoding from the prompt until a stop string or maxNewTokens; returns the new text. */
   generate(prompt: number[], opts: { maxNewTokens: number; stop: string[] }): Promise<string>;
-  /** Wrap a prompt as one user turn in the model's chat template, generation prompt included. */
-  applyChatTemplate?(userMessage: string): string;
+  /** Wrap a prompt as one user turn (after a system turn, when given) in the model's chat template, generation prompt included. */
+  applyChatTemplate?(userMessage: string, systemMessage?: string): string;
 }
 
 export interface SharedContextRequest {

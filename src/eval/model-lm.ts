@@ -17,7 +17,7 @@ export class ModelScoringLM implements ScoringLM {
   readonly bosId: number | null;
   readonly eosId: number | null;
   readonly maxLength: number;
-  readonly applyChatTemplate?: (userMessage: string) => string;
+  readonly applyChatTemplate?: (userMessage: string, systemMessage?: string) => string;
   private readonly maxBatchTokens: number;
 
   constructor(
@@ -30,8 +30,11 @@ export class ModelScoringLM implements ScoringLM {
     this.maxLength = model.config.maxPositionEmbeddings;
     this.maxBatchTokens = options.maxBatchTokens ?? 8192;
     if (tokenizer.hasChatTemplate) {
-      this.applyChatTemplate = (userMessage) =>
-        tokenizer.applyChatTemplate([{ role: "user", content: userMessage }], { addGenerationPrompt: true }) ?? userMessage;
+      this.applyChatTemplate = (userMessage, systemMessage) => {
+        const user = { role: "user" as const, content: userMessage };
+        const messages = systemMessage === undefined ? [user] : [{ role: "system" as const, content: systemMessage }, user];
+        return tokenizer.applyChatTemplate(messages, { addGenerationPrompt: true }) ?? userMessage;
+      };
     }
   }
 

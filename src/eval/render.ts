@@ -13,9 +13,14 @@ import type { BenchmarkSpec } from "./spec.js";
 export function renderItem(doc: BenchmarkDoc, examples: BenchmarkDoc[], spec: BenchmarkSpec): EvalItem {
   const description = doc.description ?? spec.description;
   const shots = examples.map((example) => solvedExample(example, spec.target_delimiter) + spec.fewshot_delimiter).join("");
-  const prefix = description + shots;
+  // lm-eval's system prompt: the instruction, then the description after a few-shot delimiter;
+  // the chat template's system turn, or else the start of the text.
+  const instruction = spec.system_instruction;
+  const systemPrompt = instruction === undefined ? description : description ? instruction + spec.fewshot_delimiter + description : instruction;
+  const system = spec.apply_chat_template && systemPrompt ? { system: systemPrompt } : {};
+  const prefix = (spec.apply_chat_template ? "" : systemPrompt) + shots;
   if (doc.task === "generate_until") {
-    return { task: "generate_until", id: doc.id, prompt: prefix + doc.query, target: doc.target, source: doc.source };
+    return { task: "generate_until", id: doc.id, prompt: prefix + doc.query, target: doc.target, ...system, ...logged(doc), source: doc.source };
   }
   const empty = doc.choices.findIndex((choice) => choice.length === 0);
   if (empty >= 0) throw new BprofError(`choice ${empty} is empty (acc_norm divides by its length)`, { ...doc.source, field: "choices" });
@@ -33,6 +38,16 @@ export function renderItem(doc: BenchmarkDoc, examples: BenchmarkDoc[], spec: Be
     ...(doc.trueChoices ? { trueChoices: doc.trueChoices } : {}),
     requests,
     sharedContext: !partial,
+    ...system,
+    ...logged(doc),
     source: doc.source,
+  };
+}
+
+/** What the lm-eval-shaped samples log about the doc, when its reader kept it. */
+function logged(doc: BenchmarkDoc): Pick<EvalItem, "record" | "loggedTarget"> {
+  return {
+    ...(doc.record !== undefined ? { record: doc.record } : {}),
+    ...(doc.loggedTarget !== undefined ? { loggedTarget: doc.loggedTarget } : {}),
   };
 }

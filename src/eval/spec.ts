@@ -93,6 +93,8 @@ export const benchmarkSpecSchema = z
     /** A planted benchmark's known make-up: ability id → share of its items (benchmarks/planted). */
     mixture: z.record(z.string(), z.number().positive().max(1)).optional(),
     apply_chat_template: z.boolean().default(false),
+    /** lm-eval's --system_instruction: before the description, or the chat template's system turn. */
+    system_instruction: z.string().optional(),
     generation: z
       .strictObject({
         until: z.array(z.string()).default([]),
@@ -195,7 +197,7 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-function stableStringify(value: unknown): string {
+export function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -49,8 +49,10 @@ export function tokenizeBenchmark(lm: ScoringLM, prepared: PreparedBenchmark, op
   }
   // A chat template writes its own BOS into the text.
   const addBos = !chatTemplate && (options.addBos ?? lm.bosId !== null);
-  const wrap = (text: string) => (chatTemplate ? lm.applyChatTemplate!(text) : text);
-  const items = prepared.items.map((item) => tokenizeItem(lm, item, addBos, wrap));
+  const items = prepared.items.map((item) => {
+    const wrap = (text: string) => (chatTemplate ? lm.applyChatTemplate!(text, item.system) : text);
+    return tokenizeItem(lm, item, addBos, wrap);
+  });
   return { prepared, items, addBos, chatTemplate };
 }
 

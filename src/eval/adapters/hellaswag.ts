@@ -43,7 +43,7 @@ export function cleanHellaswagText(text: string): string {
 }
 
 /** Python's str.capitalize: first character upper case, the rest lower case. */
-function pythonCapitalize(text: string): string {
+export function pythonCapitalize(text: string): string {
   return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1).toLowerCase();
 }
 

@@ -7,6 +7,7 @@ import { boolqAdapter } from "./boolq.js";
 import { genericAdapter } from "./generic.js";
 import { gsm8kAdapter } from "./gsm8k.js";
 import { hellaswagAdapter } from "./hellaswag.js";
+import { lmEvalAdapter } from "../lm-eval-task/adapter.js";
 import { mmluAdapter } from "./mmlu.js";
 import { piqaAdapter } from "./piqa.js";
 import { truthfulqaMc1Adapter, truthfulqaMc2Adapter } from "./truthfulqa.js";
@@ -19,6 +20,7 @@ const ADAPTERS: BenchmarkAdapter[] = [
   genericAdapter,
   gsm8kAdapter,
   hellaswagAdapter,
+  lmEvalAdapter,
   mmluAdapter,
   piqaAdapter,
   truthfulqaMc1Adapter,
