@@ -7,7 +7,10 @@ import { renderItem } from "./render.js";
 import { primaryMetricKey, resolveSpecPath, type LoadedSpec } from "./spec.js";
 
 export interface PrepareOptions {
-  /** Evaluate only the first N items (overrides the spec's limit). */
+  /**
+   * Evaluate only the first N items (overrides the spec's limit); a fraction below 1 is
+   * that share of the items, rounded up (lm-eval's --limit 0.1).
+   */
   limit?: number;
   /** Use this data file instead of the spec's `data` (a user's own copy). */
   dataOverride?: string;
@@ -48,7 +51,8 @@ export function prepareBenchmark(loaded: LoadedSpec, options: PrepareOptions = {
   }
 
   const limit = options.limit ?? spec.limit;
-  const selected = limit === undefined ? docs : docs.slice(0, limit);
+  const count = limit === undefined ? undefined : limit < 1 ? Math.ceil(docs.length * limit) : limit;
+  const selected = count === undefined ? docs : docs.slice(0, count);
   const items = selected.map((doc) => {
     try {
       return renderItem(doc, chooseFewshot(doc, pool, spec.fewshot), spec);

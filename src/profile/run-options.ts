@@ -1,3 +1,4 @@
+import type { LoadedSpec } from "../eval/spec.js";
 import { basename, resolve } from "node:path";
 import type { Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
@@ -36,8 +37,11 @@ export interface ProfileOptions {
   abilities?: readonly string[] | "all";
   abilitiesDir?: string;
   probesDir?: string;
-  /** Spec files, shipped benchmark names, or folders of specs; default the shipped samples (and planted benchmarks). */
-  benchmarks?: readonly string[];
+  /**
+   * Spec files, shipped benchmark names, or folders of specs, or benchmarks already loaded
+   * (lm-eval tasks from `--tasks`); default the shipped samples (and planted benchmarks).
+   */
+  benchmarks?: readonly (string | LoadedSpec)[];
   variants?: readonly AblationVariant[];
   ks?: readonly number[];
   method?: SelectionMethod;
@@ -75,7 +79,7 @@ export interface ResolvedOptions {
   abilities: readonly string[] | "all";
   abilitiesDir: string;
   probesDir: string;
-  benchmarks: string[];
+  benchmarks: (string | LoadedSpec)[];
   variants: AblationVariant[];
   ks: number[];
   method: SelectionMethod;

@@ -184,6 +184,7 @@ function pickAbilities(o: ResolvedOptions): Ability[] {
 function loadBenchmarks(o: ResolvedOptions): LoadedSpec[] {
   if (o.benchmarks.length === 0) throw new BprofError("no benchmark to profile", { field: "benchmarks" });
   return o.benchmarks.flatMap((arg) => {
+    if (typeof arg !== "string") return [arg];
     if (existsSync(arg) && statSync(arg).isDirectory()) {
       const files = findSpecFiles(arg);
       if (files.length === 0) throw new BprofError("no benchmark spec (*.yaml) in this folder", { file: arg, field: "benchmarks" });

@@ -8,6 +8,8 @@ import { parseMethod } from "../../importance/selection.js";
 import { DEFAULT_CONTROLS, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_IMPORTANCE_BATCH_SIZE, DEFAULT_KS, DEFAULT_MODEL, DEFAULT_VARIANTS } from "../../profile/defaults.js";
 import { profile } from "../../profile/run-profile.js";
 import { DEFAULT_STATISTICS_OPTIONS } from "../../profile/schema.js";
+import { selectTasks } from "../../eval/select-tasks.js";
+import type { LoadedSpec } from "../../eval/spec.js";
 import { runCommand } from "../run-command.js";
 import { oneOf } from "./importance.js";
 import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
@@ -19,6 +21,10 @@ interface ProfileFlags {
   abilitiesDir?: string;
   probes?: string;
   benchmarks?: string[];
+  tasks?: string;
+  dataDir?: string;
+  include_path?: string;
+  num_fewshot?: string;
   variants: string;
   k: string;
   controls: string;
@@ -30,11 +36,11 @@ interface ProfileFlags {
   score: string;
   systemPrompt: string;
   truncate?: boolean;
-  batchSize: string;
+  importanceBatchSize: string;
   evalBatchSize: string;
   sharedContext: boolean;
   bootstrap: string;
-  seed: string;
+  bootstrapSeed: string;
   confidence: string;
   minMargin: string;
   device: string;
@@ -52,6 +58,10 @@ export function registerProfileCommand(program: Command): void {
     .option("--model <path>", `Hugging Face model directory or llama2.c checkpoint (default: ${DEFAULT_MODEL})`)
     .option("--abilities <ids>", "comma-separated ability ids, or all", "all")
     .option("--benchmarks <specs...>", "spec files, shipped benchmark names or folders of specs (default: benchmarks/samples and benchmarks/planted)")
+    .option("--tasks <list>", "lm-eval task files, folders or task/tag/group names (with --include_path), or shipped benchmark names; comma-separated")
+    .option("--data-dir <dir>", "Hub dataset clones (Parquet) and/or a datasets cache (Arrow) for the lm-eval tasks' data")
+    .option("--include_path <dirs>", "comma-separated folders of lm-eval task files, searched for --tasks names")
+    .option("--num_fewshot <n>", "few-shot examples per item for the --tasks benchmarks (overrides the task's)")
     .option("--variants <list>", "ablation scopes: mlp, all (comma-separated)", DEFAULT_VARIANTS.join(","))
     .option("--k <fractions>", "ablation fractions, comma-separated", DEFAULT_KS.join(","))
     .option("--controls <list>", "random:N (N seeded random masks), bottom, or none; comma-separated", DEFAULT_CONTROLS)
@@ -67,11 +77,11 @@ export function registerProfileCommand(program: Command): void {
     .option("--score <kind>", `per-weight score: ${SCORES.join(" | ")}`, "taylor")
     .option("--system-prompt <text>", "system turn of the rendered probes", DEFAULT_SYSTEM_PROMPT)
     .option("--truncate", "cut probe items longer than the model's context (default: error)")
-    .option("--batch-size <n>", "probe items per backward pass", String(DEFAULT_IMPORTANCE_BATCH_SIZE))
+    .option("--importance-batch-size <n>", "probe items per backward pass", String(DEFAULT_IMPORTANCE_BATCH_SIZE))
     .option("--eval-batch-size <n>", "requests per forward on the per-choice path", String(DEFAULT_EVAL_BATCH_SIZE))
     .option("--no-shared-context", "score each choice with its own forward pass")
     .option("--bootstrap <B>", "paired-bootstrap resamples", String(DEFAULT_STATISTICS_OPTIONS.bootstrap_samples))
-    .option("--seed <n>", "bootstrap seed", String(DEFAULT_STATISTICS_OPTIONS.seed))
+    .option("--bootstrap-seed <n>", "seed of the paired bootstrap", String(DEFAULT_STATISTICS_OPTIONS.seed))
     .option("--confidence <level>", "two-sided interval level", String(DEFAULT_STATISTICS_OPTIONS.confidence))
     .option("--min-margin <m>", "AIS is undefined where base score − chance is below this", String(DEFAULT_STATISTICS_OPTIONS.min_margin))
     .option("--abilities-dir <dir>", "ability definitions (default: the shipped abilities/)")
@@ -91,7 +101,7 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
     abilities: flags.abilities === "all" ? "all" : flags.abilities.split(",").map((s) => s.trim()),
     abilitiesDir: flags.abilitiesDir,
     probesDir: flags.probes,
-    benchmarks: flags.benchmarks,
+    benchmarks: benchmarkSelection(flags),
     variants: flags.variants.split(",").map((v) => parseVariant(v.trim(), { field: "--variants" })),
     ks: parseFractions(flags.k),
     method: parseMethod(flags.method),
@@ -103,12 +113,12 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
     score: oneOf<ScoreKind>(flags.score, SCORES, "--score"),
     systemPrompt: flags.systemPrompt,
     truncate: flags.truncate ?? false,
-    importanceBatchSize: parsePositiveInt(flags.batchSize, "--batch-size"),
+    importanceBatchSize: parsePositiveInt(flags.importanceBatchSize, "--importance-batch-size"),
     evalBatchSize: parsePositiveInt(flags.evalBatchSize, "--eval-batch-size"),
     sharedContext: flags.sharedContext,
     statistics: {
       bootstrap_samples: parsePositiveInt(flags.bootstrap, "--bootstrap"),
-      seed: parseNumber(flags.seed, "--seed"),
+      seed: parseNumber(flags.bootstrapSeed, "--bootstrap-seed"),
       confidence: parseNumber(flags.confidence, "--confidence"),
       min_margin: parseNumber(flags.minMargin, "--min-margin"),
     },
@@ -129,6 +139,15 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
       `${result.profile.cells.length} cells (${defined} with a defined AIS); ${stages}\n`,
   );
   for (const file of result.files) process.stdout.write(`${file}\n`);
+}
+
+/** --benchmarks as given, then the --tasks selection (lm-eval tasks loaded with their data); undefined: the defaults. */
+function benchmarkSelection(flags: ProfileFlags): (string | LoadedSpec)[] | undefined {
+  if (flags.tasks === undefined) return flags.benchmarks;
+  const numFewshot = flags.num_fewshot === undefined ? undefined : Number(flags.num_fewshot);
+  if (numFewshot !== undefined && !(Number.isInteger(numFewshot) && numFewshot >= 0)) throw new BprofError(`'${flags.num_fewshot}' is not a count (0, 1, 2, …)`, { field: "--num_fewshot" });
+  const tasks = selectTasks([flags.tasks], { dataDir: flags.dataDir, includePaths: flags.include_path?.split(",").filter(Boolean), numFewshot });
+  return [...(flags.benchmarks ?? []), ...tasks];
 }
 
 function parseNumber(value: string, option: string): number {
