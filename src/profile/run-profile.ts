@@ -24,6 +24,7 @@ import { evaluateUnderMask, type ReadyBenchmark } from "./evaluation-stage.js";
 import { ensureImportance } from "./importance-stage.js";
 import { ensureAbilityMasks, ensureRandomMask } from "./mask-stage.js";
 import { RunContext } from "./run-context.js";
+import { profileJsonSchemaText, PROFILE_SCHEMA_FILE } from "./profile-json-schema.js";
 import { buildManifest, planJson, previousInvocations, PROFILE_FILE, RUN_MANIFEST, RUN_PLAN, type RunManifest } from "./run-manifest.js";
 import { resolveProfileOptions, modelName, type ProfileOptions, type ResolvedOptions } from "./run-options.js";
 import { buildRunPlan, type PlannedBenchmark } from "./run-plan.js";
@@ -130,7 +131,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
       const assembling = performance.now();
       log(`statistics (${o.statistics.bootstrap_samples} bootstrap resamples) and reports`);
       result = assembleProfile(plan, store);
-      files.push(store.writeFile(PROFILE_FILE, profileJson(result)));
+      files.push(store.writeFile(PROFILE_FILE, profileJson(result)), store.writeFile(PROFILE_SCHEMA_FILE, profileJsonSchemaText()));
       try {
         files.push(...writeProfileReports(result, o.out));
       } catch (err) {

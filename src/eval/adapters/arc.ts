@@ -1,4 +1,4 @@
-import { readJsonl } from "../files/jsonl.js";
+import { readRecords } from "../files/records.js";
 import type { MultipleChoiceDoc } from "../items.js";
 import { RowProblem } from "../bad-rows.js";
 import type { BenchmarkAdapter } from "./adapter.js";
@@ -16,18 +16,19 @@ export const arcAdapter: BenchmarkAdapter = {
   task: "multiple_choice",
   load(dataPath, { badRows }) {
     const docs: MultipleChoiceDoc[] = [];
-    for (const { line, value } of readJsonl(dataPath, badRows)) {
-      const doc = badRows.row({ file: dataPath, line }, (): MultipleChoiceDoc => {
+    for (const { where, ordinal, value } of readRecords(dataPath, badRows)) {
+      const doc = badRows.row(where, (): MultipleChoiceDoc => {
         const row = asObject(value);
         const { stem, texts, labels } = readQuestion(row);
         const answerKey = stringField(row, "answerKey").trim();
         return {
           task: "multiple_choice",
-          id: idField(row, "id", `line ${line}`),
+          id: idField(row, "id", where.line !== undefined ? `line ${where.line}` : String(ordinal)),
           query: `Question: ${stem}\nAnswer:`,
           choices: texts,
           gold: labelIndex(labels, answerKey, "answerKey"),
-          source: { file: dataPath, line },
+          record: value,
+          source: where,
         };
       });
       if (doc) docs.push(doc);

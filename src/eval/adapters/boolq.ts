@@ -1,4 +1,4 @@
-import { readJsonl } from "../files/jsonl.js";
+import { readRecords } from "../files/records.js";
 import type { MultipleChoiceDoc } from "../items.js";
 import { RowProblem } from "../bad-rows.js";
 import type { BenchmarkAdapter } from "./adapter.js";
@@ -14,8 +14,8 @@ export const boolqAdapter: BenchmarkAdapter = {
   task: "multiple_choice",
   load(dataPath, { badRows }) {
     const docs: MultipleChoiceDoc[] = [];
-    for (const { line, ordinal, value } of readJsonl(dataPath, badRows)) {
-      const doc = badRows.row({ file: dataPath, line }, (): MultipleChoiceDoc => {
+    for (const { where, ordinal, value } of readRecords(dataPath, badRows)) {
+      const doc = badRows.row(where, (): MultipleChoiceDoc => {
         const row = asObject(value);
         return {
           task: "multiple_choice",
@@ -23,7 +23,8 @@ export const boolqAdapter: BenchmarkAdapter = {
           query: `${stringField(row, "passage")}\nQuestion: ${stringField(row, "question")}?\nAnswer:`,
           choices: ["no", "yes"],
           gold: truthIndex(row),
-          source: { file: dataPath, line },
+          record: value,
+          source: where,
         };
       });
       if (doc) docs.push(doc);

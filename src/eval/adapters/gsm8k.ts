@@ -1,4 +1,4 @@
-import { readJsonl } from "../files/jsonl.js";
+import { readRecords } from "../files/records.js";
 import type { GenerationDoc } from "../items.js";
 import type { BenchmarkAdapter } from "./adapter.js";
 import { asObject, stringField } from "./fields.js";
@@ -13,15 +13,16 @@ export const gsm8kAdapter: BenchmarkAdapter = {
   task: "generate_until",
   load(dataPath, { badRows }) {
     const docs: GenerationDoc[] = [];
-    for (const { line, ordinal, value } of readJsonl(dataPath, badRows)) {
-      const doc = badRows.row({ file: dataPath, line }, (): GenerationDoc => {
+    for (const { where, ordinal, value } of readRecords(dataPath, badRows)) {
+      const doc = badRows.row(where, (): GenerationDoc => {
         const row = asObject(value);
         return {
           task: "generate_until",
           id: String(ordinal),
           query: `Question: ${stringField(row, "question")}\nAnswer:`,
           target: stringField(row, "answer"),
-          source: { file: dataPath, line },
+          record: value,
+          source: where,
         };
       });
       if (doc) docs.push(doc);

@@ -1,4 +1,4 @@
-import { readJsonl } from "../files/jsonl.js";
+import { readRecords } from "../files/records.js";
 import type { MultipleChoiceDoc } from "../items.js";
 import { RowProblem } from "../bad-rows.js";
 import type { BenchmarkAdapter } from "./adapter.js";
@@ -14,18 +14,19 @@ export const hellaswagAdapter: BenchmarkAdapter = {
   task: "multiple_choice",
   load(dataPath, { badRows }) {
     const docs: MultipleChoiceDoc[] = [];
-    for (const { line, value } of readJsonl(dataPath, badRows)) {
-      const doc = badRows.row({ file: dataPath, line }, (): MultipleChoiceDoc => {
+    for (const { where, ordinal, value } of readRecords(dataPath, badRows)) {
+      const doc = badRows.row(where, (): MultipleChoiceDoc => {
         const row = asObject(value);
         const context = `${stringField(row, "ctx_a")} ${pythonCapitalize(stringField(row, "ctx_b"))}`;
         const endings = stringListField(row, "endings");
         return {
           task: "multiple_choice",
-          id: idField(row, "ind", `line ${line}`),
+          id: idField(row, "ind", where.line !== undefined ? `line ${where.line}` : String(ordinal)),
           query: cleanHellaswagText(`${stringField(row, "activity_label")}: ${context}`),
           choices: endings.map(cleanHellaswagText),
           gold: goldIndex(row.label, endings.length),
-          source: { file: dataPath, line },
+          record: value,
+          source: where,
         };
       });
       if (doc) docs.push(doc);

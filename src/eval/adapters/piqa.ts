@@ -1,4 +1,4 @@
-import { readJsonl } from "../files/jsonl.js";
+import { readRecords } from "../files/records.js";
 import type { MultipleChoiceDoc } from "../items.js";
 import type { BenchmarkAdapter } from "./adapter.js";
 import { asObject, stringField } from "./fields.js";
@@ -13,11 +13,11 @@ export const piqaAdapter: BenchmarkAdapter = {
   name: "piqa",
   task: "multiple_choice",
   load(dataPath, { badRows, labelsPath }) {
-    const rows = readJsonl(dataPath, badRows);
+    const rows = readRecords(dataPath, badRows);
     const labels = readLabelsFor(dataPath, labelsPath);
     const docs: MultipleChoiceDoc[] = [];
-    for (const { line, ordinal, value } of rows) {
-      const doc = badRows.row({ file: dataPath, line }, (): MultipleChoiceDoc => {
+    for (const { where, ordinal, value } of rows) {
+      const doc = badRows.row(where, (): MultipleChoiceDoc => {
         const row = asObject(value);
         const labelLine = labels?.lines[ordinal];
         const gold = labelLine
@@ -29,7 +29,8 @@ export const piqaAdapter: BenchmarkAdapter = {
           query: `Question: ${stringField(row, "goal")}\nAnswer:`,
           choices: [stringField(row, "sol1"), stringField(row, "sol2")],
           gold,
-          source: { file: dataPath, line },
+          record: value,
+          source: where,
         };
       });
       if (doc) docs.push(doc);

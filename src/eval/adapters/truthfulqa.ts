@@ -1,7 +1,9 @@
+import { extname } from "node:path";
 import { BprofError } from "../../errors.js";
 import { RowProblem, type BadRows } from "../bad-rows.js";
 import { readJson } from "../files/json.js";
-import type { MultipleChoiceDoc } from "../items.js";
+import { readRecords } from "../files/records.js";
+import type { DocSource, MultipleChoiceDoc } from "../items.js";
 import type { BenchmarkAdapter } from "./adapter.js";
 import { asObject, stringField } from "./fields.js";
 
@@ -25,7 +27,8 @@ type Targets = "mc1_targets" | "mc2_targets";
 /**
  * sylinrl/TruthfulQA `data/mc_task.json`: a list of `{question, mc1_targets, mc2_targets}`
  * where each targets object maps answer text to 1 (true) or 0 (false), in the authors'
- * order; the Hugging Face layout (`{choices: [...], labels: [...]}`) is read too.
+ * order; the Hugging Face layout (`{choices: [...], labels: [...]}`) is read too, also as the
+ * Hub stores truthfulqa/truthful_qa's multiple_choice split (Parquet, Arrow, a JSONL export).
  * MC1 has one true answer (acc); MC2 several (the mc2 metric: probability mass on them).
  */
 function truthfulqaAdapter(name: string, targets: Targets): BenchmarkAdapter {
@@ -33,20 +36,22 @@ function truthfulqaAdapter(name: string, targets: Targets): BenchmarkAdapter {
     name,
     task: "multiple_choice",
     load(dataPath, { badRows }) {
-      const data = readJson(dataPath);
-      if (!Array.isArray(data)) throw new BprofError("expected a JSON list of questions", { file: dataPath });
       const docs: MultipleChoiceDoc[] = [];
-      data.forEach((value, index) => {
-        const doc = readDoc(value, index, dataPath, targets, badRows);
-        if (doc) docs.push(doc);
-      });
+      const keep = (doc: MultipleChoiceDoc | undefined) => doc && docs.push(doc);
+      if (extname(dataPath).toLowerCase() === ".json") {
+        const data = readJson(dataPath);
+        if (!Array.isArray(data)) throw new BprofError("expected a JSON list of questions", { file: dataPath });
+        data.forEach((value, index) => keep(readDoc(value, index, { file: dataPath, field: String(index) }, targets, badRows)));
+      } else {
+        for (const { where, ordinal, value } of readRecords(dataPath, badRows)) keep(readDoc(value, ordinal, where, targets, badRows));
+      }
       return docs;
     },
   };
 }
 
-function readDoc(value: unknown, index: number, file: string, targets: Targets, badRows: BadRows): MultipleChoiceDoc | undefined {
-  return badRows.row({ file, field: String(index) }, (): MultipleChoiceDoc => {
+function readDoc(value: unknown, index: number, where: DocSource, targets: Targets, badRows: BadRows): MultipleChoiceDoc | undefined {
+  return badRows.row(where, (): MultipleChoiceDoc => {
     const row = asObject(value, `question ${index}`);
     const { choices, labels } = readTargets(row[targets], targets);
     const gold = labels.indexOf(1);
@@ -58,7 +63,8 @@ function readDoc(value: unknown, index: number, file: string, targets: Targets, 
       choices,
       gold,
       ...(targets === "mc2_targets" ? { trueChoices: labels.map((l) => l === 1) } : {}),
-      source: { file, field: String(index) },
+      record: value,
+      source: where,
     };
   });
 }

@@ -1,4 +1,4 @@
-import { readJsonl } from "../files/jsonl.js";
+import { readRecords } from "../files/records.js";
 import type { MultipleChoiceDoc } from "../items.js";
 import { RowProblem } from "../bad-rows.js";
 import type { BenchmarkAdapter } from "./adapter.js";
@@ -15,11 +15,11 @@ export const winograndeAdapter: BenchmarkAdapter = {
   name: "winogrande",
   task: "multiple_choice",
   load(dataPath, { badRows, labelsPath }) {
-    const rows = readJsonl(dataPath, badRows);
+    const rows = readRecords(dataPath, badRows);
     const labels = readLabelsFor(dataPath, labelsPath);
     const docs: MultipleChoiceDoc[] = [];
-    for (const { line, ordinal, value } of rows) {
-      const doc = badRows.row({ file: dataPath, line }, (): MultipleChoiceDoc => {
+    for (const { where, ordinal, value } of rows) {
+      const doc = badRows.row(where, (): MultipleChoiceDoc => {
         const row = asObject(value);
         const sentence = stringField(row, "sentence");
         const blank = sentence.indexOf("_");
@@ -36,7 +36,8 @@ export const winograndeAdapter: BenchmarkAdapter = {
           choices: [before + stringField(row, "option1"), before + stringField(row, "option2")],
           gold,
           partial: { continuation: sentence.slice(blank + 1).trim() },
-          source: { file: dataPath, line },
+          record: value,
+          source: where,
         };
       });
       if (doc) docs.push(doc);
