@@ -61,7 +61,7 @@ export function lmEvalSamples(run: TaskRun): LmEvalSample[] {
     const hashes = { doc_hash: sha256(JSON.stringify(doc, null, 2)), target_hash: sha256(target) };
     if (item.task === "multiple_choice") {
       const mc = sample as MultipleChoiceSample;
-      const results = mc.loglik.map((ll, i) => [pythonStr(ll), pythonStr(mc.is_greedy[i]!)]);
+      const results = mc.loglik.map((ll, i) => [pythonFloat(ll), pythonStr(mc.is_greedy[i]!)]);
       return [
         {
           doc_id: docId,
@@ -222,7 +222,7 @@ export function writeRunOutputs(outDir: string, runs: TaskRun[], info: RunInfo):
   return [resultsPath, ...written];
 }
 
-/** Python's str() of a logged value: floats keep ".0" and Python's exponent form, booleans are True/False. */
+/** Python's str() of a logged value (integers as ints; a log-likelihood goes through pythonFloat), booleans True/False. */
 export function pythonStr(value: unknown): string {
   if (typeof value === "boolean") return value ? "True" : "False";
   if (typeof value === "number") return Number.isInteger(value) && !Object.is(value, -0) ? String(value) : pythonFloat(value);
@@ -230,7 +230,8 @@ export function pythonStr(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function pythonFloat(x: number): string {
+/** Python's str() of a float: "-3.0", "-1e-05", "1.5e+16" (repr's shortest digits, its exponent rules). */
+export function pythonFloat(x: number): string {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
