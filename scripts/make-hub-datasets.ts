@@ -88,6 +88,19 @@ export function hubSplits(dir: string): HubSplit[] {
     const mc = { struct: { choices: { list: "string" }, labels: { list: "int32" } } } as const;
     splits.push({ path: "truthfulqa/truthful_qa", config: "multiple_choice", split: "validation", features: { question: "string", mc1_targets: mc, mc2_targets: mc }, rows });
   }
+  const boolq = authorsFile(join(dir, "boolq"), "val", ".jsonl");
+  if (boolq) {
+    // super_glue's boolq: label a ClassLabel (0 False, 1 True), idx an integer.
+    const rows = jsonl(boolq).map((r, i) => ({ question: r.question, passage: r.passage, idx: i, label: BigInt(String(r.label ?? r.answer).toLowerCase() === "true" || String(r.label) === "1" ? 1 : 0) }));
+    splits.push({ path: "aps/super_glue", config: "boolq", split: "validation", features: { question: "string", passage: "string", idx: "int32", label: "int64" }, rows });
+  }
+  const bbhDir = join(dir, "bbh");
+  if (existsSync(bbhDir)) {
+    for (const name of readdirSync(bbhDir).filter((n) => n.endsWith(".json")).sort()) {
+      const { examples } = JSON.parse(readFileSync(join(bbhDir, name), "utf8")) as { examples: { input: string; target: string }[] };
+      splits.push({ path: "lukaemon/bbh", config: name.slice(0, -".json".length), split: "test", features: { input: "string", target: "string" }, rows: examples.map((e) => ({ input: e.input, target: e.target })) });
+    }
+  }
   for (const [split, stem] of [["test", "test"], ["train", "train"]] as const) {
     const file = authorsFile(join(dir, "gsm8k"), stem, ".jsonl");
     if (file) splits.push({ path: "openai/gsm8k", config: "main", split, features: { question: "string", answer: "string" }, rows: jsonl(file).map((r) => pick(r, ["question", "answer"])) });

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { summariseScores } from "../../src/eval/evaluate.js";
 import { findBenchmarkSpec } from "../../src/eval/find-spec.js";
+import { readParquetRows } from "../../src/eval/files/parquet.js";
 import type { EvalItem } from "../../src/eval/items.js";
 import { prepareBenchmark, type PreparedBenchmark } from "../../src/eval/prepare.js";
 import { scoreBenchmark } from "../../src/eval/score.js";
@@ -144,4 +145,31 @@ describe.skipIf(!requireShared("lm-eval task files over Hub Parquet and datasets
       expect(load).toThrow(/split 'test' of cais\/mmlu \(high_school_geography\) not found/);
     }
   });
+
+  /** Each shipped spec's adapter on its benchmark's Hub file: the items it gives from the authors' file. */
+  const exports: { shipped: string; authors: string | null; hub: string; fewshot?: string }[] = [
+    { shipped: "arc_easy", authors: authorsFile(join(BENCHMARKS, "arc"), "ARC-Easy-Test", ".jsonl"), hub: "allenai/ai2_arc/ARC-Easy/test" },
+    { shipped: "hellaswag", authors: authorsFile(join(BENCHMARKS, "hellaswag"), "hellaswag_val", ".jsonl"), hub: "Rowan/hellaswag/data/validation" },
+    { shipped: "piqa", authors: authorsFile(join(BENCHMARKS, "piqa"), "valid", ".jsonl"), hub: "baber/piqa/data/validation" },
+    { shipped: "winogrande", authors: authorsFile(join(BENCHMARKS, "winogrande"), "dev", ".jsonl"), hub: "allenai/winogrande/winogrande_xl/validation" },
+    { shipped: "boolq", authors: authorsFile(join(BENCHMARKS, "boolq"), "val", ".jsonl"), hub: "aps/super_glue/boolq/validation" },
+    { shipped: "gsm8k", authors: authorsFile(join(BENCHMARKS, "gsm8k"), "test", ".jsonl"), hub: "openai/gsm8k/main/test", fewshot: authorsFile(join(BENCHMARKS, "gsm8k"), "train", ".jsonl") ?? undefined },
+    { shipped: "mmlu", authors: join(BENCHMARKS, "mmlu/test/abstract_algebra_test.csv"), hub: "cais/mmlu/abstract_algebra/test" },
+    { shipped: "truthfulqa_mc2", authors: join(BENCHMARKS, "truthfulqa/mc_task.json"), hub: "truthfulqa/truthful_qa/multiple_choice/validation" },
+    { shipped: "bbh_boolean_expressions", authors: join(BENCHMARKS, "bbh/boolean_expressions.json"), hub: "lukaemon/bbh/boolean_expressions/test" },
+  ];
+  for (const { shipped, authors, hub, fewshot } of exports) {
+    it(`the ${shipped} adapter reads the Hub's Parquet, the datasets cache's Arrow and a JSONL export as it reads the authors' file`, () => {
+      if (!authors || !existsSync(authors)) return console.warn(`[skip] ${shipped}: no authors' file in ${BENCHMARKS}`);
+      const spec = findBenchmarkSpec(shipped);
+      const reference = prepareBenchmark(spec, { dataOverride: authors, fewshotDataOverride: fewshot }).items.map(scored);
+      const parquet = join(parquetDir, `${hub}-00000-of-00001.parquet`);
+      const [owner, repo, config, split] = hub.replace("/data/", "/default/").split("/") as [string, string, string, string];
+      const hashDir = join(cacheDir, `${owner}___${repo}`, config, "0.0.0");
+      const arrow = join(hashDir, readdirSync(hashDir)[0]!, `${repo}-${split}.arrow`);
+      const jsonlExport = join(tmp, `${shipped}-export.jsonl`);
+      writeFileSync(jsonlExport, readParquetRows(parquet).map((row) => JSON.stringify(row)).join("\n") + "\n");
+      for (const file of [parquet, arrow, jsonlExport]) expect(prepareBenchmark(spec, { dataOverride: file, fewshotDataOverride: fewshot }).items.map(scored), file).toEqual(reference);
+    });
+  }
 });
