@@ -11,6 +11,7 @@ import {
   mc2Score,
   meanWithStderr,
   normaliseForMatch,
+  perplexityAggregate,
   type Aggregate,
 } from "./metrics.js";
 import { prepareBenchmark, type PreparedBenchmark, type PrepareOptions } from "./prepare.js";
@@ -128,7 +129,7 @@ export function summariseScores(prepared: PreparedBenchmark, scores: ItemScore[]
     score.item.task === "multiple_choice" ? multipleChoiceSample(score as MultipleChoiceScore, spec, primary) : generationSample(score as GenerationScore, spec, primary),
   );
   const metrics: Record<string, Aggregate> = {};
-  for (const key of keys) metrics[key] = meanWithStderr(samples.map((s) => s.scores[key]!));
+  for (const key of keys) metrics[key] = (key === "perplexity" ? perplexityAggregate : meanWithStderr)(samples.map((s) => s.scores[key]!));
   const paths: Record<ScoringPath, number> = { shared: 0, naive: 0 };
   for (const sample of samples) if ("path" in sample) paths[sample.path]++;
   const results: EvalResults = {
@@ -176,13 +177,16 @@ function multipleChoiceSample(score: MultipleChoiceScore, spec: BenchmarkSpec, p
   const acc = accPrediction(loglik);
   const accNorm = accNormPrediction(loglik, item.choices);
   const scores: Record<string, number> = {};
+  // loglikelihood: one continuation; acc is whether greedy decoding gives it, perplexity its log-likelihood (lm-eval's per-item values).
+  const single = spec.task === "loglikelihood";
   for (const metric of spec.metrics) {
-    if (metric === "acc") scores.acc = acc === item.gold ? 1 : 0;
+    if (metric === "acc") scores.acc = (single ? score.results[0]!.isGreedy : acc === item.gold) ? 1 : 0;
+    else if (metric === "perplexity") scores.perplexity = loglik[0]!;
     else if (metric === "acc_norm") scores.acc_norm = accNorm === item.gold ? 1 : 0;
     else if (metric === "mc2") scores.mc2 = mc2Score(loglik, item.trueChoices ?? item.choices.map((_, i) => i === item.gold));
   }
   const pred = primary === "acc_norm" ? accNorm : acc;
-  const correct = primary === "mc2" ? (item.trueChoices?.[pred] ?? pred === item.gold) : scores[primary] === 1;
+  const correct = single ? score.results[0]!.isGreedy : primary === "mc2" ? (item.trueChoices?.[pred] ?? pred === item.gold) : scores[primary] === 1;
   return {
     id: item.id,
     prompt_hash: sha256(renderedPrompt(item)),

@@ -130,7 +130,7 @@ export function lmEvalResults(runs: TaskRun[], info: RunInfo, samples: Map<strin
     configs[name] = taskConfig(prepared);
     versions[name] = isLmEvalSpec(loaded) ? (loaded.lmEval.config.metadata?.version ?? null) : null;
     nShot[name] = loaded.spec.fewshot.n;
-    higherIsBetter[name] = Object.fromEntries(loaded.spec.metrics.map((m) => [m, true]));
+    higherIsBetter[name] = Object.fromEntries(loaded.spec.metrics.map((m) => [m, m !== "perplexity"]));
     nSamples[name] = { original: prepared.available, effective: evaluation.results.n };
     groupSubtasks[name] = [];
     const lines = samples.get(name) ?? [];
@@ -187,7 +187,7 @@ function taskConfig({ loaded }: PreparedBenchmark): Record<string, unknown> {
     description: spec.description,
     ...shared,
     fewshot_config: { sampler: spec.fewshot.sampler === "first_n" ? "first_n" : "default" },
-    metric_list: spec.metrics.map((metric) => ({ metric, aggregation: "mean", higher_is_better: true })),
+    metric_list: spec.metrics.map((metric) => ({ metric, aggregation: metric === "perplexity" ? "perplexity" : "mean", higher_is_better: metric !== "perplexity" })),
     ...(spec.task === "generate_until" ? { generation_kwargs: generationKwargs(spec) } : {}),
     metadata: { bprof_spec: loaded.path, bprof_adapter: spec.adapter },
   };

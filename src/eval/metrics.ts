@@ -122,6 +122,11 @@ export interface Aggregate {
   n: number;
 }
 
+/** lm-eval's perplexity aggregation: exp(−mean log-likelihood); no stderr (lm-eval bootstraps one). */
+export function perplexityAggregate(logliks: number[]): Aggregate {
+  return { value: Math.exp(-logliks.reduce((a, b) => a + b, 0) / logliks.length), stderr: null, n: logliks.length };
+}
+
 export function meanWithStderr(values: number[]): Aggregate {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;

@@ -66,7 +66,7 @@ export function prepareBenchmark(loaded: LoadedSpec, options: PrepareOptions = {
 
 function chanceLevel({ spec }: LoadedSpec, items: EvalItem[]): number {
   if (spec.chance !== undefined) return spec.chance;
-  if (spec.task === "generate_until") return 0;
+  if (spec.task === "generate_until" || spec.task === "loglikelihood") return 0;
   const mc2 = primaryMetricKey(spec) === "mc2";
   let total = 0;
   for (const item of items) {

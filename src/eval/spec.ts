@@ -53,13 +53,14 @@ const templateSchema = z.strictObject({
 });
 export type GenericTemplate = z.infer<typeof templateSchema>;
 
-export const METRICS = ["acc", "acc_norm", "mc2", "exact_match"] as const;
+export const METRICS = ["acc", "acc_norm", "mc2", "exact_match", "perplexity"] as const;
 export type MetricName = (typeof METRICS)[number];
 
 export const benchmarkSpecSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '.', '-' only"),
-    task: z.enum(["multiple_choice", "generate_until"]),
+    /** loglikelihood (lm-eval's output_type): one continuation per item, scored by acc (greedy) and perplexity. */
+    task: z.enum(["multiple_choice", "generate_until", "loglikelihood"]),
     adapter: z.string().min(1),
     /** The data file (or MMLU's directory of CSVs), relative to the spec file. */
     data: z.string().min(1),
@@ -103,9 +104,9 @@ export const benchmarkSpecSchema = z
       .default({ until: [], max_gen_toks: 256 }),
   })
   .superRefine((spec, ctx) => {
-    const mcMetrics: MetricName[] = ["acc", "acc_norm", "mc2"];
+    const fitting: Record<BenchmarkSpecTask, MetricName[]> = { multiple_choice: ["acc", "acc_norm", "mc2"], generate_until: ["exact_match"], loglikelihood: ["acc", "perplexity"] };
     spec.metrics.forEach((metric, index) => {
-      const fits = spec.task === "multiple_choice" ? mcMetrics.includes(metric) : metric === "exact_match";
+      const fits = fitting[spec.task].includes(metric);
       if (!fits) ctx.addIssue({ code: "custom", path: ["metrics", index], message: `metric '${metric}' does not apply to task '${spec.task}'` });
     });
     if (spec.adapter === "generic" && !spec.template) {
@@ -124,6 +125,7 @@ export const benchmarkSpecSchema = z
   });
 
 export type BenchmarkSpec = z.infer<typeof benchmarkSpecSchema>;
+type BenchmarkSpecTask = "multiple_choice" | "generate_until" | "loglikelihood";
 
 /** Metric keys as results report them: "acc", or "exact_match,<filter>" per answer filter. */
 export function metricKeys(spec: Pick<BenchmarkSpec, "metrics" | "filters">): string[] {

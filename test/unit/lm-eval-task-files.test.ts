@@ -6,7 +6,12 @@ import { BprofError } from "../../src/errors.js";
 import { renderJinja, evaluateJinja } from "../../src/eval/lm-eval-task/jinja.js";
 import { readTaskFile } from "../../src/eval/lm-eval-task/task-file.js";
 import { prepareBenchmark } from "../../src/eval/prepare.js";
+import { summariseScores } from "../../src/eval/evaluate.js";
+import type { MultipleChoiceScore } from "../../src/eval/score.js";
+import { scoreBenchmark } from "../../src/eval/score.js";
 import { selectTasks } from "../../src/eval/select-tasks.js";
+import { tokenizeBenchmark } from "../../src/eval/tokenize.js";
+import { ByteHashLM } from "../helpers/byte-hash-lm.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bprof-lm-eval-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,6 +91,42 @@ describe("lm-eval task files", () => {
     };
     expect(context({})).toEqual({ context: "Be brief.\n\nAbout one.\n\nQ: one", system: undefined });
     expect(context({ applyChatTemplate: true })).toEqual({ context: "Q: one", system: "Be brief.\n\nAbout one.\n\n" });
+  });
+
+  it("loglikelihood (lm-eval's lambada_openai templates): one continuation, acc = greedy, perplexity = exp(-mean log-likelihood)", async () => {
+    file("ll/words.jsonl", [JSON.stringify({ text: "the cat sat on the mat" }), JSON.stringify({ text: "a dog ran in the park" })]);
+    const yaml = file("ll/lambada_toy.yaml", [
+      "task: lambada_toy",
+      "dataset_path: json",
+      "dataset_kwargs:",
+      "  data_files: words.jsonl",
+      "test_split: train",
+      "output_type: loglikelihood",
+      "doc_to_text: \"{{text.split(' ')[:-1]|join(' ')}}\"",
+      "doc_to_target: \"{{' '+text.split(' ')[-1]}}\"",
+      'target_delimiter: ""',
+      "metric_list:",
+      "  - metric: perplexity",
+      "    aggregation: perplexity",
+      "    higher_is_better: false",
+      "  - metric: acc",
+      "    aggregation: mean",
+      "    higher_is_better: true",
+    ]);
+    const [task] = selectTasks([yaml]);
+    expect(task!.spec).toMatchObject({ task: "loglikelihood", metrics: ["perplexity", "acc"], primary_metric: "acc" });
+    const prepared = prepareBenchmark(task!);
+    expect(prepared.chance).toBe(0);
+    const item = prepared.items[0]!;
+    if (item.task !== "multiple_choice") throw new Error("expected one request");
+    expect(item.requests).toEqual([{ context: "the cat sat on the", continuation: " mat" }]);
+    const lm = new ByteHashLM();
+    const tokenized = tokenizeBenchmark(lm, prepared);
+    const scores = await scoreBenchmark(lm, tokenized);
+    const { results, samples } = summariseScores(prepared, scores, { sharedContext: true, addBos: true, limit: null, skipBadRows: false });
+    const lls = scores.map((s) => (s as MultipleChoiceScore).results[0]!);
+    expect(samples.map((s) => s.scores)).toEqual(lls.map((r) => ({ perplexity: r.logprob, acc: r.isGreedy ? 1 : 0 })));
+    expect(results.metrics.perplexity!.value).toBeCloseTo(Math.exp(-(lls[0]!.logprob + lls[1]!.logprob) / 2), 12);
   });
 
   it("refuses what it cannot honour, naming file and line", () => {

@@ -11,7 +11,8 @@ type Doc = Record<string, unknown>;
 /**
  * The rows of an lm-eval task's split mapped to docs by the task's own doc_to_text /
  * doc_to_choice / doc_to_target, the way ConfigurableTask.construct_requests builds its
- * requests; from there the shipped specs' path renders, scores and logs them.
+ * requests; from there the shipped specs' path renders, scores and logs them. A
+ * loglikelihood task's doc is a one-choice item (its target), scored by acc and perplexity.
  * doc ids are positions in the split, as lm-eval's doc_id.
  */
 export const lmEvalAdapter: BenchmarkAdapter = {
@@ -34,7 +35,7 @@ export const lmEvalAdapter: BenchmarkAdapter = {
   },
 };
 
-function toDoc(source: LmEvalTaskSource, task: "multiple_choice" | "generate_until", row: Doc, id: string, where: BenchmarkDoc["source"]): BenchmarkDoc {
+function toDoc(source: LmEvalTaskSource, task: "multiple_choice" | "generate_until" | "loglikelihood", row: Doc, id: string, where: BenchmarkDoc["source"]): BenchmarkDoc {
   const { fields } = source;
   const text = fields.text(row);
   const target = fields.target(row);
@@ -46,6 +47,13 @@ function toDoc(source: LmEvalTaskSource, task: "multiple_choice" | "generate_unt
     if (typeof answer !== "string" && typeof answer !== "number") throw new RowProblem(`doc_to_target gave ${JSON.stringify(target)}, not an answer text`, "doc_to_target");
     if (typeof text !== "string") throw new RowProblem("doc_to_text gave an index, but the task generates", "doc_to_text");
     return { task, query: text, target: String(answer), ...common };
+  }
+  if (task === "loglikelihood") {
+    // One request: the context and the target after the target delimiter, as a one-choice item.
+    const answer = typeof target === "number" && choices ? choices[target] : target;
+    if (typeof answer !== "string" && typeof answer !== "number") throw new RowProblem(`doc_to_target gave ${JSON.stringify(target)}, not a continuation`, "doc_to_target");
+    if (typeof text !== "string") throw new RowProblem("doc_to_text gave an index, but the task scores one continuation", "doc_to_text");
+    return { task: "multiple_choice", query: text, choices: [String(answer)], gold: 0, ...common };
   }
   if (!choices) throw new RowProblem("a multiple_choice task needs doc_to_choice", "doc_to_choice");
   // multiple_input (WinoGrande): doc_to_text is the gold index, the choices are contexts and

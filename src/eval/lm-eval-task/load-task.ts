@@ -37,7 +37,9 @@ export interface LmEvalLoadOptions {
 /** The adapter name a converted task's spec carries (adapters/index.ts maps it to lm-eval-adapter.ts). */
 export const LM_EVAL_ADAPTER = "lm-eval";
 
-const SUPPORTED_METRICS: Record<string, MetricName> = { acc: "acc", acc_norm: "acc_norm", exact_match: "exact_match" };
+const SUPPORTED_METRICS: Record<string, MetricName> = { acc: "acc", acc_norm: "acc_norm", exact_match: "exact_match", perplexity: "perplexity" };
+type OutputType = "multiple_choice" | "generate_until" | "loglikelihood";
+const METRICS_OF: Record<OutputType, MetricName[]> = { multiple_choice: ["acc", "acc_norm"], generate_until: ["exact_match"], loglikelihood: ["perplexity", "acc"] };
 
 /** Read an lm-eval task file (its include chain merged) and find its data. */
 export function loadLmEvalTask(path: string, options: LmEvalLoadOptions = {}): LmEvalLoadedSpec {
@@ -94,6 +96,8 @@ export function lmEvalTaskFromFile(raw: RawTaskFile, path: string, options: LmEv
     fewshot_delimiter: config.fewshot_delimiter,
     fewshot: { n: numFewshot, ...(fewshotSource ? { source: fewshotSource } : {}), sampler: sampler === "first_n" ? "first_n" : "random", seed: 1234 },
     metrics,
+    // The per-item score the profile uses: greedy acc, not a log-likelihood, for loglikelihood tasks.
+    ...(task === "loglikelihood" && metrics.includes("acc") ? { primary_metric: "acc" } : {}),
     exact_match: {
       ignore_case: exactMatch?.ignore_case ?? false,
       ignore_punctuation: exactMatch?.ignore_punctuation ?? false,
@@ -119,26 +123,28 @@ export function lmEvalTaskFromFile(raw: RawTaskFile, path: string, options: LmEv
   };
 }
 
-function outputType(config: LmEvalTaskConfig, at: (key: string) => KeyLocationWithField): "multiple_choice" | "generate_until" {
+function outputType(config: LmEvalTaskConfig, at: (key: string) => KeyLocationWithField): OutputType {
   const type = config.output_type;
-  if (type === "multiple_choice" || type === "generate_until") return type;
-  throw new BprofError(`output_type '${type}' is not supported yet (multiple_choice, generate_until)`, at("output_type"));
+  if (type !== "loglikelihood_rolling") return type;
+  throw new BprofError(`output_type '${type}' is not supported yet (multiple_choice, generate_until, loglikelihood)`, at("output_type"));
 }
 
 type KeyLocationWithField = { file: string; line?: number; field: string };
 
-function defaultMetrics(task: "multiple_choice" | "generate_until"): LmEvalMetric[] {
-  return task === "multiple_choice" ? [{ metric: "acc" }, { metric: "acc_norm" }] : [{ metric: "exact_match" }];
+/** lm-eval's default metrics of an output type (its registry's DEFAULT_METRIC_REGISTRY). */
+function defaultMetrics(task: OutputType): LmEvalMetric[] {
+  return METRICS_OF[task].map((metric) => ({ metric }));
 }
 
-function metricName(metric: LmEvalMetric, task: string, where: KeyLocationWithField): MetricName {
+function metricName(metric: LmEvalMetric, task: OutputType, where: KeyLocationWithField): MetricName {
   if (typeof metric.metric !== "string") throw new BprofError(`!function ${metric.metric.function} as a metric is Python code, which bprof does not run`, where);
   const name = SUPPORTED_METRICS[metric.metric];
   if (!name) throw new BprofError(`metric '${metric.metric}' is not supported (${Object.keys(SUPPORTED_METRICS).join(", ")})`, where);
-  if (metric.aggregation !== undefined && metric.aggregation !== "mean") {
-    throw new BprofError(`aggregation '${typeof metric.aggregation === "string" ? metric.aggregation : metric.aggregation.function}' is not supported (mean)`, where);
+  const aggregation = name === "perplexity" ? "perplexity" : "mean";
+  if (metric.aggregation !== undefined && metric.aggregation !== aggregation) {
+    throw new BprofError(`aggregation '${typeof metric.aggregation === "string" ? metric.aggregation : metric.aggregation.function}' of ${name} is not supported (${aggregation})`, where);
   }
-  if ((name === "exact_match") !== (task === "generate_until")) throw new BprofError(`metric '${name}' does not apply to output_type '${task}'`, where);
+  if (!METRICS_OF[task].includes(name)) throw new BprofError(`metric '${name}' does not apply to output_type '${task}'`, where);
   return name;
 }
 
