@@ -18,7 +18,7 @@ import type { Ability, ProbeItem } from "../probes/schema.js";
 import { writeProfileReports } from "../report/write-reports.js";
 import { VERSION } from "../version.js";
 import { assembleProfile, profileJson } from "./assemble-profile.js";
-import { checkBenchmarkFits } from "./benchmark-fit.js";
+import { checkBenchmarkFits, warnOverlong } from "./benchmark-fit.js";
 import { hashOf, hashTokenizer } from "./content-hash.js";
 import { evaluateUnderMask, type ReadyBenchmark } from "./evaluation-stage.js";
 import { ensureImportance } from "./importance-stage.js";
@@ -70,7 +70,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
   }
   rejectDuplicateNames(prepared.map((b) => b.prepared));
 
-  const loaded = await loadModel(o.model, { tokenizer: o.tokenizer, device: o.device, dtype: o.dtype });
+  const loaded = await loadModel(o.model, { tokenizer: o.tokenizer, device: o.device, dtype: o.dtype, allowUnusedTensors: o.allowUnusedTensors });
   try {
     const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
     const ready = readyBenchmarks(prepared, lm, loaded, o);
@@ -219,9 +219,7 @@ function readyBenchmarks(
   return selected.map(({ prepared: p, selfAbility }) => {
     const tokenized = tokenizeBenchmark(lm, p);
     const overlong = checkBenchmarkFits(tokenized, loaded.info.config.maxPositionEmbeddings);
-    if (overlong > 0) {
-      process.stderr.write(`bprof: warning: ${overlong} of ${p.items.length} items of ${p.loaded.spec.name} are longer than the context and are cut as lm-eval cuts them\n`);
-    }
+    if (overlong > 0) warnOverlong(overlong, p.items.length, p.loaded.spec.name);
     const { spec } = p.loaded;
     const limit = o.limit ?? spec.limit ?? null;
     return {

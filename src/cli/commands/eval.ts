@@ -7,7 +7,9 @@ import { prepareBenchmark } from "../../eval/prepare.js";
 import { scoreBenchmark } from "../../eval/score.js";
 import { tokenizeBenchmark } from "../../eval/tokenize.js";
 import { readMask } from "../../importance/mask.js";
+import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
 import { loadModel } from "../../model/load.js";
+import { checkBenchmarkFits, warnOverlong } from "../../profile/benchmark-fit.js";
 import { runCommand } from "../run-command.js";
 import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
 
@@ -27,6 +29,7 @@ interface EvalFlags {
   batchSize: string;
   device: string;
   dtype?: string;
+  allowUnusedTensors?: boolean;
 }
 
 export function registerEvalCommand(program: Command): void {
@@ -48,6 +51,7 @@ export function registerEvalCommand(program: Command): void {
     .option("--batch-size <n>", "requests per forward on the per-choice path", "16")
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)")
+    .option(ALLOW_UNUSED_FLAG, "load a checkpoint holding tensors the architecture does not use (default: error)")
     .action(runCommand(evalAction));
 }
 
@@ -66,11 +70,18 @@ async function evalAction(flags: EvalFlags): Promise<void> {
   const mask = flags.mask ? readMask(flags.mask) : null;
   if (prepared.skippedRows.length > 0) process.stderr.write(`eval: skipped ${prepared.skippedRows.length} bad rows\n`);
 
-  const loaded = await loadModel(flags.model, { tokenizer: flags.tokenizer, device: parseDevice(flags.device), dtype: parseDtype(flags.dtype) });
+  const loaded = await loadModel(flags.model, {
+    tokenizer: flags.tokenizer,
+    device: parseDevice(flags.device),
+    dtype: parseDtype(flags.dtype),
+    allowUnusedTensors: flags.allowUnusedTensors,
+  });
   try {
     const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
     const tokenized = tokenizeBenchmark(lm, prepared, { addBos: flags.bos });
     const name = loadedSpec.spec.name;
+    const overlong = checkBenchmarkFits(tokenized, loaded.info.config.maxPositionEmbeddings);
+    if (overlong > 0) warnOverlong(overlong, prepared.items.length, name);
     const progress = progressReporter(name);
     // The mask is ablated in memory for the scoring only; restore() proves the weights are back.
     const ablation = mask ? applyMask(loaded.model.params, mask) : null;
