@@ -71,6 +71,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
   rejectDuplicateNames(prepared.map((b) => b.prepared));
 
   const loaded = await loadModel(o.model, { tokenizer: o.tokenizer, device: o.device, dtype: o.dtype, allowUnusedTensors: o.allowUnusedTensors });
+  let store: RunStore | undefined;
   try {
     const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
     const ready = readyBenchmarks(prepared, lm, loaded, o);
@@ -96,12 +97,13 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
       { bprof: VERSION, node: process.version, libtorch: engineInfo.libtorchVersion },
     );
 
-    const store = RunStore.open(o.out);
+    store = RunStore.open(o.out);
+    const opened = store;
     store.writeFile(RUN_PLAN, planJson(plan));
     const units = assignShards(workUnits(plan), o.shard.count)[o.shard.index]!;
     const invocations = previousInvocations(o.out) + 1;
     const writeManifest = (status: RunManifest["status"], extraTimings: Record<string, number>): RunManifest => {
-      const manifest = buildManifest(store, {
+      const manifest = buildManifest(opened, {
         plan,
         status,
         shard: o.shard,
@@ -111,7 +113,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
         extraTimings,
         invocations,
       });
-      store.writeFile(RUN_MANIFEST, JSON.stringify(manifest, null, 2) + "\n");
+      opened.writeFile(RUN_MANIFEST, JSON.stringify(manifest, null, 2) + "\n");
       return manifest;
     };
     writeManifest("running", {});
@@ -142,6 +144,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
     const manifest = writeManifest("complete", extraTimings);
     return { dir: o.out, profile: result, manifest, computed: ctx.computedCount, reused: ctx.reusedCount, files };
   } finally {
+    store?.close();
     loaded.dispose();
   }
 }
