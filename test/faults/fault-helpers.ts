@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { expect } from "vitest";
 import { readSafetensorsFile } from "./safetensors-edit.js";
 
@@ -12,6 +13,8 @@ import { readSafetensorsFile } from "./safetensors-edit.js";
  */
 export const ROOT = resolve(import.meta.dirname, "../..");
 const MAIN = join(ROOT, "src/cli/main.ts");
+/** tsx's loader by absolute URL, so the CLI runs from any working directory. */
+const TSX = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
 
 export interface CliResult {
   code: number | null;
@@ -20,7 +23,7 @@ export interface CliResult {
 }
 
 export function bprofAt(cwd: string, args: string[], env: Record<string, string> = {}): CliResult {
-  const r = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, ["--import", TSX, MAIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -30,7 +33,7 @@ export function bprof(...args: string[]): CliResult {
 
 /** A CLI run with a preloaded module (fault injection): `preload` is an absolute path. */
 export function spawnBprofWith(preload: string | null, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const flags = ["--import", "tsx", ...(preload ? ["--import", preload] : [])];
+  const flags = ["--import", TSX, ...(preload ? ["--import", preload] : [])];
   return spawn(process.execPath, [...flags, MAIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
 }
 
