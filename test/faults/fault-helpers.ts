@@ -37,14 +37,18 @@ export function spawnBprofWith(preload: string | null, args: string[], env: Reco
   return spawn(process.execPath, [...flags, MAIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
 }
 
-export function runBprofWith(preload: string | null, args: string[], env: Record<string, string> = {}): Promise<CliResult & { signal: NodeJS.Signals | null }> {
+export function runBprofWith(
+  preload: string | null,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult & { signal: NodeJS.Signals | null; pid: number }> {
   return new Promise((done) => {
     const child = spawnBprofWith(preload, args, env);
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (code, signal) => done({ code, signal, stdout, stderr }));
+    child.on("exit", (code, signal) => done({ code, signal, stdout, stderr, pid: child.pid! }));
   });
 }
 
