@@ -13,9 +13,12 @@ export class BprofError extends Error {
   readonly file?: string;
   readonly line?: number;
   readonly field?: string;
+  /** The message without the location prefix, for callers that add a location. */
+  readonly reason: string;
 
   constructor(message: string, where: ErrorLocation = {}) {
     super(formatMessage(message, where));
+    this.reason = message;
     this.name = "BprofError";
     this.file = where.file;
     this.line = where.line;

@@ -15,12 +15,14 @@ import { registerProbesCommand } from "./commands/probes.js";
 import { registerProfileCommand } from "./commands/profile.js";
 import { registerValidateCommand } from "./commands/validate.js";
 import { registerMergeCommand } from "./commands/merge.js";
+import { checkPathOptions } from "./path-options.js";
 
 const program = new Command();
 program
   .name("bprof")
   .description("Mechanistic benchmark profiling: which abilities does a benchmark really measure?")
-  .version(VERSION);
+  .version(VERSION)
+  .hook("preAction", checkPathOptions);
 
 // Each command group registers itself from its own file in ./commands/.
 registerModelCommand(program);

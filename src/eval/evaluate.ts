@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { VERSION } from "../version.js";
-import { renderedPrompt } from "./items.js";
+import { BprofError } from "../errors.js";
+import { renderedPrompt, type MultipleChoiceItem } from "./items.js";
 import type { ScoringLM } from "./lm.js";
 import {
   accNormPrediction,
@@ -174,6 +175,7 @@ export function writeEvaluation(outDir: string, evaluation: Evaluation): { resul
 function multipleChoiceSample(score: MultipleChoiceScore, spec: BenchmarkSpec, primary: string): MultipleChoiceSample {
   const { item } = score;
   const loglik = score.results.map((r) => r.logprob);
+  rejectNonFinite(item, loglik);
   const acc = accPrediction(loglik);
   const accNorm = accNormPrediction(loglik, item.choices);
   const scores: Record<string, number> = {};
@@ -198,6 +200,21 @@ function multipleChoiceSample(score: MultipleChoiceScore, spec: BenchmarkSpec, p
     correct,
     scores,
   };
+}
+
+/**
+ * A NaN or infinite log-likelihood is never turned into a prediction: argmax over NaNs picks
+ * choice 0 and would count it correct whenever the gold is 0. It means the model computes
+ * no numbers (non-finite weights, an overflow in a low-precision dtype), so nothing is scored.
+ */
+function rejectNonFinite(item: MultipleChoiceItem, loglik: number[]): void {
+  const bad = loglik.findIndex((value) => !Number.isFinite(value));
+  if (bad < 0) return;
+  throw new BprofError(
+    `item ${item.id}: choice ${bad} has a log-likelihood of ${loglik[bad]}: the model's outputs are not finite numbers ` +
+      "(non-finite weights, or an overflow in a low-precision dtype); nothing is scored",
+    { ...item.source, field: item.source.field ?? "choices" },
+  );
 }
 
 function generationSample(score: GenerationScore, spec: BenchmarkSpec, primary: string): GenerationSample {

@@ -1,3 +1,4 @@
+import { compileRegex } from "./python-regex.js";
 import type { AnswerFilter, ExactMatchOptions, FilterStep } from "./spec.js";
 
 /**
@@ -83,21 +84,6 @@ export function regexExtract(text: string, pattern: string, groupSelect: number,
   const index = groupSelect < 0 ? found.length + groupSelect : groupSelect;
   const picked = found[index];
   return picked === undefined || picked === null ? fallback : picked.trim();
-}
-
-/**
- * A JavaScript RegExp from a pattern that may start with Python's inline flags, e.g.
- * "(?s).*#### " from lm-eval's GSM8K config, so those patterns can be used as they are.
- */
-export function compileRegex(pattern: string, extraFlags = ""): RegExp {
-  const inline = /^\(\?([imsx]+)\)/.exec(pattern);
-  const flags = new Set(extraFlags);
-  let source = pattern;
-  if (inline) {
-    source = pattern.slice(inline[0].length);
-    for (const flag of inline[1]!) if (flag !== "x") flags.add(flag);
-  }
-  return new RegExp(source, [...flags].join(""));
 }
 
 const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;

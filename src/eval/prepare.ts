@@ -4,6 +4,7 @@ import { BadRows, type SkippedRow } from "./bad-rows.js";
 import { chooseFewshot, type FewshotPool } from "./fewshot.js";
 import type { EvalItem } from "./items.js";
 import { renderItem } from "./render.js";
+import { rejectDuplicateIds } from "./unique-ids.js";
 import { primaryMetricKey, resolveSpecPath, type LoadedSpec } from "./spec.js";
 
 export interface PrepareOptions {
@@ -43,6 +44,7 @@ export function prepareBenchmark(loaded: LoadedSpec, options: PrepareOptions = {
     const skipped = badRows.skipped.length ? ` (${badRows.skipped.length} bad rows skipped)` : "";
     throw new BprofError(`no items in the data${skipped}`, { file: dataPath });
   }
+  rejectDuplicateIds(docs);
 
   let pool: FewshotPool = { docs, sameAsEvaluated: true };
   const fewshotPath = options.fewshotDataOverride ?? (spec.fewshot.source ? resolveSpecPath(loaded, spec.fewshot.source) : undefined);
@@ -57,7 +59,7 @@ export function prepareBenchmark(loaded: LoadedSpec, options: PrepareOptions = {
     try {
       return renderItem(doc, chooseFewshot(doc, pool, spec.fewshot), spec);
     } catch (err) {
-      if (err instanceof BprofError && !err.file) throw new BprofError(err.message, { file: loaded.path, line: loaded.fieldLines.fewshot, field: err.field });
+      if (err instanceof BprofError && !err.file) throw new BprofError(err.reason, { file: loaded.path, line: loaded.fieldLines.fewshot, field: err.field });
       throw err;
     }
   });

@@ -4,6 +4,8 @@ import { dirname, resolve } from "node:path";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
+import { decodeUtf8 } from "../io/read-utf8.js";
+import { compileRegex } from "./python-regex.js";
 
 /**
  * A benchmark spec: the YAML file that says where a benchmark's data is, how to read it and
@@ -109,12 +111,14 @@ export const benchmarkSpecSchema = z
       const fits = fitting[spec.task].includes(metric);
       if (!fits) ctx.addIssue({ code: "custom", path: ["metrics", index], message: `metric '${metric}' does not apply to task '${spec.task}'` });
     });
-    if (spec.adapter === "generic" && !spec.template) {
-      ctx.addIssue({ code: "custom", path: ["template"], message: "the generic adapter needs a template" });
-    }
-    if (spec.adapter !== "generic" && spec.template) {
-      ctx.addIssue({ code: "custom", path: ["template"], message: `a template only applies to the generic adapter, not '${spec.adapter}'` });
-    }
+    // Whether the adapter takes a template is checked with the adapter (adapters/index.ts), so an
+    // unknown adapter is reported as such rather than blamed on its template.
+    spec.filters?.forEach((filter, f) =>
+      filter.steps.forEach((step, i) => {
+        if (step.function === "regex") checkPattern(ctx, step.pattern, ["filters", f, "steps", i, "pattern"]);
+      }),
+    );
+    spec.exact_match.regexes_to_ignore.forEach((pattern, i) => checkPattern(ctx, pattern, ["exact_match", "regexes_to_ignore", i]));
     const keys = metricKeys(spec);
     if (spec.primary_metric !== undefined && !keys.includes(spec.primary_metric)) {
       ctx.addIssue({ code: "custom", path: ["primary_metric"], message: `'${spec.primary_metric}' is not one of ${keys.join(", ")}` });
@@ -126,6 +130,15 @@ export const benchmarkSpecSchema = z
 
 export type BenchmarkSpec = z.infer<typeof benchmarkSpecSchema>;
 type BenchmarkSpecTask = "multiple_choice" | "generate_until" | "loglikelihood";
+
+/** A regular expression of the spec compiles now, not after every item has been generated. */
+function checkPattern(ctx: z.RefinementCtx, pattern: string, path: (string | number)[]): void {
+  try {
+    compileRegex(pattern);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", path, message: `not a valid regular expression: ${(err as Error).message}` });
+  }
+}
 
 /** Metric keys as results report them: "acc", or "exact_match,<filter>" per answer filter. */
 export function metricKeys(spec: Pick<BenchmarkSpec, "metrics" | "filters">): string[] {
@@ -151,12 +164,13 @@ export interface LoadedSpec {
 
 export function loadBenchmarkSpec(path: string): LoadedSpec {
   const absolute = resolve(path);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(absolute, "utf8");
+    bytes = readFileSync(absolute);
   } catch (err) {
     throw new BprofError(`cannot read benchmark spec (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { file: path });
   }
+  const text = decodeUtf8(bytes, absolute);
   return parseBenchmarkSpec(text, absolute);
 }
 

@@ -20,6 +20,7 @@ export interface ImportanceRunOptions {
   tokenizer?: string;
   device?: Device;
   dtype?: ParamDType;
+  allowUnusedTensors?: boolean;
   ability: string;
   probesDir: string;
   split: ProbeSplit;
@@ -48,7 +49,7 @@ export async function runImportance(opts: ImportanceRunOptions): Promise<Importa
     throw new BprofError(`limit must be a positive integer, got ${opts.limit}`, { field: "limit" });
   }
   const probes = loadProbeSplit(opts.probesDir, opts.ability, opts.split).slice(0, opts.limit);
-  const loaded = await loadModel(opts.model, { tokenizer: opts.tokenizer, device: opts.device, dtype: opts.dtype });
+  const loaded = await loadModel(opts.model, { tokenizer: opts.tokenizer, device: opts.device, dtype: opts.dtype, allowUnusedTensors: opts.allowUnusedTensors });
   try {
     return importanceOfLoadedModel(loaded, probes, opts);
   } finally {
@@ -63,7 +64,7 @@ export async function runImportance(opts: ImportanceRunOptions): Promise<Importa
 export function importanceOfLoadedModel(
   loaded: LoadedModel,
   probes: ProbeItem[],
-  opts: Omit<ImportanceRunOptions, "model" | "tokenizer" | "device" | "dtype"> & { modelHash?: string },
+  opts: Omit<ImportanceRunOptions, "model" | "tokenizer" | "device" | "dtype" | "allowUnusedTensors"> & { modelHash?: string },
 ): ImportanceManifest {
   const probeFile = probeSplitPath(opts.probesDir, opts.ability, opts.split);
   const { model, tokenizer, info } = loaded;

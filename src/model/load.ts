@@ -7,6 +7,8 @@ import { LlamaModel, type ParamDType } from "./llama.js";
 import { readLlama2cCheckpoint } from "./loaders/llama2c.js";
 import type { TensorSource } from "./loaders/raw-tensor.js";
 import { openSafetensorsDir } from "./loaders/safetensors.js";
+import { checkFinite } from "./loaders/finite-check.js";
+import { checkNoUnusedTensors } from "./checkpoint-coverage.js";
 import { countParameters, expectedParameterShapes } from "./parameters.js";
 import { HfTokenizer } from "./tokenizer/hf-tokenizer.js";
 import { Llama2cTokenizer } from "./tokenizer/llama2c-tokenizer.js";
@@ -43,6 +45,8 @@ export interface LoadOptions {
   device?: Device;
   /** Default f32 on cpu, bf16 on cuda. */
   dtype?: ParamDType;
+  /** Load a checkpoint that holds tensors the architecture does not use (warned); default: an error. */
+  allowUnusedTensors?: boolean;
 }
 
 export interface LoadedWeights {
@@ -71,7 +75,7 @@ export async function loadModel(path: string, opts: LoadOptions = {}): Promise<L
 export async function inspectModel(path: string, opts: LoadOptions = {}): Promise<ModelInfo> {
   const checkpoint = openCheckpoint(path);
   const tokenizer = await loadTokenizer(checkpoint, opts.tokenizer);
-  const checkpointDtypes = checkParameters(checkpoint);
+  const checkpointDtypes = checkParameters(checkpoint, opts);
   const { device, dtype } = computePlacement(opts);
   return describe(checkpoint, tokenizer, checkpointDtypes, countParameters(expectedParameterShapes(checkpoint.config)), device, dtype);
 }
@@ -99,7 +103,7 @@ function describe(
 }
 
 /** Only the weights (no tokenizer needed): for logits audits and tests. */
-export function loadWeights(path: string, opts: { device?: Device; dtype?: ParamDType } = {}): LoadedWeights {
+export function loadWeights(path: string, opts: Omit<LoadOptions, "tokenizer"> = {}): LoadedWeights {
   return weightsOf(openCheckpoint(path), opts);
 }
 
@@ -111,9 +115,9 @@ interface OpenedCheckpoint {
   configFile: string;
 }
 
-function weightsOf(checkpoint: OpenedCheckpoint, opts: { device?: Device; dtype?: ParamDType }): LoadedWeights {
+function weightsOf(checkpoint: OpenedCheckpoint, opts: Omit<LoadOptions, "tokenizer">): LoadedWeights {
   const { device, dtype } = computePlacement(opts);
-  const checkpointDtypes = checkParameters(checkpoint);
+  const checkpointDtypes = checkParameters(checkpoint, opts);
   const params = readParameters(checkpoint, device, dtype);
   return { model: new LlamaModel(checkpoint.config, params), format: checkpoint.format, path: checkpoint.path, config: checkpoint.config, checkpointDtypes };
 }
@@ -144,10 +148,14 @@ function openCheckpoint(path: string): OpenedCheckpoint {
   return { format: "llama2c", path: absolute, config: checkpoint.config, source: checkpoint.tensors, configFile: absolute };
 }
 
-/** Every parameter the config implies is in the checkpoint with the right shape; returns the stored dtypes. */
-function checkParameters({ config, source, configFile }: OpenedCheckpoint): string[] {
+/**
+ * Every parameter the config implies is in the checkpoint with the right shape, and the
+ * checkpoint holds nothing else (checkpoint-coverage.ts); returns the stored dtypes.
+ */
+function checkParameters({ config, source, configFile }: OpenedCheckpoint, opts: { allowUnusedTensors?: boolean }): string[] {
   const dtypes = new Set<string>();
-  for (const [name, shape] of expectedParameterShapes(config)) {
+  const expected = expectedParameterShapes(config);
+  for (const [name, shape] of expected) {
     const found = source.describe(name);
     if (found === undefined) throw new BprofError(`missing tensor '${name}'`, { file: source.path, field: name });
     if (found.shape.join(",") !== shape.join(",")) {
@@ -158,6 +166,7 @@ function checkParameters({ config, source, configFile }: OpenedCheckpoint): stri
     }
     dtypes.add(found.dtype);
   }
+  checkNoUnusedTensors(source, expected, config.modelType, { allowUnused: opts.allowUnusedTensors, configFile: basename(configFile) });
   return [...dtypes].sort();
 }
 
@@ -167,6 +176,7 @@ function readParameters({ config, source }: OpenedCheckpoint, device: Device, dt
   try {
     for (const [name, shape] of expectedParameterShapes(config)) {
       const raw = source.read(name);
+      checkFinite(raw, name, source.describe(name)?.file ?? source.path);
       const stored = ({ F32: "f32", BF16: "bf16", F16: "f16" } as const)[raw.dtype];
       params.set(name, keep(scope(() => Tensor.fromBytes(raw.data, stored, shape, { device }).to({ dtype }))));
     }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { BprofError } from "../errors.js";
 import { PROBE_SPLITS, ProbeItemSchema, type ProbeItem, type ProbeSplit } from "./schema.js";
 import { describeZodIssue } from "./zod-issue.js";
+import { decodeUtf8 } from "../io/read-utf8.js";
 
 /**
  * Parse a probe JSONL text. Every failure is a BprofError naming the file, the 1-based line
@@ -55,7 +56,7 @@ export function parseProbeJsonl(text: string, file: string, expectedAbility?: st
 
 export function loadProbeFile(file: string, expectedAbility?: string): ProbeItem[] {
   if (!existsSync(file)) throw new BprofError("probe file not found", { file });
-  return parseProbeJsonl(readFileSync(file, "utf8"), file, expectedAbility);
+  return parseProbeJsonl(decodeUtf8(readFileSync(file), file), file, expectedAbility);
 }
 
 export function probeSplitPath(dir: string, ability: string, split: ProbeSplit): string {

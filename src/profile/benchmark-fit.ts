@@ -17,11 +17,11 @@ export function checkBenchmarkFits(tokenized: TokenizedBenchmark, maxLength: num
     let needed: number;
     if ("pairs" in entry) {
       needed = Math.max(...entry.pairs.map((p) => p.context.length + p.continuation.length - 1));
-      const answer = entry.pairs.find((p) => p.continuation.length > maxLength);
-      if (answer) {
+      const choice = entry.pairs.findIndex((p) => p.continuation.length > maxLength);
+      if (choice >= 0) {
         throw new BprofError(
-          `item ${entry.item.id} has a choice of ${answer.continuation.length} tokens, longer than the model's whole context of ${maxLength}`,
-          where,
+          `item ${entry.item.id}: choice ${choice} is ${entry.pairs[choice]!.continuation.length} tokens, longer than the model's whole context of ${maxLength} (spec ${loaded.path})`,
+          { ...entry.item.source, field: entry.item.source.field ?? "choices" },
         );
       }
     } else {
@@ -38,4 +38,9 @@ export function checkBenchmarkFits(tokenized: TokenizedBenchmark, maxLength: num
     );
   }
   return overlong;
+}
+
+/** The warning for items that are cut to the context (lm-eval's left truncation), as eval and profile print it. */
+export function warnOverlong(overlong: number, total: number, benchmark: string): void {
+  process.stderr.write(`bprof: warning: ${overlong} of ${total} items of ${benchmark} are longer than the context and are cut as lm-eval cuts them\n`);
 }

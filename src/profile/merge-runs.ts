@@ -54,41 +54,45 @@ export function mergeRuns(runDirs: string[], out: string, options: { quiet?: boo
   if (absent.length > 0) throw new BprofError(`shards ${absent.map((i) => `${i}/${count}`).join(", ")} are missing`, { field: "rundirs" });
 
   const store = RunStore.open(outDir);
-  const assignment = assignShards(workUnits(first.plan), count);
-  for (const [index, s] of byIndex) {
-    const source = RunStore.existing(s.root);
-    for (const ref of unitStages(assignment[index]!)) {
-      if (!source.has(ref)) {
-        // Importance is not needed once its masks exist; every mask and evaluation is.
-        if (ref.kind === "importance") continue;
-        throw new BprofError(`shard ${index}/${count} lacks its stage ${ref.dir}`, { file: s.root });
-      }
-      if (!store.has(ref)) {
-        if (!options.quiet) process.stderr.write(`merge: ${ref.dir}\n`);
-        store.copyFrom(source, ref);
+  try {
+    const assignment = assignShards(workUnits(first.plan), count);
+    for (const [index, s] of byIndex) {
+      const source = RunStore.existing(s.root);
+      for (const ref of unitStages(assignment[index]!)) {
+        if (!source.has(ref)) {
+          // Importance is not needed once its masks exist; every mask and evaluation is.
+          if (ref.kind === "importance") continue;
+          throw new BprofError(`shard ${index}/${count} lacks its stage ${ref.dir}`, { file: s.root });
+        }
+        if (!store.has(ref)) {
+          if (!options.quiet) process.stderr.write(`merge: ${ref.dir}\n`);
+          store.copyFrom(source, ref);
+        }
       }
     }
+    store.writeFile(RUN_PLAN, first.planText);
+    const profile = assembleProfile(first.plan, store);
+    const files = [store.writeFile(PROFILE_FILE, profileJson(profile)), store.writeFile(PROFILE_SCHEMA_FILE, profileJsonSchemaText())];
+    try {
+      files.push(...writeProfileReports(profile, outDir));
+    } catch (err) {
+      throw writeError(err, outDir);
+    }
+    const manifest = buildManifest(store, {
+      plan: first.plan,
+      status: "complete",
+      shard: { index: 0, count: 1 },
+      units: workUnits(first.plan).map((u) => u.id),
+      mergedFrom: [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!.root),
+      stages: allStages(first.plan),
+      extraTimings: {},
+      invocations: 1,
+    });
+    store.writeFile(RUN_MANIFEST, JSON.stringify(manifest, null, 2) + "\n");
+    return { dir: outDir, profile, manifest, files };
+  } finally {
+    store.close();
   }
-  store.writeFile(RUN_PLAN, first.planText);
-  const profile = assembleProfile(first.plan, store);
-  const files = [store.writeFile(PROFILE_FILE, profileJson(profile)), store.writeFile(PROFILE_SCHEMA_FILE, profileJsonSchemaText())];
-  try {
-    files.push(...writeProfileReports(profile, outDir));
-  } catch (err) {
-    throw writeError(err, outDir);
-  }
-  const manifest = buildManifest(store, {
-    plan: first.plan,
-    status: "complete",
-    shard: { index: 0, count: 1 },
-    units: workUnits(first.plan).map((u) => u.id),
-    mergedFrom: [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!.root),
-    stages: allStages(first.plan),
-    extraTimings: {},
-    invocations: 1,
-  });
-  store.writeFile(RUN_MANIFEST, JSON.stringify(manifest, null, 2) + "\n");
-  return { dir: outDir, profile, manifest, files };
 }
 
 

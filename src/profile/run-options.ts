@@ -7,7 +7,8 @@ import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../importanc
 import { ABLATION_VARIANTS, type AblationVariant } from "../importance/scope.js";
 import { SELECTION_METHODS, type SelectionMethod } from "../importance/selection.js";
 import type { ParamDType } from "../model/llama.js";
-import { defaultAbilitiesDir, defaultProbesDir } from "../probes/paths.js";
+import { checkOutputPath } from "../io/output-path.js";
+import { defaultAbilitiesDir, defaultProbesDir, packageRoot } from "../probes/paths.js";
 import {
   DEFAULT_CONTROLS,
   DEFAULT_EVAL_BATCH_SIZE,
@@ -33,6 +34,8 @@ export interface ProfileOptions {
   tokenizer?: string;
   device?: Device;
   dtype?: ParamDType;
+  /** Load a checkpoint that holds tensors the architecture does not use (model/checkpoint-coverage.ts). */
+  allowUnusedTensors?: boolean;
   /** Ability ids, or "all" (default) for every ability in `abilitiesDir`. */
   abilities?: readonly string[] | "all";
   abilitiesDir?: string;
@@ -76,6 +79,7 @@ export interface ResolvedOptions {
   tokenizer?: string;
   device: Device;
   dtype?: ParamDType;
+  allowUnusedTensors: boolean;
   abilities: readonly string[] | "all";
   abilitiesDir: string;
   probesDir: string;
@@ -113,6 +117,8 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
       throw new BprofError(`unknown ablation variant '${v}' (expected one of: ${ABLATION_VARIANTS.join(", ")})`, { field: "variants" });
     }
   }
+  const abilities = options.abilities ?? "all";
+  if (abilities !== "all") rejectRepeats(abilities, "abilities");
   rejectRepeats(ks.map(String), "k");
   rejectRepeats(variants, "variants");
   if (ks.length === 0) throw new BprofError("no ablation fraction k given", { field: "k" });
@@ -144,7 +150,8 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
     tokenizer: options.tokenizer === undefined ? undefined : resolve(options.tokenizer),
     device: options.device ?? "cpu",
     dtype: options.dtype,
-    abilities: options.abilities ?? "all",
+    allowUnusedTensors: options.allowUnusedTensors ?? false,
+    abilities,
     abilitiesDir: resolve(options.abilitiesDir ?? defaultAbilitiesDir()),
     probesDir: resolve(options.probesDir ?? defaultProbesDir()),
     benchmarks: [...(options.benchmarks ?? defaultBenchmarkSpecs())],
@@ -166,7 +173,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
     shard,
     force: options.force ?? false,
     quiet: options.quiet ?? false,
-    out: resolve(options.out ?? resolve("runs", modelName(model))),
+    out: checkOutputPath(options.out ?? resolve("runs", modelName(model)), { option: "out", modelPath: model, packageRoot: packageRoot() }),
   };
 }
 

@@ -18,7 +18,7 @@ import type { Ability, ProbeItem } from "../probes/schema.js";
 import { writeProfileReports } from "../report/write-reports.js";
 import { VERSION } from "../version.js";
 import { assembleProfile, profileJson } from "./assemble-profile.js";
-import { checkBenchmarkFits } from "./benchmark-fit.js";
+import { checkBenchmarkFits, warnOverlong } from "./benchmark-fit.js";
 import { hashOf, hashTokenizer } from "./content-hash.js";
 import { evaluateUnderMask, type ReadyBenchmark } from "./evaluation-stage.js";
 import { ensureImportance } from "./importance-stage.js";
@@ -71,7 +71,8 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
   }
   rejectDuplicateNames(prepared.map((b) => b.prepared));
 
-  const loaded = await loadModel(o.model, { tokenizer: o.tokenizer, device: o.device, dtype: o.dtype });
+  const loaded = await loadModel(o.model, { tokenizer: o.tokenizer, device: o.device, dtype: o.dtype, allowUnusedTensors: o.allowUnusedTensors });
+  let store: RunStore | undefined;
   try {
     const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
     const ready = readyBenchmarks(prepared, lm, loaded, o);
@@ -97,12 +98,13 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
       { bprof: VERSION, node: process.version, libtorch: engineInfo.libtorchVersion },
     );
 
-    const store = RunStore.open(o.out);
+    store = RunStore.open(o.out);
+    const opened = store;
     store.writeFile(RUN_PLAN, planJson(plan));
     const units = assignShards(workUnits(plan), o.shard.count)[o.shard.index]!;
     const invocations = previousInvocations(o.out) + 1;
     const writeManifest = (status: RunManifest["status"], extraTimings: Record<string, number>): RunManifest => {
-      const manifest = buildManifest(store, {
+      const manifest = buildManifest(opened, {
         plan,
         status,
         shard: o.shard,
@@ -112,7 +114,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
         extraTimings,
         invocations,
       });
-      store.writeFile(RUN_MANIFEST, JSON.stringify(manifest, null, 2) + "\n");
+      opened.writeFile(RUN_MANIFEST, JSON.stringify(manifest, null, 2) + "\n");
       return manifest;
     };
     writeManifest("running", {});
@@ -143,6 +145,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
     const manifest = writeManifest("complete", extraTimings);
     return { dir: o.out, profile: result, manifest, computed: ctx.computedCount, reused: ctx.reusedCount, files };
   } finally {
+    store?.close();
     loaded.dispose();
   }
 }
@@ -221,9 +224,7 @@ function readyBenchmarks(
   return selected.map(({ prepared: p, selfAbility }) => {
     const tokenized = tokenizeBenchmark(lm, p);
     const overlong = checkBenchmarkFits(tokenized, loaded.info.config.maxPositionEmbeddings);
-    if (overlong > 0) {
-      process.stderr.write(`bprof: warning: ${overlong} of ${p.items.length} items of ${p.loaded.spec.name} are longer than the context and are cut as lm-eval cuts them\n`);
-    }
+    if (overlong > 0) warnOverlong(overlong, p.items.length, p.loaded.spec.name);
     const { spec } = p.loaded;
     const limit = o.limit ?? spec.limit ?? null;
     return {

@@ -1,10 +1,13 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { VERSION } from "../version.js";
 import { hashOf } from "./content-hash.js";
+import { removeAbandoned } from "./abandoned-files.js";
+import { RunLock } from "./run-lock.js";
+import { checkStageFiles, stageChecksums } from "./stage-checksums.js";
 
 /**
  * The run directory as a store of finished stages. Every stage (one ability's importance, one
@@ -15,8 +18,11 @@ import { hashOf } from "./content-hash.js";
  *
  * A stage is written into a `.partial-<pid>-…` sibling, its `stage.json` marker last, then
  * renamed into place: a stage directory exists only when it is complete, whatever kills the
- * process (Ctrl-C, kill -9, a full disk). Partial directories of dead processes are removed
- * when the store is opened. One process writes a run directory at a time.
+ * process (Ctrl-C, kill -9, a full disk). Partial directories and temporary files of dead
+ * processes are removed when the store is opened. One process writes a run directory at a
+ * time: a writer holds its lock (run-lock.ts). The marker records the sha256 of every file of
+ * the stage (stage-checksums.ts); a stage whose files no longer match (edited by hand, damaged)
+ * is not reused but computed again.
  */
 
 export const STAGE_MARKER = "stage.json";
@@ -40,6 +46,8 @@ const StageMarkerSchema = z.strictObject({
   inputs: z.record(z.string(), z.unknown()),
   seconds: z.number().min(0),
   bprof: z.string(),
+  /** sha256 of each file of the stage (paths relative to the stage directory), the marker aside. */
+  files: z.record(z.string(), z.string()),
 });
 export type StageMarker = z.infer<typeof StageMarkerSchema>;
 
@@ -63,33 +71,58 @@ export function safeName(name: string): string {
 let partialCounter = 0;
 
 export class RunStore {
-  private constructor(readonly root: string) {}
+  /** Markers whose files were checked in this process, by stage directory. */
+  private readonly verified = new Map<string, StageMarker>();
+  /** Stage directories already reported as not matching their checksums (reported once). */
+  private readonly mismatched = new Set<string>();
 
-  /** Create (or reopen) a run directory and clear what dead writers left half-written. */
+  private constructor(
+    readonly root: string,
+    private readonly lock: RunLock | null,
+  ) {}
+
+  /**
+   * Create (or reopen) a run directory to write: take its lock, then clear what dead writers
+   * left half-written. `close()` releases the lock (so does the process's exit).
+   */
   static open(root: string): RunStore {
     try {
       mkdirSync(root, { recursive: true });
     } catch (err) {
       throw writeError(err, root);
     }
-    const store = new RunStore(root);
-    store.removeAbandonedPartials();
+    let lock: RunLock;
+    try {
+      lock = RunLock.acquire(root);
+    } catch (err) {
+      throw writeError(err, root);
+    }
+    const store = new RunStore(root, lock);
+    removeAbandoned(root);
     return store;
   }
 
   /** Open an existing run directory for reading only (bprof merge's inputs). */
   static existing(root: string): RunStore {
     if (!existsSync(root)) throw new BprofError("no such run directory", { file: root });
-    return new RunStore(root);
+    return new RunStore(root, null);
+  }
+
+  /** Release the run directory's lock. */
+  close(): void {
+    this.lock?.release();
   }
 
   path(ref: StageRef | string): string {
     return join(this.root, typeof ref === "string" ? ref : ref.dir);
   }
 
-  /** The marker of a finished stage with exactly this key, or null. */
+  /** The marker of a finished stage with exactly this key whose files are as it recorded them, or null. */
   marker(ref: StageRef): StageMarker | null {
-    const file = join(this.path(ref), STAGE_MARKER);
+    const known = this.verified.get(ref.dir);
+    if (known !== undefined && known.key === ref.key && known.kind === ref.kind) return known;
+    const dir = this.path(ref);
+    const file = join(dir, STAGE_MARKER);
     if (!existsSync(file)) return null;
     let parsed;
     try {
@@ -97,7 +130,16 @@ export class RunStore {
     } catch {
       return null;
     }
-    return parsed.success && parsed.data.key === ref.key && parsed.data.kind === ref.kind ? parsed.data : null;
+    if (!parsed.success || parsed.data.key !== ref.key || parsed.data.kind !== ref.kind) return null;
+    const mismatch = checkStageFiles(dir, parsed.data.files);
+    if (mismatch !== null) {
+      if (this.mismatched.has(ref.dir)) return null;
+      this.mismatched.add(ref.dir);
+      process.stderr.write(`bprof: warning: ${join(dir, mismatch)}: does not match the checksum recorded when the stage finished; the stage is computed again\n`);
+      return null;
+    }
+    this.verified.set(ref.dir, parsed.data);
+    return parsed.data;
   }
 
   has(ref: StageRef): boolean {
@@ -119,6 +161,7 @@ export class RunStore {
     const final = this.path(ref);
     const partial = `${final}.partial-${process.pid}-${partialCounter++}`;
     try {
+      this.lock?.assertHeld();
       rmSync(partial, { recursive: true, force: true });
       mkdirSync(partial, { recursive: true });
       await write(partial);
@@ -129,9 +172,12 @@ export class RunStore {
         inputs,
         seconds: computedSeconds + (performance.now() - started) / 1000,
         bprof: VERSION,
+        files: stageChecksums(partial),
       };
       writeFileAtomic(join(partial, STAGE_MARKER), JSON.stringify(marker, null, 2) + "\n");
+      this.lock?.assertHeld();
       this.replace(partial, final);
+      this.verified.set(ref.dir, marker);
       return marker;
     } catch (err) {
       rmSync(partial, { recursive: true, force: true });
@@ -144,6 +190,7 @@ export class RunStore {
     const final = this.path(ref);
     const partial = `${final}.partial-${process.pid}-${partialCounter++}`;
     try {
+      this.lock?.assertHeld();
       rmSync(partial, { recursive: true, force: true });
       mkdirSync(dirname(partial), { recursive: true });
       cpSync(source.path(ref), partial, { recursive: true });
@@ -158,6 +205,7 @@ export class RunStore {
   writeFile(name: string, data: string): string {
     const path = join(this.root, name);
     try {
+      this.lock?.assertHeld();
       writeFileAtomic(path, data);
     } catch (err) {
       throw writeError(err, path);
@@ -175,32 +223,6 @@ export class RunStore {
     } else {
       renameSync(partial, final);
     }
-  }
-
-  private removeAbandonedPartials(): void {
-    const visit = (dir: string, depth: number) => {
-      if (!existsSync(dir)) return;
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        if (!entry.isDirectory()) continue;
-        const m = /\.(?:partial|stale)-(\d+)-\d+$/.exec(entry.name);
-        if (m) {
-          if (!processAlive(Number(m[1]))) rmSync(join(dir, entry.name), { recursive: true, force: true });
-        } else if (depth > 0) {
-          visit(join(dir, entry.name), depth - 1);
-        }
-      }
-    };
-    for (const folder of Object.values(STAGE_FOLDERS)) visit(join(this.root, folder), folder === STAGE_FOLDERS.evaluation ? 1 : 0);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

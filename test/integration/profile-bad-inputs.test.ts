@@ -90,7 +90,8 @@ describe("bprof profile: bad inputs fail clearly, before the run directory exist
     writeFileSync(file, "not a directory\n");
     const r = bprof("profile", ...tiny.args, "--out", join(file, "run"));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/a-file\/run: cannot write the run directory: a path component is a file, not a directory \(ENOTDIR\)/);
+    expect(r.stderr).toMatch(/a-file\/run: field '--out': cannot be created: .*a-file is a file, not a directory/);
+    expect(r.stderr).not.toMatch(/hashing|unit \d/);
   });
 });
 

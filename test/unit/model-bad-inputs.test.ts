@@ -88,6 +88,8 @@ describe("bad safetensors and config.json", () => {
   it("missing tensor", () => {
     const dir = spoiledCopy((d) => {
       const [header, data] = splitSafetensors(join(d, "model.safetensors"));
+      // Renamed rather than deleted: its bytes stay described, so only the name is missing.
+      header["model.layers.1.mlp.up_proj.renamed"] = header["model.layers.1.mlp.up_proj.weight"]!;
       delete header["model.layers.1.mlp.up_proj.weight"];
       joinSafetensors(join(d, "model.safetensors"), header, data);
     });

@@ -9,7 +9,9 @@ import { scoreBenchmark } from "../../eval/score.js";
 import { selectTasks } from "../../eval/select-tasks.js";
 import { tokenizeBenchmark } from "../../eval/tokenize.js";
 import { readMask } from "../../importance/mask.js";
+import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
 import { loadModel } from "../../model/load.js";
+import { checkBenchmarkFits, warnOverlong } from "../../profile/benchmark-fit.js";
 import { runCommand } from "../run-command.js";
 import { parseDevice, parseDtype, parseLimit, parsePositiveInt } from "../option-parsers.js";
 
@@ -36,6 +38,7 @@ interface EvalFlags {
   batchSize: string;
   device: string;
   dtype?: string;
+  allowUnusedTensors?: boolean;
 }
 
 export function registerEvalCommand(program: Command): void {
@@ -64,6 +67,7 @@ export function registerEvalCommand(program: Command): void {
     .option("--batch-size <n>", "requests per forward on the per-choice path (lm-eval's --batch_size)", "16")
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)")
+    .option(ALLOW_UNUSED_FLAG, "load a checkpoint holding tensors the architecture does not use (default: error)")
     .action(runCommand(evalAction));
 }
 
@@ -98,10 +102,19 @@ async function evalAction(flags: EvalFlags): Promise<void> {
   const mask = flags.mask ? readMask(flags.mask) : null;
   for (const p of prepared) if (p.skippedRows.length > 0) process.stderr.write(`eval ${p.loaded.spec.name}: skipped ${p.skippedRows.length} bad rows\n`);
 
-  const loaded = await loadModel(flags.model, { tokenizer: flags.tokenizer, device: parseDevice(flags.device), dtype: parseDtype(flags.dtype) });
+  const loaded = await loadModel(flags.model, {
+    tokenizer: flags.tokenizer,
+    device: parseDevice(flags.device),
+    dtype: parseDtype(flags.dtype),
+    allowUnusedTensors: flags.allowUnusedTensors,
+  });
   try {
     const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
     const tokenized = prepared.map((p) => tokenizeBenchmark(lm, p, { addBos: flags.bos }));
+    for (const [i, benchmark] of prepared.entries()) {
+      const overlong = checkBenchmarkFits(tokenized[i]!, loaded.info.config.maxPositionEmbeddings);
+      if (overlong > 0) warnOverlong(overlong, benchmark.items.length, benchmark.loaded.spec.name);
+    }
     const runs: TaskRun[] = [];
     for (const [i, benchmark] of prepared.entries()) {
       const name = benchmark.loaded.spec.name;

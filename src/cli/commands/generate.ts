@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { BprofError } from "../../errors.js";
+import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
 import { loadModel } from "../../model/load.js";
 import { runCommand } from "../run-command.js";
 import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
@@ -15,15 +16,33 @@ export function registerGenerateCommand(program: Command): void {
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)")
     .option("--json", "print JSON with the token ids")
+    .option(ALLOW_UNUSED_FLAG, "load a checkpoint holding tensors the architecture does not use (default: error)")
     .action(
       runCommand(
-        async (opts: { model: string; tokenizer?: string; prompt: string; maxNewTokens: string; device: string; dtype?: string; json?: boolean }) => {
+        async (opts: { model: string; tokenizer?: string; prompt: string; maxNewTokens: string; device: string; dtype?: string; json?: boolean; allowUnusedTensors?: boolean }) => {
           const maxNewTokens = parsePositiveInt(opts.maxNewTokens, "--max-new-tokens");
-          const loaded = await loadModel(opts.model, { tokenizer: opts.tokenizer, device: parseDevice(opts.device), dtype: parseDtype(opts.dtype) });
+          const loaded = await loadModel(opts.model, {
+            tokenizer: opts.tokenizer,
+            device: parseDevice(opts.device),
+            dtype: parseDtype(opts.dtype),
+            allowUnusedTensors: opts.allowUnusedTensors,
+          });
           try {
             const { model, tokenizer } = loaded;
             const promptIds = tokenizer.encode(opts.prompt, { addBos: true });
             if (promptIds.length === 0) throw new BprofError("the tokenizer has no BOS token: give a --prompt", { field: "--prompt" });
+            const context = model.config.maxPositionEmbeddings;
+            if (promptIds.length >= context) {
+              throw new BprofError(
+                `the prompt is ${promptIds.length} tokens and the model's context is ${context}: there is no room to generate a token (shorten the prompt)`,
+                { field: "--prompt" },
+              );
+            }
+            if (promptIds.length + maxNewTokens > context) {
+              process.stderr.write(
+                `bprof: warning: the prompt is ${promptIds.length} tokens of the model's ${context}: at most ${context - promptIds.length} of the ${maxNewTokens} new tokens fit\n`,
+              );
+            }
             const stopIds = tokenizer.eosId !== null ? [tokenizer.eosId] : undefined;
             const newIds = model.generate(promptIds, { maxNewTokens, stopIds });
             const text = tokenizer.decode([...promptIds, ...newIds]);

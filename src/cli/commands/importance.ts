@@ -7,12 +7,14 @@ import { defaultProbesDir } from "../../probes/paths.js";
 import { PROBE_SPLITS, type ProbeSplit } from "../../probes/schema.js";
 import { runCommand } from "../run-command.js";
 import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
+import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
 
 interface ImportanceFlags {
   model: string;
   tokenizer?: string;
   device: string;
   dtype?: string;
+  allowUnusedTensors?: boolean;
   ability: string;
   probes?: string;
   split: string;
@@ -53,6 +55,7 @@ export function registerImportanceCommand(program: Command): void {
     .option("--tokenizer <file>", "tokenizer.bin or tokenizer directory (default: next to the model)")
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)")
+    .option(ALLOW_UNUSED_FLAG, "load a checkpoint holding tensors the architecture does not use (default: error)")
     .option("--quiet", "no progress on stderr")
     .action(
       runCommand(async (flags: ImportanceFlags) => {
@@ -61,6 +64,7 @@ export function registerImportanceCommand(program: Command): void {
           tokenizer: flags.tokenizer,
           device: parseDevice(flags.device),
           dtype: parseDtype(flags.dtype),
+          allowUnusedTensors: flags.allowUnusedTensors,
           ability: flags.ability,
           probesDir: flags.probes ?? defaultProbesDir(),
           split: oneOf<ProbeSplit>(flags.split, PROBE_SPLITS, "--split"),

@@ -6,6 +6,7 @@ import { loadModel, loadWeights } from "../../model/load.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { runCommand } from "../run-command.js";
 import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
+import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
 
 export function parseIds(value: string, vocabSize: number): number[] {
   const ids = value.split(",").map((s) => s.trim());
@@ -29,11 +30,12 @@ export function registerLogitsCommand(program: Command): void {
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)")
     .option("--json", "print every logit as JSON")
+    .option(ALLOW_UNUSED_FLAG, "load a checkpoint holding tensors the architecture does not use (default: error)")
     .action(
       runCommand(
-        async (opts: { model: string; ids: string; tokenizer?: string; top: string; device: string; dtype?: string; json?: boolean }) => {
+        async (opts: { model: string; ids: string; tokenizer?: string; top: string; device: string; dtype?: string; json?: boolean; allowUnusedTensors?: boolean }) => {
           const top = parsePositiveInt(opts.top, "--top");
-          const load = { device: parseDevice(opts.device), dtype: parseDtype(opts.dtype) };
+          const load = { device: parseDevice(opts.device), dtype: parseDtype(opts.dtype), allowUnusedTensors: opts.allowUnusedTensors };
           // The tokenizer is optional here: ids are the input, pieces only decorate the listing.
           const { model, tokenizer }: { model: LlamaModel; tokenizer: Tokenizer | null } = opts.tokenizer
             ? await loadModel(opts.model, { ...load, tokenizer: opts.tokenizer })

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { convertLlama2cToHf } from "../../model/convert.js";
+import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
 import { inspectModel, type ModelInfo } from "../../model/load.js";
 import { runCommand } from "../run-command.js";
 
@@ -30,9 +31,10 @@ export function registerModelCommand(program: Command): void {
     .argument("<path>", "Hugging Face model directory or llama2.c checkpoint (.bin)")
     .option("--tokenizer <file>", "tokenizer.bin or tokenizer directory (default: next to the model)")
     .option("--json", "print JSON")
+    .option(ALLOW_UNUSED_FLAG, "describe a checkpoint holding tensors the architecture does not use (default: error)")
     .action(
-      runCommand(async (path: string, opts: { tokenizer?: string; json?: boolean }) => {
-        const info = await inspectModel(path, { tokenizer: opts.tokenizer });
+      runCommand(async (path: string, opts: { tokenizer?: string; json?: boolean; allowUnusedTensors?: boolean }) => {
+        const info = await inspectModel(path, { tokenizer: opts.tokenizer, allowUnusedTensors: opts.allowUnusedTensors });
         process.stdout.write(opts.json ? JSON.stringify(info, null, 2) + "\n" : describeModel(info));
       }),
     );

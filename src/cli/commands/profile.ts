@@ -5,6 +5,7 @@ import { AGGREGATES, SCORES, type Aggregate, type ScoreKind } from "../../import
 import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../../importance/render.js";
 import { parseVariant } from "../../importance/scope.js";
 import { parseMethod } from "../../importance/selection.js";
+import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
 import { DEFAULT_CONTROLS, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_IMPORTANCE_BATCH_SIZE, DEFAULT_KS, DEFAULT_MODEL, DEFAULT_VARIANTS } from "../../profile/defaults.js";
 import { profile } from "../../profile/run-profile.js";
 import { DEFAULT_STATISTICS_OPTIONS } from "../../profile/schema.js";
@@ -45,6 +46,7 @@ interface ProfileFlags {
   minMargin: string;
   device: string;
   dtype?: string;
+  allowUnusedTensors?: boolean;
   shard?: string;
   force?: boolean;
   quiet?: boolean;
@@ -89,6 +91,7 @@ export function registerProfileCommand(program: Command): void {
     .option("--tokenizer <file>", "tokenizer.bin or tokenizer directory (default: next to the model)")
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)")
+    .option(ALLOW_UNUSED_FLAG, "load a checkpoint holding tensors the architecture does not use (default: error)")
     .action(runCommand(profileAction));
 }
 
@@ -98,6 +101,7 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
     tokenizer: flags.tokenizer,
     device: parseDevice(flags.device),
     dtype: parseDtype(flags.dtype),
+    allowUnusedTensors: flags.allowUnusedTensors ?? false,
     abilities: flags.abilities === "all" ? "all" : flags.abilities.split(",").map((s) => s.trim()),
     abilitiesDir: flags.abilitiesDir,
     probesDir: flags.probes,

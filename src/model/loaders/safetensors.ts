@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
+import { checkDataLayout } from "./safetensors-layout.js";
 import { FLOAT_DTYPE_BYTES, isFloatDtype, numelOf, type RawTensor, type TensorSource } from "./raw-tensor.js";
 
 /**
@@ -84,14 +85,9 @@ function readHeader(path: string): OpenedFile {
           { file: path, field: name },
         );
       }
-      if (end > dataSize) {
-        throw new BprofError(
-          `truncated safetensors file: tensor ends at data byte ${end} but the file holds ${dataSize} data bytes`,
-          { file: path, field: name },
-        );
-      }
       entries.set(name, entry.data);
     }
+    checkDataLayout([...entries].map(([name, e]) => ({ name, begin: e.data_offsets[0], end: e.data_offsets[1] })), dataSize, path);
     return { path, dataStart, entries };
   } finally {
     closeSync(fd);

@@ -59,6 +59,14 @@ export class HfTokenizer implements Tokenizer {
 
   applyChatTemplate(messages: ChatMessage[], opts: { addGenerationPrompt: boolean }): string | null {
     if (!this.hasChatTemplate) return null;
-    return this.tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: opts.addGenerationPrompt });
+    try {
+      return this.tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: opts.addGenerationPrompt });
+    } catch (err) {
+      // The template is the model's own Jinja code: its errors (raise_exception, syntax) are reported as the file's.
+      throw new BprofError(`the chat template failed to render a conversation: ${(err as Error).message}`, {
+        file: join(this.source.path, "tokenizer_config.json"),
+        field: "chat_template",
+      });
+    }
   }
 }
