@@ -12,6 +12,11 @@ import { inverseFrequencyTensor, ropeTables } from "./rope.js";
  *   x_{l+1} = x'_l + MLP_l(RMSNorm(x'_l))
  *   logits = RMSNorm(x_L) W_head^T              (W_head = E when tie_word_embeddings)
  *
+ * and the decoders that differ from it by the switches of architecture.ts (Qwen3, Gemma-2,
+ * Gemma-3, Phi-3): Gemma's layer is
+ *   x'_l = x_l + N_post(Attn_l(N_in(x_l))),  x_{l+1} = x'_l + N_postff(MLP_l(N_preff(x'_l)))
+ * with x_0 = √C·E[ids] and N(x) = (1 + w) ⊙ x / rms(x).
+ *
  * Parameters live in a Map keyed by the HF checkpoint names
  * (`model.layers.3.mlp.gate_proj.weight`), the names masks and checkpoints share.
  *
@@ -44,6 +49,8 @@ export class LlamaModel {
   readonly device: Device;
   readonly dtype: ParamDType;
   private readonly inverseFrequencies: Tensor; // [D/2] f32
+  /** Gemma-3's sliding layers rotate with their own base; null when every layer shares one. */
+  private readonly localInverseFrequencies: Tensor | null; // [D/2] f32
 
   /** `params` must hold exactly expectedParameterShapes(config); the model owns them. */
   constructor(
@@ -54,6 +61,7 @@ export class LlamaModel {
     this.device = embed.device;
     this.dtype = embed.dtype as ParamDType;
     this.inverseFrequencies = keep(inverseFrequencyTensor(config, this.device));
+    this.localInverseFrequencies = config.localRopeTheta === null ? null : keep(inverseFrequencyTensor(config, this.device, { local: true }));
   }
 
   /** Random weights (N(0, 0.02²) matrices, unit norms, zero biases), for benchmarks and tests. */
@@ -113,27 +121,57 @@ export class LlamaModel {
       const tokenMask = opts.attentionMask?.ne(0) ?? (cache ? Tensor.ones([B, T], { dtype: "bool", device: this.device }) : null); // [B, T]
       const keyMask = tokenMask && cache?.keyMask ? Tensor.cat([cache.keyMask, tokenMask], 1) : tokenMask; // [B, S]
       const positions = this.positionIds(B, T, tokenMask, cache); // [B, T] or [1, T]
-      const { cos, sin } = ropeTables(positions, this.inverseFrequencies, this.dtype); // [B|1, T, D/2]
-      let attendMask = this.attentionMask(T, past, keyMask); // [B|1, 1, T, S] bool, or null for plain causal
-      if (opts.segmentIds) attendMask = this.segmentMask(opts.segmentIds, attendMask); // [B, 1, T, T] bool
+      const global = ropeTables(positions, this.inverseFrequencies, this.dtype); // cos, sin [B|1, T, D/2]
+      const local = this.localInverseFrequencies ? ropeTables(positions, this.localInverseFrequencies, this.dtype) : global;
+      const { slidingLayers, slidingWindow } = this.config;
+      // One mask for the full-attention layers and one for the sliding ones (the same tensor when no layer slides).
+      const masks = [false, true].map((sliding) => {
+        if (!slidingLayers.includes(sliding)) return null;
+        let m = this.attentionMask(T, past, keyMask, sliding ? slidingWindow : null); // [B|1, 1, T, S] bool, or null for plain causal
+        if (opts.segmentIds) m = this.segmentMask(opts.segmentIds, m); // [B, 1, T, T] bool
+        return m;
+      });
 
       let x = this.param("model.embed_tokens.weight").embedding(inputIds.to({ device: this.device })); // [B, T, C]
+      // Gemma: × √C, the factor rounded to the compute dtype first as HF does.
+      if (this.config.embeddingScale !== null) x = x.mul(Tensor.full([1], this.config.embeddingScale, { dtype: this.dtype, device: this.device })); // [B, T, C]
       const grown: { key: Tensor; value: Tensor }[] = [];
       for (let l = 0; l < this.config.numHiddenLayers; l++) {
         const p = `model.layers.${l}.`;
-        const attn = this.attention(l, x.rmsNorm(this.param(`${p}input_layernorm.weight`), this.config.rmsNormEps), cos, sin, attendMask, cache, grown);
-        x = x.add(attn); // [B, T, C]
-        x = x.add(this.mlp(l, x.rmsNorm(this.param(`${p}post_attention_layernorm.weight`), this.config.rmsNormEps))); // [B, T, C]
+        const sliding = slidingLayers[l] === true;
+        const { cos, sin } = sliding ? local : global;
+        const attn = this.attention(l, this.norm(x, `${p}input_layernorm.weight`), cos, sin, masks[sliding ? 1 : 0]!, cache, grown); // [B, T, C]
+        if (this.config.sandwichNorms) {
+          x = x.add(this.norm(attn, `${p}post_attention_layernorm.weight`)); // [B, T, C]
+          x = x.add(this.norm(this.mlp(l, this.norm(x, `${p}pre_feedforward_layernorm.weight`)), `${p}post_feedforward_layernorm.weight`)); // [B, T, C]
+        } else {
+          x = x.add(attn); // [B, T, C]
+          x = x.add(this.mlp(l, this.norm(x, `${p}post_attention_layernorm.weight`))); // [B, T, C]
+        }
       }
       if (cache) cache.commit(grown, keyMask!, cache.nextPosition.add(tokenMask!.to({ dtype: "i64" }).sum(1))); // [B]
-      return x.rmsNorm(this.param("model.norm.weight"), this.config.rmsNormEps); // [B, T, C]
+      return this.norm(x, "model.norm.weight"); // [B, T, C]
     });
   }
 
-  /** Final hidden states [..., C] → logits [..., V] f32 (the LM head, or E when tied). */
+  /**
+   * RMSNorm over the last dimension with the named weight: w ⊙ x / rms(x), or Gemma's
+   * (1 + w) ⊙ x / rms(x) with 1 + w formed in f32 (HF adds in f32, then casts the product back).
+   */
+  private norm(x: Tensor, weightName: string): Tensor {
+    const weight = this.param(weightName);
+    if (!this.config.normPlusOne) return x.rmsNorm(weight, this.config.rmsNormEps);
+    return scope(() => x.rmsNorm(weight.to({ dtype: "f32" }).add(1), this.config.rmsNormEps).to({ dtype: x.dtype }));
+  }
+
+  /** Final hidden states [..., C] → logits [..., V] f32 (the LM head, or E when tied; Gemma-2 soft-caps them: c·tanh(z/c)). */
   unembed(hidden: Tensor): Tensor {
     const head = this.params.get("lm_head.weight") ?? this.param("model.embed_tokens.weight"); // [V, C]
-    return scope(() => hidden.linear(head).to({ dtype: "f32" }));
+    const cap = this.config.finalLogitSoftcap;
+    return scope(() => {
+      const logits = hidden.linear(head).to({ dtype: "f32" }); // [..., V]
+      return cap === null ? logits : logits.div(cap).tanh().mul(cap);
+    });
   }
 
   /**
@@ -150,11 +188,10 @@ export class LlamaModel {
 
   /**
    * Which keys each query may see, true = allowed: key slot j ≤ query slot (causal over
-   * cache + new slots), not padding, and within Mistral's sliding window (slot distance <
-   * window, as HF counts it). null when plain causal attention over new tokens suffices.
+   * cache + new slots), not padding, and within the sliding window when one is given (slot
+   * distance < window, as HF counts it). null when plain causal attention over new tokens suffices.
    */
-  private attentionMask(T: number, past: number, keyMask: Tensor | null): Tensor | null {
-    const window = this.config.slidingWindow;
+  private attentionMask(T: number, past: number, keyMask: Tensor | null, window: number | null): Tensor | null {
     const windowBites = window !== null && past + T > window;
     if (keyMask === null && past === 0 && !windowBites) return null;
     const S = past + T;
@@ -183,6 +220,9 @@ export class LlamaModel {
    *   head i attends with key/value head ⌊i / (H/KV)⌋:  softmax(q k^T / √D + mask) v
    *   out = concat_heads(...) W_o^T + b_o
    * Biases: q/k/v in Qwen2 (and Llama with attention_bias), o only in Llama with attention_bias.
+   * Phi-3 projects q, k, v with one fused matrix (rows q, then k, then v); Qwen3 and Gemma-3
+   * RMSNorm each head of q and k before RoPE; Gemma scales by query_pre_attn_scalar^-½ and
+   * Gemma-2 soft-caps the scores, c·tanh(s/c), before the mask.
    */
   private attention(
     layer: number,
@@ -197,9 +237,19 @@ export class LlamaModel {
     const [B, T] = h.shape as [number, number];
     const p = `model.layers.${layer}.self_attn.`;
     const project = (name: string) => h.linear(this.param(`${p}${name}.weight`), this.params.get(`${p}${name}.bias`)); // [B, T, heads·D]
-    const q = project("q_proj").rope(cos, sin, H); // [B, H, T, D]
-    let k = project("k_proj").rope(cos, sin, KV); // [B, KV, T, D]
-    let v = project("v_proj").reshape([B, T, KV, D]).transpose(1, 2); // [B, KV, T, D]
+    let [qh, kh, vh] = this.config.fusedProjections ? [null, null, null] : [project("q_proj"), project("k_proj"), project("v_proj")];
+    if (qh === null || kh === null || vh === null) {
+      const qkv = project("qkv_proj"); // [B, T, (H + 2·KV)·D]
+      [qh, kh, vh] = [qkv.narrow(2, 0, H * D).contiguous(), qkv.narrow(2, H * D, KV * D).contiguous(), qkv.narrow(2, (H + KV) * D, KV * D)];
+    }
+    if (this.config.qkNorm) {
+      const headNorm = (x: Tensor, heads: number, name: string) => this.norm(x.reshape([B, T, heads, D]), `${p}${name}.weight`).reshape([B, T, heads * D]);
+      qh = headNorm(qh, H, "q_norm"); // [B, T, H·D]
+      kh = headNorm(kh, KV, "k_norm"); // [B, T, KV·D]
+    }
+    const q = qh.rope(cos, sin, H); // [B, H, T, D]
+    let k = kh.rope(cos, sin, KV); // [B, KV, T, D]
+    let v = vh.reshape([B, T, KV, D]).transpose(1, 2); // [B, KV, T, D]
     const past = cache?.layer(layer);
     if (past) {
       k = Tensor.cat([past.key, k], 2); // [B, KV, S, D]
@@ -210,17 +260,43 @@ export class LlamaModel {
       k = k.repeatInterleave(H / KV, 1); // [B, H, S, D]
       v = v.repeatInterleave(H / KV, 1); // [B, H, S, D]
     }
-    const attended = q.scaledDotProductAttention(k, v, mask ? { mask } : { isCausal: true }); // [B, H, T, D]
+    const attended = this.attend(q, k, v, mask); // [B, H, T, D]
     const merged = attended.transpose(1, 2).reshape([B, T, H * D]); // [B, T, H·D]
     return merged.linear(this.param(`${p}o_proj.weight`), this.params.get(`${p}o_proj.bias`)); // [B, T, C]
   }
 
-  /** SwiGLU feed-forward:  MLP(h) = (silu(h W_gate^T) ⊙ (h W_up^T)) W_down^T  (+ biases with mlp_bias). */
+  /**
+   * softmax(q k^T · scale + mask) v over q [B, H, T, D], k and v [B, H, S, D], mask true =
+   * allowed (null: causal). Gemma-2's soft-capped scores need the scores themselves, so
+   * that path composes the product, cap, mask and softmax (in f32, as HF) out of ops.
+   */
+  private attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null): Tensor {
+    const { attentionScale, attnLogitSoftcap: cap, headDim: D } = this.config;
+    // 1/√D is the kernel's default; passing it as a number would compute the same thing.
+    const scale = attentionScale === 1 / Math.sqrt(D) ? undefined : attentionScale;
+    if (cap === null) return q.scaledDotProductAttention(k, v, mask ? { mask, scale } : { isCausal: true, scale }); // [B, H, T, D]
+    return scope(() => {
+      const [T, S] = [q.shape[2]!, k.shape[2]!];
+      const allowed = mask ?? Tensor.arange(S, { device: this.device }).unsqueeze(0).le(Tensor.arange(T, { device: this.device }).unsqueeze(1)); // [.., T, S]
+      const scores = q.mul(attentionScale).matmul(k.transpose(2, 3)).to({ dtype: "f32" }); // [B, H, T, S]
+      const capped = scores.div(cap).tanh().mul(cap).maskedFill(allowed.logicalNot(), LOWEST_F32); // [B, H, T, S]
+      return capped.softmax(-1).to({ dtype: q.dtype }).matmul(v); // [B, H, T, D]
+    });
+  }
+
+  /**
+   * Gated feed-forward: MLP(h) = (act(h W_gate^T) ⊙ (h W_up^T)) W_down^T (+ biases with mlp_bias),
+   * act = silu (SwiGLU) or GELU's tanh form (Gemma's GeGLU); Phi-3's gate_up_proj holds W_gate
+   * then W_up as one [2F, C] matrix.
+   */
   private mlp(layer: number, h: Tensor /* [B, T, C] */): Tensor {
     const p = `model.layers.${layer}.mlp.`;
+    const F = this.config.intermediateSize;
     const linear = (x: Tensor, name: string) => x.linear(this.param(`${p}${name}.weight`), this.params.get(`${p}${name}.bias`));
-    const gate = linear(h, "gate_proj").silu(); // [B, T, F]
-    const up = linear(h, "up_proj"); // [B, T, F]
+    const fused = this.config.fusedProjections ? linear(h, "gate_up_proj") : null; // [B, T, 2F]
+    const gateIn = fused ? fused.narrow(2, 0, F) : linear(h, "gate_proj"); // [B, T, F]
+    const up = fused ? fused.narrow(2, F, F) : linear(h, "up_proj"); // [B, T, F]
+    const gate = this.config.hiddenActivation === "silu" ? gateIn.silu() : geluTanh(gateIn); // [B, T, F]
     return linear(gate.mul(up), "down_proj"); // [B, T, C]
   }
 
@@ -275,5 +351,14 @@ export class LlamaModel {
   dispose(): void {
     for (const t of this.params.values()) t.dispose();
     this.inverseFrequencies.dispose();
+    this.localInverseFrequencies?.dispose();
   }
+}
+
+/** Masked scores get f32's lowest finite value, so a fully masked (padding) row stays finite. */
+const LOWEST_F32 = -3.4028234663852886e38;
+
+/** GELU, tanh approximation (torch's gelu(approximate="tanh")): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+function geluTanh(x: Tensor): Tensor {
+  return scope(() => x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1).mul(x).mul(0.5));
 }
