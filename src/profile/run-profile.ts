@@ -72,7 +72,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
 
   const loaded = await loadModel(o.model, { tokenizer: o.tokenizer, device: o.device, dtype: o.dtype });
   try {
-    const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
+    const lm = new ModelScoringLM(loaded.model, loaded.tokenizer, { stopIds: loaded.info.stopIds });
     const ready = readyBenchmarks(prepared, lm, loaded, o);
     checkProbesFit(loaded, trainProbes, o);
     checkAblationCounts(loaded, o);

@@ -68,7 +68,7 @@ async function evalAction(flags: EvalFlags): Promise<void> {
 
   const loaded = await loadModel(flags.model, { tokenizer: flags.tokenizer, device: parseDevice(flags.device), dtype: parseDtype(flags.dtype) });
   try {
-    const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
+    const lm = new ModelScoringLM(loaded.model, loaded.tokenizer, { stopIds: loaded.info.stopIds });
     const tokenized = tokenizeBenchmark(lm, prepared, { addBos: flags.bos });
     const name = loadedSpec.spec.name;
     const progress = progressReporter(name);
