@@ -15,6 +15,7 @@ import { registerProbesCommand } from "./commands/probes.js";
 import { registerProfileCommand } from "./commands/profile.js";
 import { registerValidateCommand } from "./commands/validate.js";
 import { registerMergeCommand } from "./commands/merge.js";
+import { registerPlanCommand } from "./commands/plan.js";
 
 const program = new Command();
 program
@@ -37,5 +38,6 @@ registerProbesCommand(program);
 registerProfileCommand(program);
 registerValidateCommand(program);
 registerMergeCommand(program);
+registerPlanCommand(program);
 
 await program.parseAsync(process.argv);

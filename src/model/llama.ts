@@ -39,6 +39,21 @@ export interface ForwardOptions {
   segmentIds?: Tensor;
 }
 
+/** See LlamaModel.layerContext. */
+export interface LayerContext {
+  global: { cos: Tensor; sin: Tensor }; // [B|1, T, D/2]
+  /** Gemma-3's sliding layers' tables (the global ones otherwise). */
+  local: { cos: Tensor; sin: Tensor };
+  /** [B|1, 1, T, S] bool, or null for plain causal attention. */
+  fullMask: Tensor | null;
+  slidingMask: Tensor | null;
+  cache: KVCache | undefined;
+  /** Keys and values each layer adds to the cache, committed after the last layer. */
+  grown: { key: Tensor; value: Tensor }[];
+  keyMask: Tensor | null;
+  tokenMask: Tensor | null;
+}
+
 export interface GenerateOptions {
   maxNewTokens: number;
   /** Token ids that end generation (kept in the output); default the config's eos ids. */
@@ -112,46 +127,73 @@ export class LlamaModel {
   /** The last layer's output after the final RMSNorm: inputIds [B, T] i64 → [B, T, C]. */
   hiddenStates(inputIds: Tensor, opts: ForwardOptions = {}): Tensor {
     return scope(() => {
-      const [B, T] = inputIds.shape as [number, number];
-      const { cache } = opts;
-      const past = cache?.length ?? 0;
-      if (cache && cache.batch !== B) throw new Error(`forward: cache has ${cache.batch} rows, input ${B}`);
-      if (opts.segmentIds && cache) throw new Error("forward: segmentIds do not go with a cache");
-
-      const tokenMask = opts.attentionMask?.ne(0) ?? (cache ? Tensor.ones([B, T], { dtype: "bool", device: this.device }) : null); // [B, T]
-      const keyMask = tokenMask && cache?.keyMask ? Tensor.cat([cache.keyMask, tokenMask], 1) : tokenMask; // [B, S]
-      const positions = this.positionIds(B, T, tokenMask, cache); // [B, T] or [1, T]
-      const global = ropeTables(positions, this.inverseFrequencies, this.dtype); // cos, sin [B|1, T, D/2]
-      const local = this.localInverseFrequencies ? ropeTables(positions, this.localInverseFrequencies, this.dtype) : global;
-      const { slidingLayers, slidingWindow } = this.config;
-      // One mask for the full-attention layers and one for the sliding ones (the same tensor when no layer slides).
-      const masks = [false, true].map((sliding) => {
-        if (!slidingLayers.includes(sliding)) return null;
-        let m = this.attentionMask(T, past, keyMask, sliding ? slidingWindow : null); // [B|1, 1, T, S] bool, or null for plain causal
-        if (opts.segmentIds) m = this.segmentMask(opts.segmentIds, m); // [B, 1, T, T] bool
-        return m;
-      });
-
-      let x = this.param("model.embed_tokens.weight").embedding(inputIds.to({ device: this.device })); // [B, T, C]
-      // Gemma: × √C, the factor rounded to the compute dtype first as HF does.
-      if (this.config.embeddingScale !== null) x = x.mul(Tensor.full([1], this.config.embeddingScale, { dtype: this.dtype, device: this.device })); // [B, T, C]
-      const grown: { key: Tensor; value: Tensor }[] = [];
-      for (let l = 0; l < this.config.numHiddenLayers; l++) {
-        const p = `model.layers.${l}.`;
-        const sliding = slidingLayers[l] === true;
-        const { cos, sin } = sliding ? local : global;
-        const attn = this.attention(l, this.norm(x, `${p}input_layernorm.weight`), cos, sin, masks[sliding ? 1 : 0]!, cache, grown); // [B, T, C]
-        if (this.config.sandwichNorms) {
-          x = x.add(this.norm(attn, `${p}post_attention_layernorm.weight`)); // [B, T, C]
-          x = x.add(this.norm(this.mlp(l, this.norm(x, `${p}pre_feedforward_layernorm.weight`)), `${p}post_feedforward_layernorm.weight`)); // [B, T, C]
-        } else {
-          x = x.add(attn); // [B, T, C]
-          x = x.add(this.mlp(l, this.norm(x, `${p}post_attention_layernorm.weight`))); // [B, T, C]
-        }
-      }
+      const ctx = this.layerContext(inputIds, opts);
+      let x = this.embed(inputIds); // [B, T, C]
+      for (let l = 0; l < this.config.numHiddenLayers; l++) x = this.decoderLayer(l, x, ctx); // [B, T, C]
+      const { cache, keyMask, tokenMask, grown } = ctx;
       if (cache) cache.commit(grown, keyMask!, cache.nextPosition.add(tokenMask!.to({ dtype: "i64" }).sum(1))); // [B]
-      return this.norm(x, "model.norm.weight"); // [B, T, C]
+      return this.finalNorm(x); // [B, T, C]
     });
+  }
+
+  /**
+   * What every layer of one forward shares: RoPE tables, the attention masks of the full and
+   * the sliding layers, the cache. Made in the caller's scope; hiddenStates runs the layers on
+   * it, and activation checkpointing runs them one at a time (twice) on it.
+   */
+  layerContext(inputIds: Tensor, opts: ForwardOptions = {}): LayerContext {
+    const [B, T] = inputIds.shape as [number, number];
+    const { cache } = opts;
+    const past = cache?.length ?? 0;
+    if (cache && cache.batch !== B) throw new Error(`forward: cache has ${cache.batch} rows, input ${B}`);
+    if (opts.segmentIds && cache) throw new Error("forward: segmentIds do not go with a cache");
+
+    const tokenMask = opts.attentionMask?.ne(0) ?? (cache ? Tensor.ones([B, T], { dtype: "bool", device: this.device }) : null); // [B, T]
+    const keyMask = tokenMask && cache?.keyMask ? Tensor.cat([cache.keyMask, tokenMask], 1) : tokenMask; // [B, S]
+    const positions = this.positionIds(B, T, tokenMask, cache); // [B, T] or [1, T]
+    const global = ropeTables(positions, this.inverseFrequencies, this.dtype); // cos, sin [B|1, T, D/2]
+    const local = this.localInverseFrequencies ? ropeTables(positions, this.localInverseFrequencies, this.dtype) : global;
+    const { slidingLayers, slidingWindow } = this.config;
+    // One mask for the full-attention layers and one for the sliding ones (null where no layer needs it).
+    const [full, sliding] = [false, true].map((slides) => {
+      if (!slidingLayers.includes(slides)) return null;
+      let m = this.attentionMask(T, past, keyMask, slides ? slidingWindow : null); // [B|1, 1, T, S] bool, or null for plain causal
+      if (opts.segmentIds) m = this.segmentMask(opts.segmentIds, m); // [B, 1, T, T] bool
+      return m;
+    }) as [Tensor | null, Tensor | null];
+    return { global, local, fullMask: full, slidingMask: sliding, cache, grown: [], keyMask, tokenMask };
+  }
+
+  /** x_0: the token embeddings (Gemma: × √C, the factor rounded to the compute dtype first, as HF). inputIds [B, T] → [B, T, C]. */
+  embed(inputIds: Tensor): Tensor {
+    return scope(() => {
+      const x = this.param("model.embed_tokens.weight").embedding(inputIds.to({ device: this.device })); // [B, T, C]
+      if (this.config.embeddingScale === null) return x;
+      return x.mul(Tensor.full([1], this.config.embeddingScale, { dtype: this.dtype, device: this.device })); // [B, T, C]
+    });
+  }
+
+  /**
+   * x_{l+1} from x_l [B, T, C] (the equations at the top of this file). Its temporaries (and
+   * the keys/values it adds to ctx.grown) belong to the caller's scope.
+   */
+  decoderLayer(l: number, x: Tensor, ctx: LayerContext): Tensor {
+    const p = `model.layers.${l}.`;
+    const sliding = this.config.slidingLayers[l] === true;
+    const { cos, sin } = sliding ? ctx.local : ctx.global;
+    const mask = sliding ? ctx.slidingMask : ctx.fullMask;
+    const attn = this.attention(l, this.norm(x, `${p}input_layernorm.weight`), cos, sin, mask, ctx.cache, ctx.grown); // [B, T, C]
+    if (this.config.sandwichNorms) {
+      const mid = x.add(this.norm(attn, `${p}post_attention_layernorm.weight`)); // [B, T, C]
+      return mid.add(this.norm(this.mlp(l, this.norm(mid, `${p}pre_feedforward_layernorm.weight`)), `${p}post_feedforward_layernorm.weight`)); // [B, T, C]
+    }
+    const mid = x.add(attn); // [B, T, C]
+    return mid.add(this.mlp(l, this.norm(mid, `${p}post_attention_layernorm.weight`))); // [B, T, C]
+  }
+
+  /** The final RMSNorm: [B, T, C] → [B, T, C]. */
+  finalNorm(x: Tensor): Tensor {
+    return this.norm(x, "model.norm.weight");
   }
 
   /**

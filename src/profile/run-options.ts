@@ -26,6 +26,9 @@ export interface ControlPlan {
 }
 
 /** What `profile()` accepts; everything but `out` has a default (see defaults.ts). */
+export const CHECKPOINT_CHOICES = ["auto", "on", "off"] as const;
+export type CheckpointChoice = (typeof CHECKPOINT_CHOICES)[number];
+
 export interface ProfileOptions {
   /** Hugging Face model directory or llama2.c checkpoint; default the model organism. */
   model?: string;
@@ -54,6 +57,12 @@ export interface ProfileOptions {
   /** Cut probe items longer than the context instead of failing. */
   truncate?: boolean;
   importanceBatchSize?: number;
+  /** At most this many token slots per importance backward (null: batch size only). */
+  importanceBatchTokens?: number | null;
+  /** Activation checkpointing per decoder layer: auto = where the memory plan needs it. */
+  checkpointLayers?: CheckpointChoice;
+  /** Device memory to plan for, in bytes (default: host RAM on cpu, 80 GB on cuda). */
+  deviceMemory?: number;
   evalBatchSize?: number;
   sharedContext?: boolean;
   statistics?: Partial<StatisticsOptions>;
@@ -88,6 +97,9 @@ export interface ResolvedOptions {
   systemPrompt: string;
   truncate: boolean;
   importanceBatchSize: number;
+  importanceBatchTokens: number | null;
+  checkpointLayers: CheckpointChoice;
+  deviceMemory: number | null;
   evalBatchSize: number;
   sharedContext: boolean;
   statistics: StatisticsOptions;
@@ -156,6 +168,9 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
     systemPrompt: options.systemPrompt ?? DEFAULT_SYSTEM_PROMPT,
     truncate: options.truncate ?? false,
     importanceBatchSize,
+    importanceBatchTokens: options.importanceBatchTokens == null ? null : positiveInteger(options.importanceBatchTokens, "batch-tokens"),
+    checkpointLayers: options.checkpointLayers ?? "auto",
+    deviceMemory: options.deviceMemory ?? null,
     evalBatchSize,
     sharedContext: options.sharedContext ?? true,
     statistics: statistics.data,
