@@ -34,7 +34,8 @@ export const DEFAULT_PLAN_SEQ_LEN = 512;
 /** Evaluation's rows × width per forward (ModelScoringLM's default maxBatchTokens). */
 export const DEFAULT_EVAL_BATCH_TOKENS = 8192;
 export type PlanDType = "f32" | "bf16" | "f16";
-export type CheckpointChoice = "auto" | "on" | "off";
+export const CHECKPOINT_CHOICES = ["auto", "on", "off"] as const;
+export type CheckpointChoice = (typeof CHECKPOINT_CHOICES)[number];
 
 export interface PlanOptions {
   device: PlanDevice;

@@ -26,8 +26,8 @@ export interface ControlPlan {
 }
 
 /** What `profile()` accepts; everything but `out` has a default (see defaults.ts). */
-export const CHECKPOINT_CHOICES = ["auto", "on", "off"] as const;
-export type CheckpointChoice = (typeof CHECKPOINT_CHOICES)[number];
+export { CHECKPOINT_CHOICES, type CheckpointChoice } from "../plan/memory-plan.js";
+import type { CheckpointChoice } from "../plan/memory-plan.js";
 
 export interface ProfileOptions {
   /** Hugging Face model directory or llama2.c checkpoint; default the model organism. */
@@ -170,7 +170,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
     importanceBatchSize,
     importanceBatchTokens: options.importanceBatchTokens == null ? null : positiveInteger(options.importanceBatchTokens, "batch-tokens"),
     checkpointLayers: options.checkpointLayers ?? "auto",
-    deviceMemory: options.deviceMemory ?? null,
+    deviceMemory: options.deviceMemory === undefined ? null : positiveBytes(options.deviceMemory),
     evalBatchSize,
     sharedContext: options.sharedContext ?? true,
     statistics: statistics.data,
@@ -218,4 +218,9 @@ function rejectRepeats(values: readonly string[], field: string): void {
     if (seen.has(v)) throw new BprofError(`'${v}' is given twice`, { field });
     seen.add(v);
   }
+}
+
+function positiveBytes(value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new BprofError(`device memory must be a positive number of GB, got ${value / 1e9}`, { field: "device-memory" });
+  return value;
 }
