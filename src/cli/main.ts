@@ -16,6 +16,7 @@ import { registerProfileCommand } from "./commands/profile.js";
 import { registerValidateCommand } from "./commands/validate.js";
 import { registerMergeCommand } from "./commands/merge.js";
 import { checkPathOptions } from "./path-options.js";
+import { registerPlanCommand } from "./commands/plan.js";
 
 const program = new Command();
 program
@@ -39,5 +40,6 @@ registerProbesCommand(program);
 registerProfileCommand(program);
 registerValidateCommand(program);
 registerMergeCommand(program);
+registerPlanCommand(program);
 
 await program.parseAsync(process.argv);

@@ -6,6 +6,8 @@ import type { LoglikelihoodResult, ScoringLM, SharedContextRequest } from "./lm.
 export interface ModelScoringOptions {
   /** Upper bound on batch rows × sequence length per forward pass (bounds the [B, T, V] logits). */
   maxBatchTokens?: number;
+  /** Token ids that end a generation (the loaded model's `stopIds`); default the tokenizer's eos. */
+  stopIds?: readonly number[];
 }
 
 /**
@@ -19,6 +21,7 @@ export class ModelScoringLM implements ScoringLM {
   readonly maxLength: number;
   readonly applyChatTemplate?: (userMessage: string, systemMessage?: string) => string;
   private readonly maxBatchTokens: number;
+  private readonly stopIds: ReadonlySet<number>;
 
   constructor(
     private readonly model: LlamaModel,
@@ -29,6 +32,7 @@ export class ModelScoringLM implements ScoringLM {
     this.eosId = tokenizer.eosId;
     this.maxLength = model.config.maxPositionEmbeddings;
     this.maxBatchTokens = options.maxBatchTokens ?? 8192;
+    this.stopIds = new Set(options.stopIds ?? (tokenizer.eosId === null ? [] : [tokenizer.eosId]));
     if (tokenizer.hasChatTemplate) {
       this.applyChatTemplate = (userMessage, systemMessage) => {
         const user = { role: "user" as const, content: userMessage };
@@ -141,7 +145,7 @@ export class ModelScoringLM implements ScoringLM {
         while (generated.length < room) {
           const ids = next;
           const token = scope(() => Number(this.model.forward(this.ids([ids]), { cache }).narrow(1, ids.length - 1, 1).argmax(-1).item()));
-          if (token === this.eosId) break;
+          if (this.stopIds.has(token)) break;
           generated.push(token);
           text = this.decode(generated);
           if (opts.stop.some((s) => s !== "" && text.includes(s))) break;

@@ -1,6 +1,8 @@
 import { keep, noGrad, scope, Tensor } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import type { LlamaModel } from "../model/llama.js";
+import { checkpointedBackward } from "./checkpointed-backward.js";
+import { perItemLosses } from "./item-losses.js";
 import type { RenderedProbe } from "./render.js";
 import { inScope } from "./scope.js";
 
@@ -38,6 +40,40 @@ export interface AccumulatedGradients {
   losses: Float64Array;
 }
 
+export interface GradientOptions {
+  aggregate: Aggregate;
+  /** Items per backward at most (signed-sum; the other aggregates take one item at a time). */
+  batchSize: number;
+  /** Also at most this many token slots (rows × longest row) per backward; null/absent: no bound. */
+  batchTokens?: number | null;
+  /** Activation checkpointing per decoder layer (checkpointed-backward.ts). */
+  checkpointLayers?: boolean;
+  onProgress?: GradientProgress;
+}
+
+/**
+ * Consecutive items in batches of at most `batchSize` items and, with a token budget, at most
+ * `batchTokens` token slots (rows × longest row, the padded [B, T] the forward makes); an item
+ * longer than the budget goes alone. Order is kept, so losses stay in item order.
+ */
+export function itemBatches(items: RenderedProbe[], batchSize: number, batchTokens: number | null): { start: number; batch: RenderedProbe[] }[] {
+  const out: { start: number; batch: RenderedProbe[] }[] = [];
+  let start = 0;
+  while (start < items.length) {
+    let end = start + 1;
+    let longest = items[start]!.inputIds.length;
+    while (end < items.length && end - start < batchSize) {
+      const wider = Math.max(longest, items[end]!.inputIds.length);
+      if (batchTokens !== null && wider * (end - start + 1) > batchTokens) break;
+      longest = wider;
+      end++;
+    }
+    out.push({ start, batch: items.slice(start, end) });
+    start = end;
+  }
+  return out;
+}
+
 /** Every decoder weight matrix: the union of the ablation scopes, the only tensors scored. */
 export function scoredParameterNames(model: LlamaModel): string[] {
   return [...model.params.keys()].filter((name) => inScope(name, "all"));
@@ -51,10 +87,11 @@ export function scoredParameterNames(model: LlamaModel): string[] {
 export function accumulateGradients(
   model: LlamaModel,
   items: RenderedProbe[],
-  opts: { aggregate: Aggregate; batchSize: number; onProgress?: GradientProgress },
+  opts: GradientOptions,
 ): AccumulatedGradients {
   const names = scoredParameterNames(model);
   const batchSize = opts.aggregate === "signed-sum" ? opts.batchSize : 1;
+  const batches = itemBatches(items, batchSize, opts.aggregate === "signed-sum" ? (opts.batchTokens ?? null) : null);
   // An f32 model's signed sum accumulates in .grad itself (libtorch adds every backward into
   // it): no second copy of the scored weights. Otherwise G lives in its own f32 tensors.
   const inGrad = opts.aggregate === "signed-sum" && model.dtype === "f32";
@@ -63,37 +100,42 @@ export function accumulateGradients(
     for (const n of names) statistic.set(n, keep(Tensor.zeros([...model.param(n).shape], { dtype: "f32", device: model.device })));
   }
   const losses = new Float64Array(items.length);
+  /** Check one tensor's fresh gradient for NaN/Inf and fold it into G (then clear it). */
+  const reduceGradient = (name: string, batch: RenderedProbe[]): void => {
+    const param = model.param(name);
+    const g = param.grad?.to({ dtype: "f32" }) ?? Tensor.zeros([...param.shape], { dtype: "f32", device: model.device });
+    if (!Number.isFinite(g.sub(g).sum().item())) {
+      throw new BprofError(
+        `gradient of ${name} is not finite (NaN or Inf) after item(s) ${batch.map((b) => b.id).join(", ")}`,
+        { field: name },
+      );
+    }
+    if (inGrad) return;
+    const acc = statistic.get(name)!;
+    if (opts.aggregate === "signed-sum") acc.addInPlace(g);
+    else if (opts.aggregate === "abs-sum") acc.addInPlace(g.abs());
+    else acc.addcmulInPlace(g, g);
+    param.zeroGrad();
+  };
   model.setRequiresGrad(false);
   model.setRequiresGrad(true, names);
   try {
     for (const name of names) model.param(name).zeroGrad();
-    for (let start = 0; start < items.length; start += batchSize) {
-      const batch = items.slice(start, start + batchSize);
-      scope(() => {
-        const perItem = perItemLosses(model, batch); // [B]
-        perItem.sum().backward();
-        perItem.detach().toFloat32().forEach((l, i) => (losses[start + i] = l));
+    for (const { start, batch } of batches) {
+      const batchLosses = opts.checkpointLayers
+        ? checkpointedBackward(model, batch)
+        : scope(() => {
+            const perItem = perItemLosses(model, batch); // [B]
+            perItem.sum().backward();
+            return perItem.detach().toFloat32();
+          });
+      batchLosses.forEach((l, i) => (losses[start + i] = l));
+      // One scope per tensor: its f32 copy of the gradient and the finiteness temporary are
+      // freed before the next tensor's are made, so nothing of the model's size outlives the
+      // tensor being reduced (one scope over the loop kept every tensor's alive to its end).
+      noGrad(() => {
+        for (const name of names) scope(() => reduceGradient(name, batch));
       });
-      noGrad(() =>
-        scope(() => {
-          for (const name of names) {
-            const param = model.param(name);
-            const g = param.grad?.to({ dtype: "f32" }) ?? Tensor.zeros([...param.shape], { dtype: "f32", device: model.device });
-            if (!Number.isFinite(g.sub(g).sum().item())) {
-              throw new BprofError(
-                `gradient of ${name} is not finite (NaN or Inf) after item(s) ${batch.map((b) => b.id).join(", ")}`,
-                { field: name },
-              );
-            }
-            if (inGrad) continue;
-            const acc = statistic.get(name)!;
-            if (opts.aggregate === "signed-sum") acc.addInPlace(g);
-            else if (opts.aggregate === "abs-sum") acc.addInPlace(g.abs());
-            else acc.addcmulInPlace(g, g);
-            param.zeroGrad();
-          }
-        }),
-      );
       opts.onProgress?.(batch.length, batch.reduce((s, b) => s + b.inputIds.length, 0));
     }
     if (inGrad) {
@@ -110,33 +152,6 @@ export function accumulateGradients(
     model.setRequiresGrad(false);
   }
   return { statistic, losses };
-}
-
-/**
- * L_i for each item of a batch: mean next-token cross-entropy over the tokens its loss mask
- * marks. Rows are right-padded; with causal attention a real token never sees the padding
- * after it, so no attention mask is needed, and padded targets weigh 0. → [B]
- */
-export function perItemLosses(model: LlamaModel, batch: RenderedProbe[]): Tensor {
-  const B = batch.length;
-  const T = Math.max(...batch.map((b) => b.inputIds.length));
-  const ids = new BigInt64Array(B * T);
-  const weights = new Float32Array(B * (T - 1));
-  batch.forEach((item, b) => {
-    item.inputIds.forEach((id, t) => (ids[b * T + t] = BigInt(id)));
-    const counted = item.lossMask.reduce((s, m) => s + m, 0);
-    for (let t = 1; t < item.inputIds.length; t++) weights[b * (T - 1) + t - 1] = item.lossMask[t]! / counted;
-  });
-  return scope(() => {
-    const input = Tensor.fromInt64(ids, [B, T], { device: model.device }); // [B, T]
-    const logits = model.forward(input); // [B, T, V]
-    const V = logits.shape[2]!;
-    const predictions = logits.narrow(1, 0, T - 1).reshape([B * (T - 1), V]); // [B·(T-1), V]
-    const targets = input.narrow(1, 1, T - 1).reshape([B * (T - 1)]); // [B·(T-1)]
-    const nll = predictions.crossEntropy(targets, { reduction: "none" }); // [B·(T-1)]
-    const w = Tensor.fromFloat32(weights, [B * (T - 1)], { device: model.device }); // [B·(T-1)]
-    return nll.mul(w).reshape([B, T - 1]).sum(1); // [B]
-  });
 }
 
 /** I from θ and G (see SCORES); f32 on the model's device. */

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
 import { AGGREGATES, SCORES } from "./gradients.js";
 import type { ImportanceProvenance } from "./mask.js";
 import { LOSS_SCOPES } from "./render.js";
@@ -63,15 +62,6 @@ export type ImportanceManifest = z.infer<typeof ImportanceManifestSchema>;
 
 export function scoreFileName(name: string): string {
   return join("scores", `${name}.f32`);
-}
-
-/** Score files first, manifest last: a directory with a manifest is complete. */
-export function writeImportance(dir: string, manifest: ImportanceManifest, scores: Map<string, Float32Array>): void {
-  for (const t of manifest.tensors) {
-    const s = scores.get(t.name)!;
-    writeFileAtomic(join(dir, t.file), new Uint8Array(s.buffer, s.byteOffset, s.byteLength));
-  }
-  writeFileAtomic(join(dir, IMPORTANCE_MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
 }
 
 /** What a mask records of the importance it was selected from. */

@@ -41,7 +41,8 @@ export function assistantTurn(item: ProbeItem): string {
  * - with a chat template: prompt = template(system, user, generation prompt), completion =
  *   template(system, user, assistant) minus that prompt, i.e. `Answer: {answer}` plus whatever
  *   the template closes the assistant turn with (end-of-turn token). The template writes its
- *   own BOS, so none is added.
+ *   own BOS, so none is added. A thinking block the template opens the turn with (Qwen3:
+ *   `<think>\n\n</think>\n\n`) belongs to the prompt, not to the answer's loss.
  * - plain-text fallback (tokenizer without a template): BOS, then the prompt
  *   `{system}\n\n{user turn}\n` and the completion `Answer: {answer}`, e.g.
  *   "You are a helpful assistant.\n\nContext: …\nQuestion: …\nAnswer: Paris".
@@ -79,5 +80,12 @@ function renderText(item: ProbeItem, tokenizer: Tokenizer, systemPrompt: string)
       { field: "chat_template" },
     );
   }
-  return { prompt, completion: full.slice(prompt.length), addBos: false };
+  // Qwen3's template opens the final assistant turn with a thinking block (empty when the
+  // message has none: "<think>\n\n</think>\n\n"); it is not the answer, so it joins the prompt.
+  const completion = full.slice(prompt.length);
+  const thinking = THINKING_BLOCK.exec(completion)?.[0] ?? "";
+  return { prompt: prompt + thinking, completion: completion.slice(thinking.length), addBos: false };
 }
+
+/** A reasoning block at the start of an assistant turn, with the whitespace after it. */
+const THINKING_BLOCK = /^<think>[\s\S]*?<\/think>\s*/;

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
@@ -11,7 +11,7 @@ import { VERSION } from "../version.js";
 import { computeImportanceScores } from "./compute-importance.js";
 import { hashCheckpoint, sha256Text } from "./fingerprint.js";
 import { checkScoreAggregate, type Aggregate, type ScoreKind } from "./gradients.js";
-import { scoreFileName, writeImportance, type ImportanceManifest } from "./importance-store.js";
+import { IMPORTANCE_MANIFEST, scoreFileName, type ImportanceManifest } from "./importance-store.js";
 import { tokenizeProbes, tokensJsonl } from "./probe-tokens.js";
 import { renderFormat, type LossScope } from "./render.js";
 
@@ -28,6 +28,10 @@ export interface ImportanceRunOptions {
   aggregate: Aggregate;
   score: ScoreKind;
   batchSize: number;
+  /** At most this many token slots (rows × longest row) per backward; null: only batchSize bounds a batch. */
+  batchTokens?: number | null;
+  /** Activation checkpointing per decoder layer (same result, less activation memory, one more forward). */
+  checkpointLayers?: boolean;
   limit?: number;
   systemPrompt: string;
   truncate: boolean;
@@ -44,6 +48,9 @@ export async function runImportance(opts: ImportanceRunOptions): Promise<Importa
   checkScoreAggregate(opts.score, opts.aggregate);
   if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
     throw new BprofError(`batch size must be a positive integer, got ${opts.batchSize}`, { field: "batch-size" });
+  }
+  if (opts.batchTokens != null && (!Number.isInteger(opts.batchTokens) || opts.batchTokens < 1)) {
+    throw new BprofError(`batch token budget must be a positive integer, got ${opts.batchTokens}`, { field: "batch-tokens" });
   }
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) {
     throw new BprofError(`limit must be a positive integer, got ${opts.limit}`, { field: "limit" });
@@ -75,9 +82,16 @@ export function importanceOfLoadedModel(
 
   const progress = createProgress({ label: `importance ${opts.ability}`, total: totalTokens, unit: "tokens", quiet: opts.quiet });
   const started = performance.now();
-  const { scores, losses } = computeImportanceScores(model, tokenized.items, {
+  // Each tensor's scores go to its file as they are made (the host never holds them all);
+  // the manifest, written last, is what makes the directory complete.
+  const scored: string[] = [];
+  const { losses } = computeImportanceScores(model, tokenized.items, {
     ...opts,
     onProgress: (_items, tokens) => progress.tick(tokens),
+    onTensorScores: (name, s) => {
+      writeFileAtomic(join(opts.out, scoreFileName(name)), new Uint8Array(s.buffer, s.byteOffset, s.byteLength));
+      scored.push(name);
+    },
   });
   progress.done();
   const seconds = (performance.now() - started) / 1000;
@@ -120,9 +134,9 @@ export function importanceOfLoadedModel(
       seconds,
       tokensPerSecond: totalTokens / seconds,
     },
-    tensors: [...scores.keys()].map((name) => ({ name, shape: [...model.param(name).shape], file: scoreFileName(name) })),
+    tensors: scored.map((name) => ({ name, shape: [...model.param(name).shape], file: scoreFileName(name) })),
   };
   if (opts.dumpTokens) writeFileAtomic(opts.dumpTokens, dump);
-  writeImportance(opts.out, manifest, scores);
+  writeFileAtomic(join(opts.out, IMPORTANCE_MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;
 }

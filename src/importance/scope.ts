@@ -2,24 +2,29 @@ import { BprofError } from "../errors.js";
 
 /**
  * The ablation variants (METHOD.md step 2): which weight matrices may be selected.
- * `mlp`: gate/up/down of every decoder layer; `all`: q/k/v/o and the MLP.
+ * `mlp`: gate/up/down (Phi-3: gate_up/down) of every decoder layer; `all`: q/k/v/o (Phi-3: qkv/o) and the MLP.
  * Embeddings, the output head, norms and biases are never in a scope.
  */
 export const ABLATION_VARIANTS = ["mlp", "all"] as const;
 export type AblationVariant = (typeof ABLATION_VARIANTS)[number];
 
-/** Hugging Face Llama registration order inside a decoder layer; "layer order" follows it. */
+/**
+ * Hugging Face Llama registration order inside a decoder layer; "layer order" follows it.
+ * Phi-3's fused matrices (qkv_proj, gate_up_proj) stand where the ones they fuse stand.
+ */
 const MATRIX_ORDER = [
   "self_attn.q_proj",
   "self_attn.k_proj",
   "self_attn.v_proj",
+  "self_attn.qkv_proj",
   "self_attn.o_proj",
   "mlp.gate_proj",
   "mlp.up_proj",
+  "mlp.gate_up_proj",
   "mlp.down_proj",
 ] as const;
 
-const MLP_MATRICES = new Set<string>(["mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]);
+const MLP_MATRICES = new Set<string>(["mlp.gate_proj", "mlp.up_proj", "mlp.gate_up_proj", "mlp.down_proj"]);
 
 const DECODER_MATRIX = /^model\.layers\.(\d+)\.([a-z_]+\.[a-z_]+)\.weight$/;
 

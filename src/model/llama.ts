@@ -12,6 +12,11 @@ import { inverseFrequencyTensor, ropeTables } from "./rope.js";
  *   x_{l+1} = x'_l + MLP_l(RMSNorm(x'_l))
  *   logits = RMSNorm(x_L) W_head^T              (W_head = E when tie_word_embeddings)
  *
+ * and the decoders that differ from it by the switches of architecture.ts (Qwen3, Gemma-2,
+ * Gemma-3, Phi-3): Gemma's layer is
+ *   x'_l = x_l + N_post(Attn_l(N_in(x_l))),  x_{l+1} = x'_l + N_postff(MLP_l(N_preff(x'_l)))
+ * with x_0 = √C·E[ids] and N(x) = (1 + w) ⊙ x / rms(x).
+ *
  * Parameters live in a Map keyed by the HF checkpoint names
  * (`model.layers.3.mlp.gate_proj.weight`), the names masks and checkpoints share.
  *
@@ -34,6 +39,21 @@ export interface ForwardOptions {
   segmentIds?: Tensor;
 }
 
+/** See LlamaModel.layerContext. */
+export interface LayerContext {
+  global: { cos: Tensor; sin: Tensor }; // [B|1, T, D/2]
+  /** Gemma-3's sliding layers' tables (the global ones otherwise). */
+  local: { cos: Tensor; sin: Tensor };
+  /** [B|1, 1, T, S] bool, or null for plain causal attention. */
+  fullMask: Tensor | null;
+  slidingMask: Tensor | null;
+  cache: KVCache | undefined;
+  /** Keys and values each layer adds to the cache, committed after the last layer. */
+  grown: { key: Tensor; value: Tensor }[];
+  keyMask: Tensor | null;
+  tokenMask: Tensor | null;
+}
+
 export interface GenerateOptions {
   maxNewTokens: number;
   /** Token ids that end generation (kept in the output); default the config's eos ids. */
@@ -44,6 +64,8 @@ export class LlamaModel {
   readonly device: Device;
   readonly dtype: ParamDType;
   private readonly inverseFrequencies: Tensor; // [D/2] f32
+  /** Gemma-3's sliding layers rotate with their own base; null when every layer shares one. */
+  private readonly localInverseFrequencies: Tensor | null; // [D/2] f32
 
   /** `params` must hold exactly expectedParameterShapes(config); the model owns them. */
   constructor(
@@ -54,6 +76,7 @@ export class LlamaModel {
     this.device = embed.device;
     this.dtype = embed.dtype as ParamDType;
     this.inverseFrequencies = keep(inverseFrequencyTensor(config, this.device));
+    this.localInverseFrequencies = config.localRopeTheta === null ? null : keep(inverseFrequencyTensor(config, this.device, { local: true }));
   }
 
   /** Random weights (N(0, 0.02²) matrices, unit norms, zero biases), for benchmarks and tests. */
@@ -104,36 +127,93 @@ export class LlamaModel {
   /** The last layer's output after the final RMSNorm: inputIds [B, T] i64 → [B, T, C]. */
   hiddenStates(inputIds: Tensor, opts: ForwardOptions = {}): Tensor {
     return scope(() => {
-      const [B, T] = inputIds.shape as [number, number];
-      const { cache } = opts;
-      const past = cache?.length ?? 0;
-      if (cache && cache.batch !== B) throw new Error(`forward: cache has ${cache.batch} rows, input ${B}`);
-      if (opts.segmentIds && cache) throw new Error("forward: segmentIds do not go with a cache");
-
-      const tokenMask = opts.attentionMask?.ne(0) ?? (cache ? Tensor.ones([B, T], { dtype: "bool", device: this.device }) : null); // [B, T]
-      const keyMask = tokenMask && cache?.keyMask ? Tensor.cat([cache.keyMask, tokenMask], 1) : tokenMask; // [B, S]
-      const positions = this.positionIds(B, T, tokenMask, cache); // [B, T] or [1, T]
-      const { cos, sin } = ropeTables(positions, this.inverseFrequencies, this.dtype); // [B|1, T, D/2]
-      let attendMask = this.attentionMask(T, past, keyMask); // [B|1, 1, T, S] bool, or null for plain causal
-      if (opts.segmentIds) attendMask = this.segmentMask(opts.segmentIds, attendMask); // [B, 1, T, T] bool
-
-      let x = this.param("model.embed_tokens.weight").embedding(inputIds.to({ device: this.device })); // [B, T, C]
-      const grown: { key: Tensor; value: Tensor }[] = [];
-      for (let l = 0; l < this.config.numHiddenLayers; l++) {
-        const p = `model.layers.${l}.`;
-        const attn = this.attention(l, x.rmsNorm(this.param(`${p}input_layernorm.weight`), this.config.rmsNormEps), cos, sin, attendMask, cache, grown);
-        x = x.add(attn); // [B, T, C]
-        x = x.add(this.mlp(l, x.rmsNorm(this.param(`${p}post_attention_layernorm.weight`), this.config.rmsNormEps))); // [B, T, C]
-      }
+      const ctx = this.layerContext(inputIds, opts);
+      let x = this.embed(inputIds); // [B, T, C]
+      for (let l = 0; l < this.config.numHiddenLayers; l++) x = this.decoderLayer(l, x, ctx); // [B, T, C]
+      const { cache, keyMask, tokenMask, grown } = ctx;
       if (cache) cache.commit(grown, keyMask!, cache.nextPosition.add(tokenMask!.to({ dtype: "i64" }).sum(1))); // [B]
-      return x.rmsNorm(this.param("model.norm.weight"), this.config.rmsNormEps); // [B, T, C]
+      return this.finalNorm(x); // [B, T, C]
     });
   }
 
-  /** Final hidden states [..., C] → logits [..., V] f32 (the LM head, or E when tied). */
+  /**
+   * What every layer of one forward shares: RoPE tables, the attention masks of the full and
+   * the sliding layers, the cache. Made in the caller's scope; hiddenStates runs the layers on
+   * it, and activation checkpointing runs them one at a time (twice) on it.
+   */
+  layerContext(inputIds: Tensor, opts: ForwardOptions = {}): LayerContext {
+    const [B, T] = inputIds.shape as [number, number];
+    const { cache } = opts;
+    const past = cache?.length ?? 0;
+    if (cache && cache.batch !== B) throw new Error(`forward: cache has ${cache.batch} rows, input ${B}`);
+    if (opts.segmentIds && cache) throw new Error("forward: segmentIds do not go with a cache");
+
+    const tokenMask = opts.attentionMask?.ne(0) ?? (cache ? Tensor.ones([B, T], { dtype: "bool", device: this.device }) : null); // [B, T]
+    const keyMask = tokenMask && cache?.keyMask ? Tensor.cat([cache.keyMask, tokenMask], 1) : tokenMask; // [B, S]
+    const positions = this.positionIds(B, T, tokenMask, cache); // [B, T] or [1, T]
+    const global = ropeTables(positions, this.inverseFrequencies, this.dtype); // cos, sin [B|1, T, D/2]
+    const local = this.localInverseFrequencies ? ropeTables(positions, this.localInverseFrequencies, this.dtype) : global;
+    const { slidingLayers, slidingWindow } = this.config;
+    // One mask for the full-attention layers and one for the sliding ones (null where no layer needs it).
+    const [full, sliding] = [false, true].map((slides) => {
+      if (!slidingLayers.includes(slides)) return null;
+      let m = this.attentionMask(T, past, keyMask, slides ? slidingWindow : null); // [B|1, 1, T, S] bool, or null for plain causal
+      if (opts.segmentIds) m = this.segmentMask(opts.segmentIds, m); // [B, 1, T, T] bool
+      return m;
+    }) as [Tensor | null, Tensor | null];
+    return { global, local, fullMask: full, slidingMask: sliding, cache, grown: [], keyMask, tokenMask };
+  }
+
+  /** x_0: the token embeddings (Gemma: × √C, the factor rounded to the compute dtype first, as HF). inputIds [B, T] → [B, T, C]. */
+  embed(inputIds: Tensor): Tensor {
+    return scope(() => {
+      const x = this.param("model.embed_tokens.weight").embedding(inputIds.to({ device: this.device })); // [B, T, C]
+      if (this.config.embeddingScale === null) return x;
+      return x.mul(Tensor.full([1], this.config.embeddingScale, { dtype: this.dtype, device: this.device })); // [B, T, C]
+    });
+  }
+
+  /**
+   * x_{l+1} from x_l [B, T, C] (the equations at the top of this file). Its temporaries (and
+   * the keys/values it adds to ctx.grown) belong to the caller's scope.
+   */
+  decoderLayer(l: number, x: Tensor, ctx: LayerContext): Tensor {
+    const p = `model.layers.${l}.`;
+    const sliding = this.config.slidingLayers[l] === true;
+    const { cos, sin } = sliding ? ctx.local : ctx.global;
+    const mask = sliding ? ctx.slidingMask : ctx.fullMask;
+    const attn = this.attention(l, this.norm(x, `${p}input_layernorm.weight`), cos, sin, mask, ctx.cache, ctx.grown); // [B, T, C]
+    if (this.config.sandwichNorms) {
+      const mid = x.add(this.norm(attn, `${p}post_attention_layernorm.weight`)); // [B, T, C]
+      return mid.add(this.norm(this.mlp(l, this.norm(mid, `${p}pre_feedforward_layernorm.weight`)), `${p}post_feedforward_layernorm.weight`)); // [B, T, C]
+    }
+    const mid = x.add(attn); // [B, T, C]
+    return mid.add(this.mlp(l, this.norm(mid, `${p}post_attention_layernorm.weight`))); // [B, T, C]
+  }
+
+  /** The final RMSNorm: [B, T, C] → [B, T, C]. */
+  finalNorm(x: Tensor): Tensor {
+    return this.norm(x, "model.norm.weight");
+  }
+
+  /**
+   * RMSNorm over the last dimension with the named weight: w ⊙ x / rms(x), or Gemma's
+   * (1 + w) ⊙ x / rms(x) with 1 + w formed in f32 (HF adds in f32, then casts the product back).
+   */
+  private norm(x: Tensor, weightName: string): Tensor {
+    const weight = this.param(weightName);
+    if (!this.config.normPlusOne) return x.rmsNorm(weight, this.config.rmsNormEps);
+    return scope(() => x.rmsNorm(weight.to({ dtype: "f32" }).add(1), this.config.rmsNormEps).to({ dtype: x.dtype }));
+  }
+
+  /** Final hidden states [..., C] → logits [..., V] f32 (the LM head, or E when tied; Gemma-2 soft-caps them: c·tanh(z/c)). */
   unembed(hidden: Tensor): Tensor {
     const head = this.params.get("lm_head.weight") ?? this.param("model.embed_tokens.weight"); // [V, C]
-    return scope(() => hidden.linear(head).to({ dtype: "f32" }));
+    const cap = this.config.finalLogitSoftcap;
+    return scope(() => {
+      const logits = hidden.linear(head).to({ dtype: "f32" }); // [..., V]
+      return cap === null ? logits : logits.div(cap).tanh().mul(cap);
+    });
   }
 
   /**
@@ -150,11 +230,10 @@ export class LlamaModel {
 
   /**
    * Which keys each query may see, true = allowed: key slot j ≤ query slot (causal over
-   * cache + new slots), not padding, and within Mistral's sliding window (slot distance <
-   * window, as HF counts it). null when plain causal attention over new tokens suffices.
+   * cache + new slots), not padding, and within the sliding window when one is given (slot
+   * distance < window, as HF counts it). null when plain causal attention over new tokens suffices.
    */
-  private attentionMask(T: number, past: number, keyMask: Tensor | null): Tensor | null {
-    const window = this.config.slidingWindow;
+  private attentionMask(T: number, past: number, keyMask: Tensor | null, window: number | null): Tensor | null {
     const windowBites = window !== null && past + T > window;
     if (keyMask === null && past === 0 && !windowBites) return null;
     const S = past + T;
@@ -183,6 +262,9 @@ export class LlamaModel {
    *   head i attends with key/value head ⌊i / (H/KV)⌋:  softmax(q k^T / √D + mask) v
    *   out = concat_heads(...) W_o^T + b_o
    * Biases: q/k/v in Qwen2 (and Llama with attention_bias), o only in Llama with attention_bias.
+   * Phi-3 projects q, k, v with one fused matrix (rows q, then k, then v); Qwen3 and Gemma-3
+   * RMSNorm each head of q and k before RoPE; Gemma scales by query_pre_attn_scalar^-½ and
+   * Gemma-2 soft-caps the scores, c·tanh(s/c), before the mask.
    */
   private attention(
     layer: number,
@@ -197,9 +279,19 @@ export class LlamaModel {
     const [B, T] = h.shape as [number, number];
     const p = `model.layers.${layer}.self_attn.`;
     const project = (name: string) => h.linear(this.param(`${p}${name}.weight`), this.params.get(`${p}${name}.bias`)); // [B, T, heads·D]
-    const q = project("q_proj").rope(cos, sin, H); // [B, H, T, D]
-    let k = project("k_proj").rope(cos, sin, KV); // [B, KV, T, D]
-    let v = project("v_proj").reshape([B, T, KV, D]).transpose(1, 2); // [B, KV, T, D]
+    let [qh, kh, vh] = this.config.fusedProjections ? [null, null, null] : [project("q_proj"), project("k_proj"), project("v_proj")];
+    if (qh === null || kh === null || vh === null) {
+      const qkv = project("qkv_proj"); // [B, T, (H + 2·KV)·D]
+      [qh, kh, vh] = [qkv.narrow(2, 0, H * D).contiguous(), qkv.narrow(2, H * D, KV * D).contiguous(), qkv.narrow(2, (H + KV) * D, KV * D)];
+    }
+    if (this.config.qkNorm) {
+      const headNorm = (x: Tensor, heads: number, name: string) => this.norm(x.reshape([B, T, heads, D]), `${p}${name}.weight`).reshape([B, T, heads * D]);
+      qh = headNorm(qh, H, "q_norm"); // [B, T, H·D]
+      kh = headNorm(kh, KV, "k_norm"); // [B, T, KV·D]
+    }
+    const q = qh.rope(cos, sin, H); // [B, H, T, D]
+    let k = kh.rope(cos, sin, KV); // [B, KV, T, D]
+    let v = vh.reshape([B, T, KV, D]).transpose(1, 2); // [B, KV, T, D]
     const past = cache?.layer(layer);
     if (past) {
       k = Tensor.cat([past.key, k], 2); // [B, KV, S, D]
@@ -210,17 +302,43 @@ export class LlamaModel {
       k = k.repeatInterleave(H / KV, 1); // [B, H, S, D]
       v = v.repeatInterleave(H / KV, 1); // [B, H, S, D]
     }
-    const attended = q.scaledDotProductAttention(k, v, mask ? { mask } : { isCausal: true }); // [B, H, T, D]
+    const attended = this.attend(q, k, v, mask); // [B, H, T, D]
     const merged = attended.transpose(1, 2).reshape([B, T, H * D]); // [B, T, H·D]
     return merged.linear(this.param(`${p}o_proj.weight`), this.params.get(`${p}o_proj.bias`)); // [B, T, C]
   }
 
-  /** SwiGLU feed-forward:  MLP(h) = (silu(h W_gate^T) ⊙ (h W_up^T)) W_down^T  (+ biases with mlp_bias). */
+  /**
+   * softmax(q k^T · scale + mask) v over q [B, H, T, D], k and v [B, H, S, D], mask true =
+   * allowed (null: causal). Gemma-2's soft-capped scores need the scores themselves, so
+   * that path composes the product, cap, mask and softmax (in f32, as HF) out of ops.
+   */
+  private attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null): Tensor {
+    const { attentionScale, attnLogitSoftcap: cap, headDim: D } = this.config;
+    // 1/√D is the kernel's default; passing it as a number would compute the same thing.
+    const scale = attentionScale === 1 / Math.sqrt(D) ? undefined : attentionScale;
+    if (cap === null) return q.scaledDotProductAttention(k, v, mask ? { mask, scale } : { isCausal: true, scale }); // [B, H, T, D]
+    return scope(() => {
+      const [T, S] = [q.shape[2]!, k.shape[2]!];
+      const allowed = mask ?? Tensor.arange(S, { device: this.device }).unsqueeze(0).le(Tensor.arange(T, { device: this.device }).unsqueeze(1)); // [.., T, S]
+      const scores = q.mul(attentionScale).matmul(k.transpose(2, 3)).to({ dtype: "f32" }); // [B, H, T, S]
+      const capped = scores.div(cap).tanh().mul(cap).maskedFill(allowed.logicalNot(), LOWEST_F32); // [B, H, T, S]
+      return capped.softmax(-1).to({ dtype: q.dtype }).matmul(v); // [B, H, T, D]
+    });
+  }
+
+  /**
+   * Gated feed-forward: MLP(h) = (act(h W_gate^T) ⊙ (h W_up^T)) W_down^T (+ biases with mlp_bias),
+   * act = silu (SwiGLU) or GELU's tanh form (Gemma's GeGLU); Phi-3's gate_up_proj holds W_gate
+   * then W_up as one [2F, C] matrix.
+   */
   private mlp(layer: number, h: Tensor /* [B, T, C] */): Tensor {
     const p = `model.layers.${layer}.mlp.`;
+    const F = this.config.intermediateSize;
     const linear = (x: Tensor, name: string) => x.linear(this.param(`${p}${name}.weight`), this.params.get(`${p}${name}.bias`));
-    const gate = linear(h, "gate_proj").silu(); // [B, T, F]
-    const up = linear(h, "up_proj"); // [B, T, F]
+    const fused = this.config.fusedProjections ? linear(h, "gate_up_proj") : null; // [B, T, 2F]
+    const gateIn = fused ? fused.narrow(2, 0, F) : linear(h, "gate_proj"); // [B, T, F]
+    const up = fused ? fused.narrow(2, F, F) : linear(h, "up_proj"); // [B, T, F]
+    const gate = this.config.hiddenActivation === "silu" ? gateIn.silu() : geluTanh(gateIn); // [B, T, F]
     return linear(gate.mul(up), "down_proj"); // [B, T, C]
   }
 
@@ -275,5 +393,14 @@ export class LlamaModel {
   dispose(): void {
     for (const t of this.params.values()) t.dispose();
     this.inverseFrequencies.dispose();
+    this.localInverseFrequencies?.dispose();
   }
+}
+
+/** Masked scores get f32's lowest finite value, so a fully masked (padding) row stays finite. */
+const LOWEST_F32 = -3.4028234663852886e38;
+
+/** GELU, tanh approximation (torch's gelu(approximate="tanh")): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+function geluTanh(x: Tensor): Tensor {
+  return scope(() => x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1).mul(x).mul(0.5));
 }

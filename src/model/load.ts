@@ -1,8 +1,9 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { keep, scope, Tensor, type Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import { readModelConfig, type ModelConfig } from "./config.js";
+import { readGenerationEosIds, stopTokenIds } from "./generation-config.js";
 import { LlamaModel, type ParamDType } from "./llama.js";
 import { readLlama2cCheckpoint } from "./loaders/llama2c.js";
 import type { TensorSource } from "./loaders/raw-tensor.js";
@@ -29,6 +30,8 @@ export interface ModelInfo {
   device: Device;
   tokenizer: { kind: "huggingface" | "llama2c"; path: string; vocabSize: number };
   hasChatTemplate: boolean;
+  /** Generation ends at these ids (generation_config.json, else config.json, plus the tokenizer's eos). */
+  stopIds: number[];
   config: ModelConfig;
 }
 
@@ -98,6 +101,7 @@ function describe(
     device,
     tokenizer: { ...tokenizer.source, vocabSize: tokenizer.vocabSize },
     hasChatTemplate: tokenizer.hasChatTemplate,
+    stopIds: stopTokenIds(checkpoint.format === "huggingface" ? readGenerationEosIds(checkpoint.path) : null, checkpoint.config.eosTokenIds, tokenizer.eosId),
     config: checkpoint.config,
   };
 }
@@ -139,13 +143,33 @@ function openCheckpoint(path: string): OpenedCheckpoint {
   if (statSync(absolute).isDirectory()) {
     const configFile = join(absolute, "config.json");
     if (!existsSync(configFile)) throw new BprofError("missing config.json in the model directory", { file: configFile });
+    refusePickleOnly(absolute);
     return { format: "huggingface", path: absolute, config: readModelConfig(configFile), source: openSafetensorsDir(absolute), configFile };
   }
+  if (/^pytorch_model.*\.bin$/.test(basename(absolute))) refusePickleOnly(dirname(absolute), absolute);
   if (absolute.endsWith(".safetensors")) {
     throw new BprofError("pass the model directory (with config.json), not the .safetensors file", { file: absolute });
   }
   const checkpoint = readLlama2cCheckpoint(absolute);
   return { format: "llama2c", path: absolute, config: checkpoint.config, source: checkpoint.tensors, configFile: absolute };
+}
+
+/**
+ * A directory with PyTorch pickles (`pytorch_model.bin`, or shards with
+ * `pytorch_model.bin.index.json`) and no safetensors is refused before anything is read:
+ * unpickling runs arbitrary code. The message says how to convert.
+ */
+function refusePickleOnly(dir: string, file?: string): void {
+  const hasSafetensors = existsSync(join(dir, "model.safetensors")) || existsSync(join(dir, "model.safetensors.index.json"));
+  const pickles = readdirSync(dir).filter((name) => /^pytorch_model.*\.bin(\.index\.json)?$/.test(name));
+  if ((file === undefined && hasSafetensors) || (file === undefined && pickles.length === 0)) return;
+  throw new BprofError(
+    `${file ? "this is" : "the model directory has"} a PyTorch pickle checkpoint (${pickles.join(", ") || basename(file!)}), which bprof never loads ` +
+      "(unpickling can run arbitrary code). Convert it to safetensors once, e.g. with transformers installed: " +
+      `python -c "from transformers import AutoModelForCausalLM as M; M.from_pretrained('${dir}').save_pretrained('${dir}-safetensors', safe_serialization=True)" ` +
+      "(and copy the tokenizer files), then pass the new directory",
+    { file: file ?? dir },
+  );
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { ModelConfig } from "./config.js";
 
 /**
- * The parameters a Llama-family model has, by their Hugging Face checkpoint names, with
- * the shape each must have. Loaders check checkpoints against this, the model builds
- * itself from it, and masks address weights by these names.
+ * The parameters a decoder model has, by their Hugging Face checkpoint names, with the
+ * shape each must have, in the order HF registers them. Loaders check checkpoints against
+ * this (its keys are the architecture's expected parameter names), the model builds itself
+ * from it, and masks address weights by these names.
  */
 export function expectedParameterShapes(config: ModelConfig): Map<string, number[]> {
   const { hiddenSize: C, intermediateSize: F, vocabSize: V, numAttentionHeads: H, numKeyValueHeads: KV, headDim: D } = config;
@@ -12,9 +13,13 @@ export function expectedParameterShapes(config: ModelConfig): Map<string, number
   for (let i = 0; i < config.numHiddenLayers; i++) {
     const p = `model.layers.${i}.`;
     shapes.set(`${p}input_layernorm.weight`, [C]);
-    shapes.set(`${p}self_attn.q_proj.weight`, [H * D, C]);
-    shapes.set(`${p}self_attn.k_proj.weight`, [KV * D, C]);
-    shapes.set(`${p}self_attn.v_proj.weight`, [KV * D, C]);
+    if (config.fusedProjections) {
+      shapes.set(`${p}self_attn.qkv_proj.weight`, [(H + 2 * KV) * D, C]);
+    } else {
+      shapes.set(`${p}self_attn.q_proj.weight`, [H * D, C]);
+      shapes.set(`${p}self_attn.k_proj.weight`, [KV * D, C]);
+      shapes.set(`${p}self_attn.v_proj.weight`, [KV * D, C]);
+    }
     if (config.qkvBias) {
       shapes.set(`${p}self_attn.q_proj.bias`, [H * D]);
       shapes.set(`${p}self_attn.k_proj.bias`, [KV * D]);
@@ -22,9 +27,21 @@ export function expectedParameterShapes(config: ModelConfig): Map<string, number
     }
     shapes.set(`${p}self_attn.o_proj.weight`, [C, H * D]);
     if (config.oBias) shapes.set(`${p}self_attn.o_proj.bias`, [C]);
+    if (config.qkNorm) {
+      shapes.set(`${p}self_attn.q_norm.weight`, [D]);
+      shapes.set(`${p}self_attn.k_norm.weight`, [D]);
+    }
     shapes.set(`${p}post_attention_layernorm.weight`, [C]);
-    shapes.set(`${p}mlp.gate_proj.weight`, [F, C]);
-    shapes.set(`${p}mlp.up_proj.weight`, [F, C]);
+    if (config.sandwichNorms) {
+      shapes.set(`${p}pre_feedforward_layernorm.weight`, [C]);
+      shapes.set(`${p}post_feedforward_layernorm.weight`, [C]);
+    }
+    if (config.fusedProjections) {
+      shapes.set(`${p}mlp.gate_up_proj.weight`, [2 * F, C]);
+    } else {
+      shapes.set(`${p}mlp.gate_proj.weight`, [F, C]);
+      shapes.set(`${p}mlp.up_proj.weight`, [F, C]);
+    }
     shapes.set(`${p}mlp.down_proj.weight`, [C, F]);
     if (config.mlpBias) {
       shapes.set(`${p}mlp.gate_proj.bias`, [F]);
@@ -35,6 +52,11 @@ export function expectedParameterShapes(config: ModelConfig): Map<string, number
   shapes.set("model.norm.weight", [C]);
   if (!config.tieWordEmbeddings) shapes.set("lm_head.weight", [V, C]);
   return shapes;
+}
+
+/** The architecture's expected parameter names (checkpoint keys), in HF registration order. */
+export function expectedParameterNames(config: ModelConfig): string[] {
+  return [...expectedParameterShapes(config).keys()];
 }
 
 export function countParameters(shapes: Map<string, number[]>): number {

@@ -16,11 +16,14 @@ import type { ModelConfig } from "./config.js";
  *   λ_i < L/high_freq_factor keeps θ_i, λ_i > L/low_freq_factor gets θ_i/factor, and in
  *   between s = (L/λ_i − low)/(high − low) blends: (1 − s)·θ_i/factor + s·θ_i.
  * Computed in float64, stored as float32 (HF computes the same formula in float32).
+ * `local`: Gemma-3's sliding layers, base `localRopeTheta` and no scaling.
  */
-export function ropeInverseFrequencies(config: ModelConfig): Float32Array {
+export function ropeInverseFrequencies(config: ModelConfig, opts: { local?: boolean } = {}): Float32Array {
   const D = config.headDim;
-  const theta = Array.from({ length: D / 2 }, (_, i) => 1 / config.ropeTheta ** ((2 * i) / D));
-  const scaling = config.ropeScaling;
+  const local = opts.local === true && config.localRopeTheta !== null;
+  const base = local ? config.localRopeTheta! : config.ropeTheta;
+  const theta = Array.from({ length: D / 2 }, (_, i) => 1 / base ** ((2 * i) / D));
+  const scaling = local ? null : config.ropeScaling;
   if (scaling === null) return Float32Array.from(theta);
   if (scaling.type === "linear") return Float32Array.from(theta, (t) => t / scaling.factor);
   const { factor, lowFreqFactor, highFreqFactor, originalMaxPositionEmbeddings: L } = scaling;
@@ -43,7 +46,7 @@ export function ropeTables(
   return { cos: angles.cos().to({ dtype }), sin: angles.sin().to({ dtype }) };
 }
 
-export function inverseFrequencyTensor(config: ModelConfig, device: Device): Tensor {
-  const values = ropeInverseFrequencies(config);
+export function inverseFrequencyTensor(config: ModelConfig, device: Device, opts: { local?: boolean } = {}): Tensor {
+  const values = ropeInverseFrequencies(config, opts);
   return Tensor.fromFloat32(values, [values.length], { device });
 }

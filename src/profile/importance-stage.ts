@@ -18,6 +18,9 @@ export async function ensureImportance(ctx: RunContext, importance: PlanImportan
         aggregate: o.aggregate,
         score: o.score,
         batchSize: o.importanceBatchSize,
+        batchTokens: o.importanceBatchTokens,
+        // Resolved by the memory plan (run-profile.ts): "auto" is never left here.
+        checkpointLayers: o.checkpointLayers === "on",
         limit: o.limit ?? undefined,
         systemPrompt: o.systemPrompt,
         truncate: o.truncate,

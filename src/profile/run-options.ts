@@ -28,6 +28,9 @@ export interface ControlPlan {
 }
 
 /** What `profile()` accepts; everything but `out` has a default (see defaults.ts). */
+export { CHECKPOINT_CHOICES, type CheckpointChoice } from "../plan/memory-plan.js";
+import type { CheckpointChoice } from "../plan/memory-plan.js";
+
 export interface ProfileOptions {
   /** Hugging Face model directory or llama2.c checkpoint; default the model organism. */
   model?: string;
@@ -61,6 +64,12 @@ export interface ProfileOptions {
   /** Cut probe items longer than the context instead of failing. */
   truncate?: boolean;
   importanceBatchSize?: number;
+  /** At most this many token slots per importance backward (null: batch size only). */
+  importanceBatchTokens?: number | null;
+  /** Activation checkpointing per decoder layer: auto = where the memory plan needs it. */
+  checkpointLayers?: CheckpointChoice;
+  /** Device memory to plan for, in bytes (default: host RAM on cpu, 80 GB on cuda). */
+  deviceMemory?: number;
   evalBatchSize?: number;
   sharedContext?: boolean;
   statistics?: Partial<StatisticsOptions>;
@@ -96,6 +105,9 @@ export interface ResolvedOptions {
   systemPrompt: string;
   truncate: boolean;
   importanceBatchSize: number;
+  importanceBatchTokens: number | null;
+  checkpointLayers: CheckpointChoice;
+  deviceMemory: number | null;
   evalBatchSize: number;
   sharedContext: boolean;
   statistics: StatisticsOptions;
@@ -167,6 +179,9 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
     systemPrompt: options.systemPrompt ?? DEFAULT_SYSTEM_PROMPT,
     truncate: options.truncate ?? false,
     importanceBatchSize,
+    importanceBatchTokens: options.importanceBatchTokens == null ? null : positiveInteger(options.importanceBatchTokens, "batch-tokens"),
+    checkpointLayers: options.checkpointLayers ?? "auto",
+    deviceMemory: options.deviceMemory === undefined ? null : positiveBytes(options.deviceMemory),
     evalBatchSize,
     sharedContext: options.sharedContext ?? true,
     statistics: statistics.data,
@@ -214,4 +229,9 @@ function rejectRepeats(values: readonly string[], field: string): void {
     if (seen.has(v)) throw new BprofError(`'${v}' is given twice`, { field });
     seen.add(v);
   }
+}
+
+function positiveBytes(value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new BprofError(`device memory must be a positive number of GB, got ${value / 1e9}`, { field: "device-memory" });
+  return value;
 }

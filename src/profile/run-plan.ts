@@ -133,6 +133,8 @@ export function buildRunPlan(
       system_prompt: options.systemPrompt,
       truncate: options.truncate,
       batch_size: options.importanceBatchSize,
+      // Only when set, so that runs without a token budget keep their keys.
+      ...(options.importanceBatchTokens !== null ? { batch_tokens: options.importanceBatchTokens } : {}),
     });
     return { ability: a.id, key: r.key, dir: r.dir, probe_items: a.trainItems };
   });
@@ -185,6 +187,7 @@ export function buildRunPlan(
     truncate: options.truncate,
     limit: options.limit,
     importance_batch_size: options.importanceBatchSize,
+    ...(options.importanceBatchTokens !== null ? { importance_batch_tokens: options.importanceBatchTokens } : {}),
     eval_batch_size: options.evalBatchSize,
     shared_context: options.sharedContext,
   };

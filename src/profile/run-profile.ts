@@ -1,4 +1,5 @@
 import { existsSync, statSync } from "node:fs";
+import { totalmem } from "node:os";
 import { engineInfo } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import { findBenchmarkSpec } from "../eval/find-spec.js";
@@ -12,6 +13,8 @@ import { hashCheckpoint } from "../importance/fingerprint.js";
 import { tokenizeProbes } from "../importance/probe-tokens.js";
 import { inScope } from "../importance/scope.js";
 import { loadModel, type LoadedModel } from "../model/load.js";
+import { describePlan, optionsThatFit, planMemory, profilePlanOptions } from "../plan/memory-plan.js";
+import { planConfig } from "../plan/plan-config.js";
 import { loadAbilities } from "../probes/abilities.js";
 import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { Ability, ProbeItem } from "../probes/schema.js";
@@ -54,27 +57,30 @@ export interface ProfileRunResult {
  */
 export async function profile(options: ProfileOptions = {}): Promise<ProfileRunResult> {
   const started = performance.now();
-  const o = resolveProfileOptions(options);
-  const log = stageLogger(o.quiet);
+  const resolved = resolveProfileOptions(options);
+  const log = stageLogger(resolved.quiet);
 
-  const abilities = pickAbilities(o);
-  const trainProbes = new Map(abilities.map((a) => [a.id, limited(loadProbeSplit(o.probesDir, a.id, "train"), o.limit)]));
-  const prepared: SelectedBenchmark[] = loadBenchmarks(o).map((spec) => ({
-    prepared: prepareBenchmark(spec, { limit: o.limit ?? undefined }),
+  const abilities = pickAbilities(resolved);
+  const trainProbes = new Map(abilities.map((a) => [a.id, limited(loadProbeSplit(resolved.probesDir, a.id, "train"), resolved.limit)]));
+  const prepared: SelectedBenchmark[] = loadBenchmarks(resolved).map((spec) => ({
+    prepared: prepareBenchmark(spec, { limit: resolved.limit ?? undefined }),
     selfAbility: null,
   }));
-  if (o.selfProfile) {
+  if (resolved.selfProfile) {
     for (const a of abilities) {
-      const test = loadProbeSplit(o.probesDir, a.id, "test");
-      prepared.push({ prepared: selfProfileBenchmark(o.probesDir, a.id, limited(test, o.limit), test.length), selfAbility: a.id });
+      const test = loadProbeSplit(resolved.probesDir, a.id, "test");
+      prepared.push({ prepared: selfProfileBenchmark(resolved.probesDir, a.id, limited(test, resolved.limit), test.length), selfAbility: a.id });
     }
   }
   rejectDuplicateNames(prepared.map((b) => b.prepared));
 
+  // Every input checked; before the weights are read, the memory plan (refusing a run that would not fit).
+  const o = planRun(resolved, abilities.length, log);
+
   const loaded = await loadModel(o.model, { tokenizer: o.tokenizer, device: o.device, dtype: o.dtype, allowUnusedTensors: o.allowUnusedTensors });
   let store: RunStore | undefined;
   try {
-    const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
+    const lm = new ModelScoringLM(loaded.model, loaded.tokenizer, { stopIds: loaded.info.stopIds });
     const ready = readyBenchmarks(prepared, lm, loaded, o);
     checkProbesFit(loaded, trainProbes, o);
     checkAblationCounts(loaded, o);
@@ -270,6 +276,28 @@ function limited<T>(items: T[], limit: number | null): T[] {
 }
 
 /** One line per stage on stderr: plain on a terminal, timestamped in a log; nothing when quiet. */
+/**
+ * The memory plan of the run (memory-plan.ts), printed before anything is loaded; a run that
+ * would not fit is refused with the options that would. Resolves `--checkpoint-layers auto`.
+ */
+function planRun(o: ResolvedOptions, abilities: number, log: (line: string) => void): ResolvedOptions {
+  const config = planConfig(o.model);
+  if (config === null) return { ...o, checkpointLayers: o.checkpointLayers === "on" ? "on" : "off" };
+  const planOptions = profilePlanOptions(config, { ...o, abilities }, totalmem());
+  const plan = planMemory(config, planOptions);
+  for (const line of describePlan(plan, planOptions).trimEnd().split("\n")) log(`plan: ${line}`);
+  if (!plan.fits) {
+    const fit = optionsThatFit(config, planOptions);
+    throw new BprofError(
+      `the run would not fit: ${plan.problems.join("; ")}` +
+        (fit.length ? `; it would with ${fit.join(" or ")}` : "; no option tried fits: shard the run across machines (docs/scale.md)") +
+        " (bprof plan prints the whole prediction; --device-memory sets what is available)",
+      { field: "device" },
+    );
+  }
+  return { ...o, checkpointLayers: plan.checkpointLayers ? "on" : "off" };
+}
+
 function stageLogger(quiet: boolean): (message: string) => void {
   return (message) => {
     if (quiet) return;

@@ -40,7 +40,10 @@ function readGolden(dir: string): { ids: number[][]; loss: number; tensor: (name
 }
 
 it("covers the variants the issue asks for", () => {
-  expect(VARIANTS).toEqual(["llama-gqa", "llama-tied-linear", "llama3-rope", "mistral-window", "qwen2-bias"]);
+  expect(VARIANTS).toEqual([
+    "gemma2-softcap", "gemma3-local-global", "llama-gqa", "llama-tied-linear", "llama3-rope", "mistral-window", "phi3-fused",
+    "qwen2-bias", "qwen3-qknorm",
+  ]);
 });
 
 describe.each(VARIANTS)("golden %s", (variant) => {

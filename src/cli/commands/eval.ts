@@ -109,7 +109,7 @@ async function evalAction(flags: EvalFlags): Promise<void> {
     allowUnusedTensors: flags.allowUnusedTensors,
   });
   try {
-    const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
+    const lm = new ModelScoringLM(loaded.model, loaded.tokenizer, { stopIds: loaded.info.stopIds });
     const tokenized = prepared.map((p) => tokenizeBenchmark(lm, p, { addBos: flags.bos }));
     for (const [i, benchmark] of prepared.entries()) {
       const overlong = checkBenchmarkFits(tokenized[i]!, loaded.info.config.maxPositionEmbeddings);

@@ -22,6 +22,8 @@ interface ImportanceFlags {
   aggregate: string;
   score: string;
   batchSize: string;
+  batchTokens?: string;
+  checkpointLayers?: boolean;
   limit?: string;
   systemPrompt: string;
   truncate?: boolean;
@@ -48,6 +50,8 @@ export function registerImportanceCommand(program: Command): void {
     .option("--aggregate <how>", `${AGGREGATES.join(" | ")}: how per-item gradients accumulate`, "signed-sum")
     .option("--score <kind>", `${SCORES.join(" | ")}: per-weight score`, "taylor")
     .option("--batch-size <n>", "items per backward pass (does not change the result)", "8")
+    .option("--batch-tokens <n>", "also at most N token slots (rows × longest row) per backward pass")
+    .option("--checkpoint-layers", "activation checkpointing per decoder layer: same result, activations of one layer at a time, one more forward")
     .option("--limit <n>", "use only the first N items of the split")
     .option("--system-prompt <text>", "system turn of the rendered chat", DEFAULT_SYSTEM_PROMPT)
     .option("--truncate", "cut items longer than the model's context to it (default: error)")
@@ -72,6 +76,8 @@ export function registerImportanceCommand(program: Command): void {
           aggregate: oneOf<Aggregate>(flags.aggregate, AGGREGATES, "--aggregate"),
           score: oneOf<ScoreKind>(flags.score, SCORES, "--score"),
           batchSize: parsePositiveInt(flags.batchSize, "--batch-size"),
+          batchTokens: flags.batchTokens === undefined ? null : parsePositiveInt(flags.batchTokens, "--batch-tokens"),
+          checkpointLayers: flags.checkpointLayers ?? false,
           limit: flags.limit === undefined ? undefined : parsePositiveInt(flags.limit, "--limit"),
           systemPrompt: flags.systemPrompt,
           truncate: flags.truncate ?? false,

@@ -18,6 +18,7 @@ export function describeModel(info: ModelInfo): string {
     `dtype:          stored ${info.checkpointDtypes.join("/")}; loads as ${info.dtype} on ${info.device} by default`,
     `tokenizer:      ${info.tokenizer.kind} ${info.tokenizer.path} (${info.tokenizer.vocabSize} tokens)`,
     `chat template:  ${info.hasChatTemplate ? "yes" : "no"}`,
+    `stop ids:       ${info.stopIds.join(", ") || "none"} (generation_config.json, else config.json, and the tokenizer's eos)`,
   ];
   return lines.join("\n") + "\n";
 }

@@ -8,6 +8,7 @@ import { parseMethod } from "../../importance/selection.js";
 import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
 import { DEFAULT_CONTROLS, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_IMPORTANCE_BATCH_SIZE, DEFAULT_KS, DEFAULT_MODEL, DEFAULT_VARIANTS } from "../../profile/defaults.js";
 import { profile } from "../../profile/run-profile.js";
+import { CHECKPOINT_CHOICES, type CheckpointChoice } from "../../profile/run-options.js";
 import { DEFAULT_STATISTICS_OPTIONS } from "../../profile/schema.js";
 import { selectTasks } from "../../eval/select-tasks.js";
 import type { LoadedSpec } from "../../eval/spec.js";
@@ -38,6 +39,9 @@ interface ProfileFlags {
   systemPrompt: string;
   truncate?: boolean;
   importanceBatchSize: string;
+  batchTokens?: string;
+  checkpointLayers: string;
+  deviceMemory?: string;
   evalBatchSize: string;
   sharedContext: boolean;
   bootstrap: string;
@@ -80,6 +84,9 @@ export function registerProfileCommand(program: Command): void {
     .option("--system-prompt <text>", "system turn of the rendered probes", DEFAULT_SYSTEM_PROMPT)
     .option("--truncate", "cut probe items longer than the model's context (default: error)")
     .option("--importance-batch-size <n>", "probe items per backward pass", String(DEFAULT_IMPORTANCE_BATCH_SIZE))
+    .option("--batch-tokens <n>", "also at most N token slots (rows × longest row) per backward pass")
+    .option("--checkpoint-layers <when>", `activation checkpointing per decoder layer: ${CHECKPOINT_CHOICES.join(" | ")} (auto: where the memory plan needs it)`, "auto")
+    .option("--device-memory <GB>", "memory the plan may use (default: host RAM on cpu, 80 GB on cuda)")
     .option("--eval-batch-size <n>", "requests per forward on the per-choice path", String(DEFAULT_EVAL_BATCH_SIZE))
     .option("--no-shared-context", "score each choice with its own forward pass")
     .option("--bootstrap <B>", "paired-bootstrap resamples", String(DEFAULT_STATISTICS_OPTIONS.bootstrap_samples))
@@ -118,6 +125,9 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
     systemPrompt: flags.systemPrompt,
     truncate: flags.truncate ?? false,
     importanceBatchSize: parsePositiveInt(flags.importanceBatchSize, "--importance-batch-size"),
+    importanceBatchTokens: flags.batchTokens === undefined ? null : parsePositiveInt(flags.batchTokens, "--batch-tokens"),
+    checkpointLayers: oneOf<CheckpointChoice>(flags.checkpointLayers, CHECKPOINT_CHOICES, "--checkpoint-layers"),
+    deviceMemory: flags.deviceMemory === undefined ? undefined : parseNumber(flags.deviceMemory, "--device-memory") * 1e9,
     evalBatchSize: parsePositiveInt(flags.evalBatchSize, "--eval-batch-size"),
     sharedContext: flags.sharedContext,
     statistics: {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { BprofError } from "../../errors.js";
 import type { ModelConfig } from "../config.js";
+import { llamaFeatures } from "../architecture.js";
 import type { RawTensor, TensorSource } from "./raw-tensor.js";
 
 /**
@@ -77,6 +78,7 @@ export function llama2cConfig(h: Llama2cHeader): ModelConfig {
     oBias: false,
     mlpBias: false,
     slidingWindow: null,
+    ...llamaFeatures(h.nLayers, h.dim / h.nHeads, null),
     bosTokenId: 1,
     eosTokenIds: [2],
     torchDtype: "float32",

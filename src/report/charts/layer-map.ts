@@ -15,9 +15,11 @@ const MATRIX_COLORS: Record<string, string> = {
   "self_attn.q_proj": "#9ecae1",
   "self_attn.k_proj": "#6baed6",
   "self_attn.v_proj": "#3182bd",
+  "self_attn.qkv_proj": "#4292c6",
   "self_attn.o_proj": "#08519c",
   "mlp.gate_proj": "#fdae6b",
   "mlp.up_proj": "#f16913",
+  "mlp.gate_up_proj": "#fd8d3c",
   "mlp.down_proj": "#a63603",
 };
 
