@@ -20,6 +20,7 @@ export async function ensureImportance(ctx: RunContext, importance: PlanImportan
         batchSize: o.importanceBatchSize,
         limit: o.limit ?? undefined,
         systemPrompt: o.systemPrompt,
+        templateDate: o.templateDate,
         truncate: o.truncate,
         out: dir,
         quiet: o.quiet,

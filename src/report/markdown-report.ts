@@ -16,7 +16,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n/g, " ");
 }
 
-const FLAG = { depends: " ▲", interferes: " ▼", none: "", untested: "" } as const;
+const FLAG = { depends: " ▲", interferes: " ▼", none: "", untested: "", "not-possessed": "" } as const;
 
 /** The text of one AIS cell: value, interval, flag; † marks undefined (explained below the table). */
 export function markdownCell(cell: Cell | undefined): string {
