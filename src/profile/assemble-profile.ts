@@ -35,6 +35,7 @@ export function assembleProfile(plan: RunPlan, store: RunStore): Profile {
       metric: b.metric,
       chance: b.chance,
       selfAbility: b.self_ability,
+      planted: b.planted,
       base: readItemScores(evaluationDir(b.name, null), b.metric),
       items: b.self_ability === null ? readItemTexts(evaluationDir(b.name, null)) : undefined,
     }));

@@ -34,6 +34,8 @@ export interface BenchmarkInput {
   chance: number;
   /** The ability whose test split this is, for the self-profile; else null. */
   selfAbility: string | null;
+  /** A planted benchmark's known mixture; absent or null otherwise. */
+  planted?: Record<string, number> | null;
   base: ItemScores;
   /** Item id → the prompt the model saw and the gold answer, for the slices' text (absent: ids only). */
   items?: ReadonlyMap<string, { prompt: string; answer: string }>;
@@ -126,6 +128,7 @@ export function buildProfile(input: ProfileInput): Profile {
       base_score: baseScore,
       base_ci: percentileInterval(baseMeans, stats.confidence),
       self_ability: bench.selfAbility,
+      planted: bench.planted ?? null,
     });
 
     for (const ab of input.ablated.filter((a) => a.benchmark === bench.name)) {

@@ -48,6 +48,8 @@ const PlanBenchmarkSchema = z.strictObject({
   self_ability: z.string().nullable(),
   /** An ability's test split scored only on the base model, for the competence gate (no self-profile). */
   gate_only: z.boolean(),
+  /** A planted benchmark's mixture (spec `mixture:`); null otherwise. */
+  planted: z.record(z.string(), z.number()).nullable(),
   n_items: z.int().min(1),
   /** Hash of the spec and of the rendered items (what the model is asked). */
   hash: z.string(),
@@ -103,6 +105,7 @@ export interface PlannedBenchmark {
   selfAbility: string | null;
   /** Scored on the base model only (the competence gate's test split without the self-profile). */
   gateOnly: boolean;
+  planted: Record<string, number> | null;
   nItems: number;
   hash: string;
 }
@@ -249,6 +252,7 @@ export function buildRunPlan(
         chance: b.chance,
         self_ability: b.selfAbility,
         gate_only: b.gateOnly,
+        planted: b.planted,
         n_items: b.nItems,
         hash: b.hash,
       })),

@@ -247,6 +247,7 @@ function readyBenchmarks(
         chance: p.chance,
         selfAbility,
         gateOnly,
+        planted: spec.mixture ?? null,
         nItems: p.items.length,
         // The rendered items are what the model is asked; their file locations are not part of it.
         hash: hashOf({ spec: p.loaded.hash, chance: p.chance, items: p.items.map(({ source: _source, ...item }) => item) }),

@@ -72,6 +72,8 @@ export const BenchmarkSchema = z.strictObject({
   base_ci: Interval,
   /** Set when this "benchmark" is an ability's own test split (the self-profile). */
   self_ability: z.string().nullable(),
+  /** A planted benchmark's known mixture (its spec's `mixture:`, ability → share); null for any other benchmark. */
+  planted: z.record(z.string(), z.number()).nullable(),
 });
 export type Benchmark = z.infer<typeof BenchmarkSchema>;
 

@@ -21,15 +21,17 @@ function fakeProfile(planted: { name: string; base: number; ais: Record<string, 
       ...Object.entries(p.ais).map(([a, x]) => cell(p.name, a, x, "none", null)),
       ...p.random.map((x, seed) => cell(p.name, null, x, "random", seed)),
     ]),
-    selectivity: [{ variant: "mlp", k: 0.01, abilities, matrix: [], index: 0.42 }],
+    selectivity: [{ variant: "mlp", k: 0.01, abilities, matrix: [], index_abilities: abilities, index: 0.42 }],
+    competence: null,
+    slices: { random_masks: 2, skipped: [], slices: [], items: [] },
   } as unknown as Profile;
 }
 
 describe("bprof validate figures", () => {
   it("compute the expected profile, Pearson r, top match, selectivity and random |AIS|", () => {
     const mixtures = new Map([
-      ["p1", { a: 1 }],
-      ["p2", { b: 0.5, c: 0.5 }],
+      ["p1", { mixture: { a: 1 }, sources: new Map<string, string>() }],
+      ["p2", { mixture: { b: 0.5, c: 0.5 }, sources: new Map<string, string>() }],
     ]);
     const profile = fakeProfile([
       { name: "p1", base: 0.85, ais: { a: 0.9, b: 0.1, c: 0, d: -0.05 }, random: [0.02, -0.04] },
@@ -50,7 +52,9 @@ describe("bprof validate figures", () => {
     expect(v.random_abs_ais).toBeCloseTo((0.03 + 0.02) / 2);
     expect(v.pearson_mean).toBeCloseTo((p1!.pearson! + p2!.pearson!) / 2);
     expect(v.ability_accuracy.c).toEqual({ acc: 0.95, chance: 0.25 });
-    expect(formatValidation(v)).toContain("top match share     50%");
+    expect(formatValidation(v)).toContain("top match share      50%");
+    expect(v.possessed).toEqual(abilities);
+    expect(v.counted_benchmarks).toBe(2);
   });
 
   it("Pearson r is 1 for a positive linear relation and undefined for a constant side", () => {

@@ -1,10 +1,12 @@
 import { sequentialColor, textColorOn } from "../colors.js";
 import { formatShare } from "../format.js";
 import { svg, type Markup } from "../markup.js";
-import { px, textWidth, truncate } from "./text.js";
+import { px, textWidth } from "./text.js";
 
 export interface LayerMapRow {
   label: string;
+  /** A mask of an ability the model does not possess: its label greyed. */
+  muted?: boolean;
   nSelected: number;
   layerShare: { layer: number; share: number }[];
   matrixShare: { matrix: string; share: number }[];
@@ -28,7 +30,8 @@ const FONT = 12;
  * the mask's weights in that layer, and beside it the split over matrix types.
  */
 export function layerMap(rows: LayerMapRow[], layers: number[]): Markup {
-  const labelW = Math.min(230, Math.max(80, ...rows.map((r) => textWidth(r.label, FONT) + 22)));
+  const rowLabel = (r: LayerMapRow) => (r.muted ? `${r.label} (not possessed)` : r.label);
+  const labelW = Math.max(80, ...rows.map((r) => textWidth(rowLabel(r), FONT) + 22));
   const cellW = Math.max(18, Math.min(44, 520 / Math.max(1, layers.length)));
   const cellH = 26;
   const x0 = labelW;
@@ -60,7 +63,7 @@ export function layerMap(rows: LayerMapRow[], layers: number[]): Markup {
       sx += w;
       return seg;
     });
-    return svg`<text class="axis-label" x="${px(x0 - 8)}" y="${px(y + cellH / 2 + 4)}" text-anchor="end">${truncate(r.label, labelW - 26, FONT)}<title>${r.label}</title></text>${cells}${stack}`;
+    return svg`<text class="axis-label${r.muted ? " muted" : ""}" x="${px(x0 - 8)}" y="${px(y + cellH / 2 + 4)}" text-anchor="end">${rowLabel(r)}</text>${cells}${stack}`;
   });
   const legendY = y0 + rows.length * cellH + 22;
   const matrixLegend = matrices.map((m, i) => {

@@ -1,16 +1,29 @@
 /**
- * Approximate text metrics for layout without a browser: the average advance of a
- * proportional sans-serif glyph is about 0.58 em (digits and capitals a little more).
+ * Approximate text metrics for layout without a browser. The average advance of a
+ * proportional sans-serif glyph is about 0.58 em; layout reserves 0.64 em, the width of the
+ * widest common fallback (DejaVu Sans), so that no label is ever cut: charts size themselves
+ * to their labels instead of shortening them (checked in Chromium at 1400 px,
+ * test/integration/report-browser.test.ts).
  */
 export function textWidth(text: string, fontSize: number): number {
-  return [...text].length * fontSize * 0.58;
+  return [...text].length * fontSize * 0.64;
 }
 
-/** Shorten to fit `width` pixels with an ellipsis; callers put the full text in a <title>. */
-export function truncate(text: string, width: number, fontSize: number): string {
-  const chars = [...text];
-  const max = Math.max(1, Math.floor(width / (fontSize * 0.58)));
-  return chars.length <= max ? text : chars.slice(0, Math.max(1, max - 1)).join("") + "…";
+/** Words of `text` broken into lines of at most `width` pixels (a word longer than a line gets its own). */
+export function wrapText(text: string, width: number, fontSize: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line === "" ? word : `${line} ${word}`;
+    if (line !== "" && textWidth(candidate, fontSize) > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = candidate;
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }
 
 /** Round-number axis ticks covering [lo, hi]. */
