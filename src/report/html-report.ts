@@ -177,7 +177,8 @@ function renderView(index: ProfileIndex, view: View, i: number, short: string[],
     rows: benchmarks.map((b) => ({
       label: b.name,
       note: `${formatMetric(b.metric)} ${formatScore(b.base_score)} · chance ${formatScore(b.chance)}`,
-      planted: b.planted ? `planted: ${plantedText(index, b.planted)}` : undefined,
+      // Ability ids, not names: the line sits under the benchmark's name and must stay short.
+      planted: b.planted ? `planted: ${Object.entries(b.planted).sort(([, x], [, y]) => y - x).map(([id, w]) => `${id} ${Math.round(w * 100)}%`).join(", ")}` : undefined,
     })),
     columns: abilities.map((a) => ({ label: a.name, muted: !index.isPossessed(a.id) })),
     cell: (r, c) => heatCell(index, index.cell(benchmarks[r]!.name, abilities[c]!.id, view), benchmarks[r]!, abilities[c]!),
@@ -235,7 +236,7 @@ function renderView(index: ProfileIndex, view: View, i: number, short: string[],
   return html`<section class="view view-${i}" data-view="${label}">
 <h2>Profile · ${label}</h2>
 <p class="lead">Each cell is AIS(a, b) = (S_b(θ) − S_b(θ<sup>−a</sup>)) / (S_b(θ) − C_b): the share of the benchmark's margin above chance that is lost when ability a's top-k weights are zeroed. A cell counts as a dependence only where its ${Math.round(profile.run.options.statistics.confidence * 100)}% interval clears the band that random masks of the same size produce.</p>
-<figure id="heatmap-${i}"><figcaption><h3>Benchmark × ability AIS</h3><p class="caption">Value and ${Math.round(profile.run.options.statistics.confidence * 100)}% paired-bootstrap interval per cell; right: the base model's score and chance. Hover a cell for its null band and details.</p></figcaption>${heatmap}</figure>
+<figure id="heatmap-${i}"><figcaption><h3>Benchmark × ability AIS</h3><p class="caption">Value and ${Math.round(profile.run.options.statistics.confidence * 100)}% paired-bootstrap interval per cell; under each benchmark its base score, chance and (planted benchmarks) the planted mixture. Hover a cell for its null band and details.</p></figcaption>${heatmap}</figure>
 <figure id="findings-${i}"><figcaption><h3>Cells that clear the null band</h3><p class="caption">Largest |AIS| first; red: the benchmark depends on the ability, blue: ablating the ability helps the benchmark. Abilities the model does not possess are never listed.</p></figcaption>${findings.length ? html`<ul class="findings">${findings.slice(0, 12).map((c) => html`<li class="${c.dependence}"><b>${c.benchmark}</b> ${c.dependence === "depends" ? "depends on" : "is helped by ablating"} <b>${index.abilityName(c.ability ?? "")}</b> · AIS <span class="num">${formatAis(c.ais)}</span> <span class="muted">${formatInterval(c.ais_ci)}</span></li>`)}</ul>${findings.length > 12 ? html`<p class="caption">and ${findings.length - 12} more in the heatmap.</p>` : ""}` : html`<p class="caption">No cell clears the null band in this view.</p>`}</figure>
 <figure id="flow-${i}"><figcaption><h3>Which abilities flow into which benchmarks</h3><p class="caption">Ribbons for AIS ≥ ${options.flowThreshold} (cells with an unbounded interval left out); width ∝ AIS; opaque ribbons are dependences that clear the null band.</p></figcaption>${flow}</figure>
 <figure id="bars-${i}"><figcaption><h3>Per benchmark: AIS with intervals against the null band</h3>${abilityLegend(index, short)}<div class="legend-row"><span><span class="sw" style="background:#9aa3ae;opacity:.5"></span>null band (random masks)</span><span>│ ${Math.round(profile.run.options.statistics.confidence * 100)}% interval</span><span>◇ bottom-n control</span><span>solid bar: clears the band</span></div></figcaption><div class="panels">${bars}</div></figure>
@@ -298,7 +299,7 @@ function renderOverlap(index: ProfileIndex, o: Profile["overlap"][number], i: nu
     mutedDiagonal: true,
     rowAxis: "mask",
     columnAxis: "mask",
-    legend: svg`${Array.from({ length: 6 }, (_, j) => svg`<rect x="${j * 22}" y="-9" width="22" height="11" fill="${sequentialColor(j / 5)}"/>`)}<text class="tick" x="140" y="0">Jaccard 0 … ${max.toFixed(2)}</text>`,
+    legend: svg`${Array.from({ length: 6 }, (_, j) => svg`<rect x="${j * 22}" y="-9" width="22" height="11" fill="${sequentialColor(j / 5)}"/>`)}<text class="tick" x="140" y="0">Jaccard from 0 to ${max.toFixed(2)}</text>`,
   });
   return html`<figure id="overlap-${i}"><figcaption><h3>Overlap between ability masks</h3><p class="caption">Jaccard similarity |A ∩ B| / |A ∪ B| of the selected weights. Low overlap means the abilities were localised to different weights.</p></figcaption>${chart}</figure>`;
 }

@@ -2,7 +2,7 @@ import { categoricalColor } from "../colors.js";
 import { formatAis, formatInterval, formatK } from "../format.js";
 import { svg, type Markup } from "../markup.js";
 import type { Dependence, NullBand } from "../../profile/schema.js";
-import { niceTicks, px } from "./text.js";
+import { niceTicks, px, wrapText } from "./text.js";
 
 export interface KPoint {
   k: number;
@@ -28,9 +28,9 @@ export interface KPanelSpec {
   domain: readonly [number, number];
 }
 
-const W = 330;
-const H = 220;
-const M = { left: 40, right: 14, top: 40, bottom: 36 };
+const W = 360;
+const PLOT_H = 144;
+const M0 = { left: 40, right: 14, bottom: 36 };
 
 /**
  * How a benchmark's AIS grows with the ablated fraction k (log axis), one line per ability;
@@ -38,8 +38,13 @@ const M = { left: 40, right: 14, top: 40, bottom: 36 };
  */
 export function aisVersusK(spec: KPanelSpec): Markup {
   const [lo, hi] = spec.domain;
-  const plotW = W - M.left - M.right;
-  const plotH = H - M.top - M.bottom;
+  const plotW = W - M0.left - M0.right;
+  // Title and subtitle wrap (benchmark names break at underscores), never cut.
+  const titleLines = wrapText(spec.title, W - 16, 13);
+  const subtitleLines = wrapText(spec.subtitle, W - 16, 10.5);
+  const M = { ...M0, top: 18 + 16 * titleLines.length + 13 * subtitleLines.length };
+  const plotH = PLOT_H;
+  const H = M.top + plotH + M.bottom;
   const logs = spec.ks.map((k) => Math.log10(k));
   const lmin = Math.min(...logs);
   const lmax = Math.max(...logs);
@@ -82,5 +87,5 @@ export function aisVersusK(spec: KPanelSpec): Markup {
   const nothing = spec.series.every((s) => s.points.every((p) => p.ais === null))
     ? svg`<text class="note" x="${px(M.left + plotW / 2)}" y="${px(M.top + plotH / 2)}" text-anchor="middle">AIS undefined at every k</text><text class="tick muted" x="${px(M.left + plotW / 2)}" y="${px(M.top + plotH / 2 + 15)}" text-anchor="middle">model near chance</text>`
     : "";
-  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart k-curve" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="AIS versus k"><text class="panel-title" x="8" y="16">${spec.title}</text><text class="tick muted" x="8" y="31">${spec.subtitle}</text>${band}${grid}${xTicks}${lines}${nothing}<text class="tick muted" x="${px(M.left + plotW / 2)}" y="${H - 4}" text-anchor="middle">ablated fraction k (log scale)</text></svg>`;
+  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart k-curve" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="AIS versus k">${titleLines.map((l, i) => svg`<text class="panel-title" x="8" y="${16 + 16 * i}">${l}</text>`)}${subtitleLines.map((l, i) => svg`<text class="tick muted" x="8" y="${px(15 + 16 * titleLines.length + 13 * i)}">${l}</text>`)}${band}${grid}${xTicks}${lines}${nothing}<text class="tick muted" x="${px(M.left + plotW / 2)}" y="${H - 4}" text-anchor="middle">ablated fraction k (log scale)</text></svg>`;
 }

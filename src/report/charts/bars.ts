@@ -43,7 +43,7 @@ export function barPanel(spec: BarPanelSpec): Markup {
   const [lo, hi] = spec.domain;
   const plotW = W - M.left - M.right;
   // Title and subtitle are wrapped, never cut: the panel grows by a line where it must.
-  const titleLines = wrapText(spec.title.replace(/_/g, "_\u200b"), plotW + 30, 13).map((l) => l.replace(/\u200b/g, ""));
+  const titleLines = wrapText(spec.title, plotW + 30, 13);
   const subtitleLines = wrapText(spec.subtitle, plotW + 30, 10.5);
   const top = 18 + 16 * titleLines.length + 13 * subtitleLines.length;
   const plotH = PLOT_H;

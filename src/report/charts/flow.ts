@@ -2,7 +2,7 @@ import { categoricalColor } from "../colors.js";
 import { formatAis, formatInterval } from "../format.js";
 import { svg, type Markup } from "../markup.js";
 import type { Dependence } from "../../profile/schema.js";
-import { px, textWidth } from "./text.js";
+import { px, textWidth, wrapText } from "./text.js";
 
 export interface FlowLink {
   source: number;
@@ -24,6 +24,7 @@ export interface FlowSpec {
 const NODE_W = 12;
 const GAP = 14;
 const FONT = 12.5;
+const TARGET_LINE = 320;
 
 /**
  * Abilities (left) flowing into benchmarks (right), one ribbon per AIS at or above the
@@ -36,8 +37,11 @@ export function flowChart(spec: FlowSpec): Markup {
   const links = spec.links.filter((l) => l.ais >= spec.threshold && spec.sources[l.source]?.muted !== true);
   const sourceLabel = (s: FlowSpec["sources"][number]) => (s.muted ? `${s.label} (not possessed)` : s.label);
   const leftW = Math.max(80, ...spec.sources.map((s) => textWidth(sourceLabel(s), FONT) + 16));
-  const rightW = Math.max(80, ...spec.targets.map((t) => textWidth(t.label, FONT) + 16));
-  const innerW = 430;
+  // Benchmark names longer than a column wrap onto a second line rather than widen the chart.
+  const targetLines = spec.targets.map((t) => wrapText(t.label, TARGET_LINE, FONT));
+  const rightW = Math.max(80, ...targetLines.flat().map((l) => textWidth(l, FONT) + 16));
+  // The ribbons take what a 1200-pixel chart leaves, within reason.
+  const innerW = Math.max(240, Math.min(430, 1200 - leftW - rightW));
   const width = Math.max(leftW + innerW + rightW, leftW + 700);
   const innerH = Math.max(260, 34 * Math.max(spec.sources.length, spec.targets.length));
   const top = 16;
@@ -103,7 +107,9 @@ export function flowChart(spec: FlowSpec): Markup {
   const targetMarks = spec.targets.map((t, j) => {
     const n = targetNodes[j]!;
     const empty = targetSum[j] === 0;
-    return svg`<rect x="${px(xb)}" y="${px(n.y)}" width="${NODE_W}" height="${px(n.h)}" fill="${empty ? "#cfcfcf" : "#555"}" rx="2"/><text class="axis-label${empty ? " muted" : ""}" x="${px(xb + NODE_W + 8)}" y="${px(n.y + n.h / 2 + 4)}">${t.label}</text>`;
+    const lines = targetLines[j]!;
+    const first = n.y + n.h / 2 + 4 - ((lines.length - 1) * 14) / 2;
+    return svg`<rect x="${px(xb)}" y="${px(n.y)}" width="${NODE_W}" height="${px(n.h)}" fill="${empty ? "#cfcfcf" : "#555"}" rx="2"/>${lines.map((l, i) => svg`<text class="axis-label${empty ? " muted" : ""}" x="${px(xb + NODE_W + 8)}" y="${px(first + 14 * i)}">${l}</text>`)}`;
   });
   const height = top + innerH + 46;
   const caption = svg`<text class="tick muted" x="${px(leftW)}" y="${px(top + innerH + 30)}">ribbon width ∝ AIS; ribbons with AIS ≥ ${spec.threshold}; opaque: dependence (interval above the null band)</text>`;

@@ -28,7 +28,7 @@ export interface HeatmapSpec {
   legend?: boolean;
 }
 
-const CELL_W = 86;
+const CELL_W = 84;
 const CELL_H = 48;
 const LABEL_FONT = 12.5;
 
@@ -38,18 +38,23 @@ const LABEL_FONT = 12.5;
  * cells, and cells whose interval is unbounded, hatched with their reason in the tooltip.
  */
 export function aisHeatmap(spec: HeatmapSpec): Markup {
-  // Every label is drawn whole: the chart is as wide and tall as its labels need.
-  const rowLabelW = Math.max(90, ...spec.rows.map((r) => textWidth(r.label, LABEL_FONT) + 16));
-  const noteW = Math.max(0, ...spec.rows.map((r) => Math.max(r.note ? textWidth(r.note, 11) : 0, r.planted ? textWidth(r.planted, 11) : 0))) + 24;
+  // Every label is drawn whole: the chart is as wide and tall as its labels need. The row's
+  // notes (base score, planted mixture) sit under its label, so the matrix stays within a
+  // 1400-pixel window for ten abilities.
+  const NOTE_FONT = 10.5;
+  const rowLabelW = Math.max(
+    90,
+    ...spec.rows.map((r) => Math.max(textWidth(r.label, LABEL_FONT), r.note ? textWidth(r.note, NOTE_FONT) : 0, r.planted ? textWidth(r.planted, NOTE_FONT) : 0) + 16),
+  );
   const columnLabel = (c: { label: string; muted?: boolean }) => (c.muted ? `${c.label} (not possessed)` : c.label);
   const labelW = spec.columns.map((c) => textWidth(columnLabel(c), LABEL_FONT));
   // Labels are rotated by 32°: they rise by sin 32° ≈ 0.53 and run right by cos 32° ≈ 0.85 of their length.
   const headerH = Math.max(48, ...labelW.map((w) => w * 0.53 + 24));
   const gridW = spec.columns.length * CELL_W;
   const gridH = spec.rows.length * CELL_H;
-  const legendH = spec.legend === false ? 0 : 74;
+  const legendH = spec.legend === false ? 0 : 112;
   const overhang = Math.max(0, ...labelW.map((w, j) => CELL_W * (j + 0.5) + w * 0.85 - gridW));
-  const width = Math.max(rowLabelW + gridW + Math.max(noteW, overhang) + 16, rowLabelW + (spec.legend === false ? 0 : 880));
+  const width = Math.max(rowLabelW + gridW + overhang + 16, rowLabelW + (spec.legend === false ? 0 : 580));
   const height = headerH + gridH + legendH + 8;
   const x0 = rowLabelW;
   const y0 = headerH;
@@ -60,11 +65,12 @@ export function aisHeatmap(spec: HeatmapSpec): Markup {
   });
 
   const rows = spec.rows.map((r, i) => {
-    const y = y0 + i * CELL_H + CELL_H / 2;
-    const two = r.note && r.planted;
-    const note = r.note ? svg`<text class="note" x="${px(x0 + gridW + 12)}" y="${px(two ? y - 3 : y + 4)}">${r.note}</text>` : "";
-    const planted = r.planted ? svg`<text class="note planted" x="${px(x0 + gridW + 12)}" y="${px(two ? y + 12 : y + 4)}">${r.planted}</text>` : "";
-    return svg`<text class="axis-label" x="${px(x0 - 10)}" y="${px(y + 4)}" text-anchor="end">${r.label}</text>${note}${planted}`;
+    const top = y0 + i * CELL_H;
+    const lines = 1 + (r.note ? 1 : 0) + (r.planted ? 1 : 0);
+    const first = top + CELL_H / 2 + 4 - ((lines - 1) * 13) / 2;
+    const note = r.note ? svg`<text class="note" x="${px(x0 - 10)}" y="${px(first + 13)}" text-anchor="end">${r.note}</text>` : "";
+    const planted = r.planted ? svg`<text class="note planted" x="${px(x0 - 10)}" y="${px(first + 13 * (r.note ? 2 : 1))}" text-anchor="end">${r.planted}</text>` : "";
+    return svg`<text class="axis-label" x="${px(x0 - 10)}" y="${px(first)}" text-anchor="end">${r.label}</text>${note}${planted}`;
   });
 
   const cells: Markup[] = [];
@@ -132,7 +138,7 @@ function heatmapLegend(prefix: string, x: number, y: number): Markup {
 <rect x="0" y="-2" width="22" height="15" fill="#fddbc7" stroke="#111" stroke-width="2.5"/><path d="M12,0 h8 v8 z" fill="#111"/><text class="tick" x="30" y="10">dependence: interval above the null band</text>
 <rect x="0" y="20" width="22" height="15" fill="#d1e5f0" stroke="#111" stroke-width="2" stroke-dasharray="5 3"/><text class="tick" x="30" y="32">interference: interval below the null band</text>
 <rect x="0" y="42" width="22" height="15" fill="url(#${prefix}-hatch)" stroke="#d0d0d0"/><text class="tick" x="30" y="54">undefined: model near chance (hover for the reason)</text>
-<rect x="330" y="-2" width="22" height="15" fill="#f1f2f4" stroke="#d0d0d0"/><text class="tick" x="360" y="10">grey: ability the model does not possess (no dependence)</text>
-<circle cx="341" cy="27" r="4.5" fill="#1d232b"/><text class="tick" x="360" y="32">planted ability (dot size: its share)</text>
+<rect x="0" y="64" width="22" height="15" fill="#f1f2f4" stroke="#d0d0d0"/><text class="tick" x="30" y="76">grey: an ability the model does not possess (never a dependence)</text>
+<circle cx="11" cy="93" r="4.5" fill="#1d232b"/><text class="tick" x="30" y="97">planted ability of a planted benchmark (dot size: its share)</text>
 </g></g>`;
 }

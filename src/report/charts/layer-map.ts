@@ -74,7 +74,7 @@ export function layerMap(rows: LayerMapRow[], layers: number[]): Markup {
   const gradient = Array.from({ length: 6 }, (_, i) => svg`<rect x="${px(x0 + i * 22)}" y="${px(legendY - 9)}" width="22" height="11" fill="${sequentialColor(i / 5)}"/>`);
   const height = legendY + Math.max(24, Math.ceil(matrices.length / 2) * 16) + 14;
   const width = stackX + stackW + 20;
-  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart layer-map" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-label="Layer map of the masks"><text class="tick muted" x="${px(x0)}" y="12">decoder layer →</text><text class="tick muted" x="${px(stackX)}" y="12">share per matrix type</text>${header}${body}${gradient}<text class="tick" x="${px(x0)}" y="${px(legendY + 15)}">share of the mask per layer: 0 … ${formatShare(maxShare)}</text>${matrixLegend}</svg>`;
+  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart layer-map" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-label="Layer map of the masks"><text class="tick muted" x="${px(x0)}" y="12">decoder layer →</text><text class="tick muted" x="${px(stackX)}" y="12">share per matrix type</text>${header}${body}${gradient}<text class="tick" x="${px(x0)}" y="${px(legendY + 15)}">share of the mask per layer, from 0 to ${formatShare(maxShare)}</text>${matrixLegend}</svg>`;
 }
 
 function matrixRank(m: string): number {

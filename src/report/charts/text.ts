@@ -9,15 +9,24 @@ export function textWidth(text: string, fontSize: number): number {
   return [...text].length * fontSize * 0.64;
 }
 
-/** Words of `text` broken into lines of at most `width` pixels (a word longer than a line gets its own). */
+/**
+ * `text` broken into lines of at most `width` pixels at spaces; a word longer than a line is
+ * broken after its underscores or hyphens (benchmark names), else it gets a line of its own.
+ */
 export function wrapText(text: string, width: number, fontSize: number): string[] {
+  // Each piece says whether a space separates it from the piece before it.
+  const pieces: { text: string; spaced: boolean }[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const parts = textWidth(word, fontSize) > width ? word.split(/(?<=[_-])/) : [word];
+    parts.forEach((part, i) => pieces.push({ text: part, spaced: i === 0 }));
+  }
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const candidate = line === "" ? word : `${line} ${word}`;
+  for (const piece of pieces) {
+    const candidate = line === "" ? piece.text : `${line}${piece.spaced ? " " : ""}${piece.text}`;
     if (line !== "" && textWidth(candidate, fontSize) > width) {
       lines.push(line);
-      line = word;
+      line = piece.text;
     } else {
       line = candidate;
     }
