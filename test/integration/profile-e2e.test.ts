@@ -53,7 +53,7 @@ describe("bprof profile end to end on a tiny model", () => {
     const text = first.stderr;
     expect(text).toMatch(/unit 1\/\d+: base/);
     expect(text).toMatch(/importance analogical: \d+ tokens in \d+s/);
-    expect(text).toMatch(/eval inductive\.mlp-k0\.01-top\.bottom: \d+\/\d+ items \(\d+%\), [\d.]+ items\/s, ETA /);
+    expect(text).toMatch(/eval inductive\.mlp-k0\.01-top-ratio\.bottom: \d+\/\d+ items \(\d+%\), [\d.]+ items\/s, ETA /);
     expect(text).toMatch(/statistics \(200 bootstrap resamples\) and reports/);
   });
 
@@ -101,7 +101,9 @@ describe("bprof profile end to end on a tiny model", () => {
     expect(undefinedCells.length).toBeGreaterThan(0);
     for (const c of undefinedCells) {
       expect(c.undefined_reason).toMatch(/chance|unbounded/);
-      expect(c.dependence).toBe("untested");
+      // An ability the tiny random model lacks (the gate) marks its cells not-possessed; the rest stay untested.
+      const possessed = c.ability === null || profile.competence!.abilities.find((a) => a.ability === c.ability)!.possessed;
+      expect(c.dependence).toBe(possessed ? "untested" : "not-possessed");
     }
     const story = profile.cells.find((c) => c.benchmark === "sample_story_words")!;
     expect(story.undefined_reason).toMatch(/base score 0\.\d{4} − chance 0\.3333/);
