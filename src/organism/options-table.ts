@@ -1,3 +1,4 @@
+import { BprofError } from "../errors.js";
 import { DEFAULT_CONTRAST } from "../profile/defaults.js";
 import { targetsMet, validate, type ValidateOptions, type Validation } from "./validate.js";
 
@@ -9,6 +10,8 @@ import { targetsMet, validate, type ValidateOptions, type Validation } from "./v
  * evaluation always; importance and random masks where its options leave them alone).
  */
 export interface OptionsRow {
+  /** A short name to pick the row with (`--options-rows`). */
+  name: string;
   /** The flags that differ from the defaults, as typed on the command line. */
   flags: string;
   options: Partial<ValidateOptions>;
@@ -17,13 +20,23 @@ export interface OptionsRow {
 export function optionsRows(): OptionsRow[] {
   const otherContrast = DEFAULT_CONTRAST === "ratio" ? "none" : "ratio";
   return [
-    { flags: "(defaults)", options: {} },
-    { flags: `--contrast ${otherContrast}`, options: { contrast: otherContrast } },
-    { flags: "--preset paper", options: { preset: "paper" } },
-    { flags: "--aggregate abs-sum", options: { aggregate: "abs-sum" } },
-    { flags: "--variant all", options: { variant: "all" } },
-    { flags: "--k 1e-3", options: { k: 1e-3 } },
+    { name: "defaults", flags: "(defaults)", options: {} },
+    { name: "contrast", flags: `--contrast ${otherContrast}`, options: { contrast: otherContrast } },
+    { name: "paper", flags: "--preset paper", options: { preset: "paper" } },
+    { name: "abs-sum", flags: "--aggregate abs-sum", options: { aggregate: "abs-sum" } },
+    { name: "variant-all", flags: "--variant all", options: { variant: "all" } },
+    { name: "k-1e-3", flags: "--k 1e-3", options: { k: 1e-3 } },
   ];
+}
+
+/** The rows named (all of them for null), in the table's order; an unknown name is an error. */
+export function pickRows(names: readonly string[] | null): OptionsRow[] {
+  const rows = optionsRows();
+  if (names === null) return rows;
+  for (const n of names) {
+    if (!rows.some((r) => r.name === n)) throw new BprofError(`unknown options-table row '${n}' (rows: ${rows.map((r) => r.name).join(", ")})`, { field: "--options-rows" });
+  }
+  return rows.filter((r) => names.includes(r.name));
 }
 
 export interface OptionsTableRow {
@@ -33,9 +46,9 @@ export interface OptionsTableRow {
   seconds: number;
 }
 
-export async function optionsTable(base: ValidateOptions, onRow?: (row: OptionsTableRow) => void): Promise<OptionsTableRow[]> {
+export async function optionsTable(base: ValidateOptions, onRow?: (row: OptionsTableRow) => void, names: readonly string[] | null = null): Promise<OptionsTableRow[]> {
   const rows: OptionsTableRow[] = [];
-  for (const row of optionsRows()) {
+  for (const row of pickRows(names)) {
     const started = performance.now();
     const validation = await validate({ ...base, ...row.options });
     const done = { flags: row.flags, validation, seconds: (performance.now() - started) / 1000 };

@@ -64,3 +64,31 @@ describe("bprof validate figures", () => {
     expect(pearson([1, 2], [1, 2])).toBeNull();
   });
 });
+
+describe("the options table", () => {
+  it("has the defaults, the other contrast, the paper preset, abs-sum, variant all and k 1e-3, pickable by name", async () => {
+    const { optionsRows, pickRows } = await import("../../src/organism/options-table.js");
+    expect(optionsRows().map((r) => r.name)).toEqual(["defaults", "contrast", "paper", "abs-sum", "variant-all", "k-1e-3"]);
+    expect(pickRows(["k-1e-3", "defaults"]).map((r) => r.name)).toEqual(["defaults", "k-1e-3"]);
+    expect(() => pickRows(["fast"])).toThrow(/unknown options-table row 'fast'/);
+  });
+
+  it("prints one Markdown row per option set, with the four targets judged together", async () => {
+    const { formatOptionsTable } = await import("../../src/organism/options-table.js");
+    const base = {
+      model: "m", variant: "mlp", k: 0.01,
+      options: { loss_scope: "answer", aggregate: "signed-sum", score: "taylor", method: "top", contrast: "ratio", preset: null, gate: true },
+      pearson_mean: 0.85, top_match_share: 1, selectivity: 0.4, random_abs_ais: 0.02, possessed: ["a", "b"], not_possessed: [],
+      counted_benchmarks: 3, planted_benchmarks: 4, slice_purity: 0.9, ability_accuracy: {}, benchmarks: [], run_dir: "/r",
+    };
+    const text = formatOptionsTable([
+      { flags: "(defaults)", validation: base, seconds: 61.2 },
+      { flags: "--contrast none", validation: { ...base, selectivity: 0.1 }, seconds: 30 },
+    ]);
+    const lines = text.trim().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toBe("| `(defaults)` | answer | signed-sum | top | ratio | mlp | 0.01 | 2 | 3 of 4 | 0.85 | 3 of 3 | 0.400 | 0.020 | 0.90 | yes | 61 s |");
+    expect(lines[3]).toContain("| 0.100 |");
+    expect(lines[3]).toContain("| no |");
+  });
+});

@@ -6,7 +6,7 @@ import { AGGREGATES, SCORES } from "../../importance/gradients.js";
 import { DEFAULT_LOSS_SCOPE, LOSS_SCOPES } from "../../importance/render.js";
 import { parseVariant } from "../../importance/scope.js";
 import { parseMethod } from "../../importance/selection.js";
-import { formatOptionsTable, optionsTable } from "../../organism/options-table.js";
+import { formatOptionsTable, optionsTable, pickRows } from "../../organism/options-table.js";
 import { DEFAULT_VALIDATE_K, DEFAULT_VALIDATE_LIMIT, formatValidation, validate, type ValidateOptions } from "../../organism/validate.js";
 import { DEFAULT_CONTRAST, DEFAULT_MODEL } from "../../profile/defaults.js";
 import { PRESETS, type Preset } from "../../profile/presets.js";
@@ -31,6 +31,7 @@ interface ValidateFlags {
   out?: string;
   json?: boolean;
   optionsTable?: boolean;
+  optionsRows?: string;
   force?: boolean;
   quiet?: boolean;
 }
@@ -56,6 +57,7 @@ export function registerValidateCommand(program: Command): void {
     .option("--limit <n>", `at most N items of every benchmark and probe split, or all (default: ${DEFAULT_VALIDATE_LIMIT})`)
     .option("--out <dir>", "run directory (default: runs/validate-<model name>; finished stages are reused)")
     .option("--options-table", "run the defaults and each option of the model card's table (contrast, --preset paper, abs-sum, variant all, k 1e-3) and print the table")
+    .option("--options-rows <names>", "with --options-table, only these rows (comma-separated: defaults, contrast, paper, abs-sum, variant-all, k-1e-3)")
     .option("--json", "print the figures as JSON (with --options-table: one object per row)")
     .option("--force", "recompute every stage")
     .option("--quiet", "no progress on stderr")
@@ -83,9 +85,15 @@ export function registerValidateCommand(program: Command): void {
           quiet: flags.quiet,
         };
         if (flags.optionsTable) {
-          const rows = await optionsTable(options, (row) => {
-            if (!flags.quiet) process.stderr.write(`options table: ${row.flags} done in ${Math.round(row.seconds)} s\n`);
-          });
+          const names = flags.optionsRows === undefined ? null : flags.optionsRows.split(",").map((n) => n.trim());
+          pickRows(names); // an unknown row name fails before any work
+          const rows = await optionsTable(
+            options,
+            (row) => {
+              if (!flags.quiet) process.stderr.write(`options table: ${row.flags} done in ${Math.round(row.seconds)} s\n`);
+            },
+            names,
+          );
           process.stdout.write(
             flags.json
               ? JSON.stringify(rows.map((r) => ({ flags: r.flags, seconds: r.seconds, ...r.validation })), null, 2) + "\n"
