@@ -5,7 +5,7 @@ import type { Mask } from "../importance/mask.js";
 import { toInt64Indices } from "./flat-indices.js";
 
 /**
- * Ablation in memory (METHOD.md step 3): the masked elements are set to exactly 0 in the live
+ * Ablation in memory (docs/method.md, step 3): the masked elements are set to exactly 0 in the live
  * parameters, their original values kept, and written back on restore. Model files are never
  * touched. The proof of an exact restore is cheap: a sha256 over the touched elements' values
  * (as float32, exact for f32/bf16/f16) before the ablation and again after the restore.

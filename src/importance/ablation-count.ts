@@ -1,7 +1,7 @@
 import { BprofError } from "../errors.js";
 
 /**
- * n = ⌊k · N_total⌋ (METHOD.md step 2), computed exactly: k is taken as the decimal it prints
+ * n = ⌊k · N_total⌋ (docs/method.md, step 2), computed exactly: k is taken as the decimal it prints
  * as (String(k), e.g. 0.01 is exactly 1/100), so a binary rounding of k·N_total never drops n
  * by one.
  */

@@ -7,7 +7,7 @@ import type { RenderedProbe } from "./render.js";
 import { inScope } from "./scope.js";
 
 /**
- * How per-item gradients g_i = ∇θ L_i are accumulated over the train split (METHOD.md step 1)
+ * How per-item gradients g_i = ∇θ L_i are accumulated over the train split (docs/method.md, step 1)
  * into the statistic G the score is computed from:
  * - `signed-sum` (default): G = Σ_i g_i (cancellation across items allowed);
  * - `abs-sum`: G = Σ_i |g_i|, so the taylor score |θ ⊙ G| is Σ_i |θ ⊙ g_i|;

@@ -42,6 +42,8 @@ export const ImportanceManifestSchema = z.strictObject({
     format: z.enum(["chat-template", "plain-text"]),
     systemPrompt: z.string(),
     lossScope: z.enum(LOSS_SCOPES),
+    /** The date a chat template reading the current date was shown (YYYY-MM-DD; template-date.ts). */
+    templateDate: z.string().optional(),
     /** sha256 of the --dump-tokens JSONL of these items (whether or not it was written). */
     tokensHash: z.string(),
     truncated: z.array(z.string()),

@@ -1,4 +1,4 @@
-import type { ImportanceProvenance, Mask } from "./mask.js";
+import type { ImportanceProvenance, Mask, MaskRecipe } from "./mask.js";
 import { scopeNamesInLayerOrder } from "./scope.js";
 import type { Selection } from "./selection.js";
 
@@ -11,6 +11,7 @@ export function maskFromSelection(
   shapes: Map<string, number[]>,
   importance: ImportanceProvenance | null,
   chunkMinimum = 1_000_000,
+  contrast: MaskRecipe["contrast"] = null,
 ): Omit<Mask, "toolVersion"> {
   const { control } = selection;
   return {
@@ -26,6 +27,7 @@ export function maskFromSelection(
       seed: control.kind === "random" ? control.seed : null,
       chunkMinimum: selection.method === "chunked" ? chunkMinimum : null,
       importance,
+      contrast,
     },
     tensors: scopeNamesInLayerOrder(shapes.keys(), selection.variant).map((name) => ({
       name,

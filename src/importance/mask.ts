@@ -50,6 +50,14 @@ export const MaskRecipeSchema = z.strictObject({
   /** `chunked` only: the minimum chunk size used (10⁶ by default). */
   chunkMinimum: z.number().int().positive().nullable(),
   importance: ImportanceProvenanceSchema.nullable(),
+  /**
+   * Set when the selection ranked contrastive scores (contrast.ts): the other abilities whose
+   * importance made the denominator, and ε. Absent or null: the ability's own scores.
+   */
+  contrast: z
+    .strictObject({ kind: z.literal("ratio"), others: z.array(ImportanceProvenanceSchema).min(1), epsilon: z.number().gt(0) })
+    .nullable()
+    .optional(),
 });
 export type MaskRecipe = z.infer<typeof MaskRecipeSchema>;
 

@@ -17,7 +17,7 @@ export interface TokenizedProbes {
 export function tokenizeProbes(
   probes: ProbeItem[],
   tokenizer: Tokenizer,
-  opts: { systemPrompt: string; lossScope: LossScope; contextLength: number; truncate: boolean; file?: string },
+  opts: { systemPrompt: string; lossScope: LossScope; templateDate?: string; contextLength: number; truncate: boolean; file?: string },
 ): TokenizedProbes {
   if (probes.length === 0) throw new BprofError("no probe items to compute importance from", { file: opts.file });
   const items = probes.map((p) => renderProbe(p, tokenizer, opts));

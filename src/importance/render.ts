@@ -5,12 +5,16 @@ import { BprofError } from "../errors.js";
 export const DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 
 /**
- * Which tokens the per-item loss averages over (METHOD.md step 1):
- * `full` every token of the rendered chat (each predicted from the ones before it; the
- * first token has no prediction), `answer` only the assistant turn's tokens.
+ * Which tokens the per-item loss averages over (docs/method.md, step 1):
+ * `answer` (default) only the assistant turn's tokens, `full` every token of the rendered
+ * chat (each predicted from the ones before it; the first token has no prediction), as the
+ * original authors did. Under `full` the system prompt, role tags and fixed template lines,
+ * the same for every ability, dominate the gradient and make every ability's top weights
+ * generic (docs/method.md says what that did on the model organism).
  */
-export const LOSS_SCOPES = ["full", "answer"] as const;
+export const LOSS_SCOPES = ["answer", "full"] as const;
 export type LossScope = (typeof LOSS_SCOPES)[number];
+export const DEFAULT_LOSS_SCOPE: LossScope = "answer";
 
 export type RenderFormat = "chat-template" | "plain-text";
 
@@ -50,9 +54,9 @@ export function assistantTurn(item: ProbeItem): string {
 export function renderProbe(
   item: ProbeItem,
   tokenizer: Tokenizer,
-  opts: { systemPrompt: string; lossScope: LossScope },
+  opts: { systemPrompt: string; lossScope: LossScope; templateDate?: string },
 ): RenderedProbe {
-  const { prompt, completion, addBos } = renderText(item, tokenizer, opts.systemPrompt);
+  const { prompt, completion, addBos } = renderText(item, tokenizer, opts.systemPrompt, opts.templateDate);
   const promptIds = tokenizer.encode(prompt, { addBos });
   const completionIds = tokenizer.encode(completion, { addBos: false });
   const inputIds = [...promptIds, ...completionIds];
@@ -64,16 +68,16 @@ export function renderFormat(tokenizer: Tokenizer): RenderFormat {
   return tokenizer.hasChatTemplate ? "chat-template" : "plain-text";
 }
 
-function renderText(item: ProbeItem, tokenizer: Tokenizer, systemPrompt: string): { prompt: string; completion: string; addBos: boolean } {
+function renderText(item: ProbeItem, tokenizer: Tokenizer, systemPrompt: string, date: string | undefined): { prompt: string; completion: string; addBos: boolean } {
   const messages = [
     { role: "system" as const, content: systemPrompt },
     { role: "user" as const, content: userTurn(item) },
   ];
-  const prompt = tokenizer.applyChatTemplate(messages, { addGenerationPrompt: true });
+  const prompt = tokenizer.applyChatTemplate(messages, { addGenerationPrompt: true, date });
   if (prompt === null) {
     return { prompt: `${systemPrompt}\n\n${userTurn(item)}\n`, completion: assistantTurn(item), addBos: true };
   }
-  const full = tokenizer.applyChatTemplate([...messages, { role: "assistant", content: assistantTurn(item) }], { addGenerationPrompt: false })!;
+  const full = tokenizer.applyChatTemplate([...messages, { role: "assistant", content: assistantTurn(item) }], { addGenerationPrompt: false, date })!;
   if (!full.startsWith(prompt)) {
     throw new BprofError(
       "the chat template does not render the conversation with the assistant turn as the prompt plus a continuation; cannot tell the answer tokens apart",

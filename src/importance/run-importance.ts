@@ -5,6 +5,7 @@ import { writeFileAtomic } from "../io/atomic-write.js";
 import { createProgress } from "../io/progress.js";
 import type { ParamDType } from "../model/llama.js";
 import { loadModel, type LoadedModel } from "../model/load.js";
+import { DEFAULT_TEMPLATE_DATE } from "../model/tokenizer/template-date.js";
 import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { ProbeItem, ProbeSplit } from "../probes/schema.js";
 import { VERSION } from "../version.js";
@@ -34,6 +35,8 @@ export interface ImportanceRunOptions {
   checkpointLayers?: boolean;
   limit?: number;
   systemPrompt: string;
+  /** YYYY-MM-DD shown to a chat template that reads the date (default DEFAULT_TEMPLATE_DATE). */
+  templateDate?: string;
   truncate: boolean;
   dumpTokens?: string;
   out: string;
@@ -121,6 +124,7 @@ export function importanceOfLoadedModel(
       format: renderFormat(tokenizer),
       systemPrompt: opts.systemPrompt,
       lossScope: opts.lossScope,
+      templateDate: opts.templateDate ?? DEFAULT_TEMPLATE_DATE,
       tokensHash: sha256Text(dump),
       truncated: tokenized.truncated,
     },

@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
 import { createProgress, type Progress } from "../io/progress.js";
-import { importanceScoreSources, provenanceOf, readImportanceManifest } from "./importance-store.js";
+import { provenanceOf } from "./importance-store.js";
 import { writeMask } from "./mask.js";
 import { maskDirName, maskFromSelection } from "./mask-from-selection.js";
 import type { AblationVariant } from "./scope.js";
+import { selectionScores } from "./selection-scores.js";
 import { selectElements, type Control, type Selection, type SelectionMethod } from "./selection.js";
 
 export interface SelectRunOptions {
@@ -13,6 +14,8 @@ export interface SelectRunOptions {
   ks: number[];
   method: SelectionMethod;
   controls: Control[];
+  /** Other abilities' importance directories: select by the contrastive ratio against them (contrast.ts). */
+  contrastWith?: string[];
   out: string;
   quiet?: boolean;
 }
@@ -23,12 +26,13 @@ export interface WrittenMask {
 }
 
 /**
- * `bprof select`: one mask directory per (k, control) under `out`, named by maskDirName.
+ * `bprof select`: one mask directory per (k, control) under `out`, named by maskDirName;
+ * with `contrastWith`, ranked by the contrastive ratio against those abilities.
  * All selections are made before the first mask is written.
  */
 export function runSelect(opts: SelectRunOptions): WrittenMask[] {
-  const manifest = readImportanceManifest(opts.importance);
-  const sources = importanceScoreSources(opts.importance, manifest);
+  const contrastWith = opts.contrastWith && opts.contrastWith.length > 0 ? opts.contrastWith : null;
+  const { manifest, sources, contrast } = selectionScores(opts.importance, contrastWith, opts.variant);
   let progress: Progress | undefined;
   const selections = selectElements({
     sources,
@@ -50,7 +54,7 @@ export function runSelect(opts: SelectRunOptions): WrittenMask[] {
   }
   return selections.map((selection) => {
     const dir = join(opts.out, maskDirName(selection));
-    writeMask(dir, maskFromSelection(selection, shapes, provenance));
+    writeMask(dir, maskFromSelection(selection, shapes, provenance, undefined, contrast));
     return { dir, selection };
   });
 }

@@ -1,7 +1,7 @@
 import { BprofError } from "../errors.js";
 
 /**
- * The ablation variants (METHOD.md step 2): which weight matrices may be selected.
+ * The ablation variants (docs/method.md, step 2): which weight matrices may be selected.
  * `mlp`: gate/up/down (Phi-3: gate_up/down) of every decoder layer; `all`: q/k/v/o (Phi-3: qkv/o) and the MLP.
  * Embeddings, the output head, norms and biases are never in a scope.
  */

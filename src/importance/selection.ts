@@ -6,7 +6,7 @@ import type { ScoreSource } from "./score-source.js";
 import { compareNames, scopeNamesInLayerOrder, type AblationVariant } from "./scope.js";
 
 /**
- * How the n elements are chosen (METHOD.md step 2):
+ * How the n elements are chosen (docs/method.md, step 2):
  * - `top` (default): exact global top-n over the scope;
  * - `per-matrix`: every matrix gives up the same fraction n / N_scope; the per-matrix counts
  *   are the exact quotas n · N_m / N_scope rounded by largest remainder (ties to the earlier

@@ -1,5 +1,5 @@
 /**
- * The Ability Impact Score (METHOD.md step 5):
+ * The Ability Impact Score (docs/method.md, step 5):
  *
  *   AIS(a, b) = (S_b(θ) − S_b(θ^{−a})) / (S_b(θ) − C_b)
  *

@@ -2,7 +2,8 @@ import { BprofError } from "../errors.js";
 import { readMask } from "../importance/mask.js";
 import type { AblatedInput, BenchmarkInput, MaskInput } from "./build-profile.js";
 import { buildProfile } from "./build-profile.js";
-import { readItemScores } from "./item-log.js";
+import type { GateInput } from "./competence-gate.js";
+import { readItemScores, readItemTexts } from "./item-log.js";
 import { planRef, type RunPlan } from "./run-plan.js";
 import type { RunStore } from "./run-store.js";
 import { ProfileSchema, type Profile } from "./schema.js";
@@ -27,15 +28,24 @@ export function assembleProfile(plan: RunPlan, store: RunStore): Profile {
   const evaluationDir = (benchmark: string, maskKey: string | null): string =>
     store.path(planRef("evaluation", plan.evaluations.find((e) => e.benchmark === benchmark && e.mask === maskKey)!));
 
-  const benchmarks: BenchmarkInput[] = plan.benchmarks.map((b) => ({
-    name: b.name,
-    metric: b.metric,
-    chance: b.chance,
-    selfAbility: b.self_ability,
-    base: readItemScores(evaluationDir(b.name, null), b.metric),
-  }));
+  const benchmarks: BenchmarkInput[] = plan.benchmarks
+    .filter((b) => !b.gate_only)
+    .map((b) => ({
+      name: b.name,
+      metric: b.metric,
+      chance: b.chance,
+      selfAbility: b.self_ability,
+      planted: b.planted,
+      base: readItemScores(evaluationDir(b.name, null), b.metric),
+      items: b.self_ability === null ? readItemTexts(evaluationDir(b.name, null)) : undefined,
+    }));
+  // The competence gate reads the base row of every ability's test split (self-profile or gate-only).
+  const gate: GateInput[] = plan.benchmarks
+    .filter((b) => b.self_ability !== null)
+    .map((b) => ({ ability: b.self_ability!, benchmark: b.name, chance: b.chance, scores: readItemScores(evaluationDir(b.name, null), b.metric) }));
   const masks: MaskInput[] = [];
   const ablated: AblatedInput[] = [];
+  const ablatedBenchmarks = plan.benchmarks.filter((b) => !b.gate_only);
   for (const m of plan.masks) {
     const mask = readMask(store.path(planRef("mask", m)));
     masks.push({
@@ -46,7 +56,7 @@ export function assembleProfile(plan: RunPlan, store: RunStore): Profile {
       seed: m.seed,
       tensors: new Map(mask.tensors.map((t) => [t.name, t.indices])),
     });
-    for (const b of plan.benchmarks) {
+    for (const b of ablatedBenchmarks) {
       ablated.push({
         benchmark: b.name,
         ability: m.ability,
@@ -59,7 +69,7 @@ export function assembleProfile(plan: RunPlan, store: RunStore): Profile {
       });
     }
   }
-  return ProfileSchema.parse(buildProfile({ run: plan.run, abilities: plan.abilities, benchmarks, ablated, masks }));
+  return ProfileSchema.parse(buildProfile({ run: plan.run, abilities: plan.abilities, benchmarks, ablated, masks, gate }));
 }
 
 /** profile.json's text: two-space JSON and a final newline, the same bytes for the same profile. */

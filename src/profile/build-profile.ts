@@ -1,5 +1,6 @@
 import { BprofError } from "../errors.js";
 import { abilityImpactScore } from "./ais.js";
+import { competenceOf, possessedAbilities, type GateInput } from "./competence-gate.js";
 import { mean, pairedAisInterval, percentileInterval, planBootstrap, resampledMeans } from "./bootstrap.js";
 import { classifyDependence, nullBand } from "./null-band.js";
 import { jaccardMatrix, maskLocation, type TensorMask } from "./overlap.js";
@@ -15,8 +16,11 @@ import {
   type Profile,
   type RunInfo,
   type Selectivity,
+  type Competence,
+  type Slices,
 } from "./schema.js";
 import { selectivityIndex, selectivityMatrix } from "./selectivity.js";
+import { abilitySlices, isBinary } from "./slices.js";
 
 /** Per-item scores of one model on one benchmark (acc: 0/1; MC2: the item's value), by item id. */
 export interface ItemScores {
@@ -30,7 +34,11 @@ export interface BenchmarkInput {
   chance: number;
   /** The ability whose test split this is, for the self-profile; else null. */
   selfAbility: string | null;
+  /** A planted benchmark's known mixture; absent or null otherwise. */
+  planted?: Record<string, number> | null;
   base: ItemScores;
+  /** Item id → the prompt the model saw and the gold answer, for the slices' text (absent: ids only). */
+  items?: ReadonlyMap<string, { prompt: string; answer: string }>;
 }
 
 export interface AblatedInput {
@@ -59,6 +67,8 @@ export interface ProfileInput {
   benchmarks: BenchmarkInput[];
   ablated: AblatedInput[];
   masks: MaskInput[];
+  /** The base model on each ability's test split (the competence gate); empty when not scored. */
+  gate: GateInput[];
 }
 
 /**
@@ -83,9 +93,28 @@ export function buildProfile(input: ProfileInput): Profile {
     if (ab.ability === null && ab.control !== "random") throw new BprofError(`a '${ab.control}' control needs an ability`, { field: "ablated" });
   }
 
+  const gateOn = input.run.options.gate !== false;
+  const competence: Competence | null =
+    input.gate.length === 0
+      ? null
+      : competenceOf(input.gate, {
+          enabled: gateOn,
+          margin: typeof input.run.options.gate_margin === "number" ? input.run.options.gate_margin : 0.05,
+          confidence: stats.confidence,
+          bootstrapSamples: stats.bootstrap_samples,
+          seed: stats.seed,
+        });
+  if (gateOn && competence === null && input.abilities.length > 0) {
+    throw new BprofError("the competence gate is on but no ability's test split was scored", { field: "gate" });
+  }
+  const possessed = possessedAbilities(competence, input.abilities.map((a) => a.id));
+
   const benchmarks: Benchmark[] = [];
   const cells: Cell[] = [];
+  const slices: Slices = { random_masks: 0, skipped: [], slices: [], items: [] };
   for (const bench of input.benchmarks) {
+    /** Aligned per-item values by (variant, k): the ablated abilities' and the random masks'. */
+    const aligned = new Map<string, { ablated: { ability: string; values: Float64Array }[]; randoms: Float64Array[] }>();
     const baseValues = Float64Array.from(bench.base.values);
     const idIndex = indexIds(bench.base.ids, bench.name, baseValues.length);
     const plan = planBootstrap(baseValues.length, stats.bootstrap_samples, stats.seed, bench.name);
@@ -99,10 +128,15 @@ export function buildProfile(input: ProfileInput): Profile {
       base_score: baseScore,
       base_ci: percentileInterval(baseMeans, stats.confidence),
       self_ability: bench.selfAbility,
+      planted: bench.planted ?? null,
     });
 
     for (const ab of input.ablated.filter((a) => a.benchmark === bench.name)) {
       const values = alignScores(ab, idIndex, bench.name);
+      const at = JSON.stringify([ab.variant, ab.k]);
+      if (!aligned.has(at)) aligned.set(at, { ablated: [], randoms: [] });
+      if (ab.control === "random") aligned.get(at)!.randoms.push(values);
+      else if (ab.control === "none" && ab.ability !== null && possessed.has(ab.ability)) aligned.get(at)!.ablated.push({ ability: ab.ability, values });
       const score = mean(values);
       const point = abilityImpactScore(baseScore, score, bench.chance, stats.min_margin);
       const cell: Cell = {
@@ -133,9 +167,12 @@ export function buildProfile(input: ProfileInput): Profile {
       }
       cells.push(cell);
     }
+    if (bench.selfAbility === null) collectSlices(slices, bench, baseValues, aligned, abilityOrder, variantOrder);
   }
 
   attachNullBands(cells);
+  // An ability the model lacks cannot be evidence of anything: its cells keep their AIS but are never a dependence.
+  for (const c of cells) if (c.ability !== null && c.control !== "random" && !possessed.has(c.ability)) c.dependence = "not-possessed";
   const order = (c: Cell): (number | string)[] => [
     input.benchmarks.findIndex((b) => b.name === c.benchmark),
     c.ability === null ? -1 : abilityOrder.get(c.ability)!,
@@ -153,10 +190,50 @@ export function buildProfile(input: ProfileInput): Profile {
     benchmarks,
     abilities: input.abilities.map((a) => ({ id: a.id, name: a.name })),
     cells,
-    selectivity: buildSelectivity(input, cells),
+    competence,
+    selectivity: buildSelectivity(input, cells, possessed),
     overlap: buildOverlap(input, abilityOrder),
     masks: buildMaskLocations(input, abilityOrder, variantOrder),
+    slices,
   };
+}
+
+/** Longest prompt text kept per slice item: the question is at the end of a prompt. */
+const SLICE_PROMPT_CHARS = 600;
+
+function collectSlices(
+  out: Slices,
+  bench: BenchmarkInput,
+  baseValues: Float64Array,
+  aligned: Map<string, { ablated: { ability: string; values: Float64Array }[]; randoms: Float64Array[] }>,
+  abilityOrder: Map<string, number>,
+  variantOrder: Map<string, number>,
+): void {
+  if (aligned.size === 0) return;
+  if (!isBinary(baseValues) || [...aligned.values()].some((g) => g.ablated.some((a) => !isBinary(a.values)) || g.randoms.some((r) => !isBinary(r)))) {
+    out.skipped.push({ benchmark: bench.name, reason: `per-item ${bench.metric} is not right/wrong (values other than 0 and 1)` });
+    return;
+  }
+  const inSlice = new Set<string>();
+  const groups = [...aligned].map(([at, group]) => ({ at: JSON.parse(at) as [string, number], group }));
+  // Input order must not matter (resumed and merged runs give the same bytes).
+  const rank = (v: string) => variantOrder.get(v) ?? Number.MAX_SAFE_INTEGER;
+  groups.sort((x, y) => rank(x.at[0]) - rank(y.at[0]) || (x.at[0] < y.at[0] ? -1 : x.at[0] > y.at[0] ? 1 : 0) || x.at[1] - y.at[1]);
+  for (const { at, group } of groups) {
+    const [variant, k] = at;
+    out.random_masks = Math.max(out.random_masks, group.randoms.length);
+    const ordered = [...group.ablated].sort((x, y) => abilityOrder.get(x.ability)! - abilityOrder.get(y.ability)!);
+    for (const r of abilitySlices(bench.base.ids, baseValues, ordered, group.randoms)) {
+      out.slices.push({ benchmark: bench.name, variant, k, ...r });
+      for (const id of [...r.lost, ...r.gained]) inSlice.add(id);
+    }
+  }
+  for (const id of bench.base.ids) {
+    if (!inSlice.has(id)) continue;
+    const item = bench.items?.get(id);
+    const prompt = item?.prompt ?? "";
+    out.items.push({ benchmark: bench.name, id, prompt: prompt.length > SLICE_PROMPT_CHARS ? `…${prompt.slice(-SLICE_PROMPT_CHARS)}` : prompt, answer: item?.answer ?? "" });
+  }
 }
 
 function indexIds(ids: readonly string[], benchmark: string, nValues: number): Map<string, number> {
@@ -204,7 +281,7 @@ function attachNullBands(cells: Cell[]): void {
   }
 }
 
-function buildSelectivity(input: ProfileInput, cells: Cell[]): Selectivity[] | null {
+function buildSelectivity(input: ProfileInput, cells: Cell[], possessed: Set<string>): Selectivity[] | null {
   const selfBenchmark = new Map<string, string>();
   for (const b of input.benchmarks) if (b.selfAbility !== null) selfBenchmark.set(b.selfAbility, b.name);
   if (selfBenchmark.size === 0) return null;
@@ -215,7 +292,9 @@ function buildSelectivity(input: ProfileInput, cells: Cell[]): Selectivity[] | n
     const aisOf = (ablated: string, tested: string): number | null =>
       byKey.get(cellKey({ benchmark: selfBenchmark.get(tested)!, ability: ablated, variant, k, control: "none", seed: null }))?.ais ?? null;
     const matrix = selectivityMatrix(abilities, aisOf);
-    result.push({ variant, k, abilities, matrix, index: selectivityIndex(matrix) });
+    const indexAbilities = abilities.filter((a) => possessed.has(a));
+    const index = selectivityIndex(selectivityMatrix(indexAbilities, aisOf));
+    result.push({ variant, k, abilities, matrix, index_abilities: indexAbilities, index });
   }
   return result;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { findSpecFiles } from "../eval/shipped-specs.js";
+import type { Contrast } from "../importance/contrast.js";
 import type { AblationVariant } from "../importance/scope.js";
 import { packageRoot } from "../probes/paths.js";
 
@@ -41,6 +42,20 @@ export function defaultBenchmarkSpecs(): string[] {
     .filter((dir) => existsSync(dir))
     .flatMap((dir) => findSpecFiles(dir));
 }
+
+/**
+ * Contrastive selection (docs/method.md, contrast). The default follows the options table
+ * of the model organism's card (models/organism/README.md): on the organism `ratio` selected
+ * weights that matter little to any ability (its masks moved no planted benchmark: mean
+ * Pearson r 0.10, selectivity 0.02), so selection ranks each ability's own scores.
+ */
+export const DEFAULT_CONTRAST: Contrast = "none";
+
+/**
+ * The competence gate's margin (competence-gate.ts): an ability counts as possessed when the
+ * lower end of the 95 % interval of its test accuracy is above chance + 0.05.
+ */
+export const DEFAULT_GATE_MARGIN = 0.05;
 
 export const DEFAULT_IMPORTANCE_BATCH_SIZE = 8;
 export const DEFAULT_EVAL_BATCH_SIZE = 16;

@@ -6,6 +6,7 @@ import type { TokenizedBenchmark } from "../eval/tokenize.js";
 import { readMask } from "../importance/mask.js";
 import { createProgress } from "../io/progress.js";
 import type { RunContext } from "./run-context.js";
+import { writeItemTexts } from "./item-log.js";
 import { planRef, type PlanEvaluation, type PlanMask } from "./run-plan.js";
 
 /** A benchmark ready to score: loaded, rendered and tokenized once for the whole run. */
@@ -59,7 +60,15 @@ export async function evaluateUnderMask(
       });
       result.results.model = ctx.loaded.info.path;
       if (ablation && mask) result.results.mask = { dir: mask.dir, touched: ablation.touched, checksum: ablation.checksum };
-      await ctx.commit(planRef("evaluation", evaluation), (dir) => void writeEvaluation(dir, result), (performance.now() - started) / 1000);
+      await ctx.commit(
+        planRef("evaluation", evaluation),
+        (dir) => {
+          writeEvaluation(dir, result);
+          // The base row also keeps what each item asked, for the ability slices' text.
+          if (!mask) writeItemTexts(dir, bench.prepared.items);
+        },
+        (performance.now() - started) / 1000,
+      );
     }
   } finally {
     ablation?.restore();

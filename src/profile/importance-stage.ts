@@ -23,6 +23,7 @@ export async function ensureImportance(ctx: RunContext, importance: PlanImportan
         checkpointLayers: o.checkpointLayers === "on",
         limit: o.limit ?? undefined,
         systemPrompt: o.systemPrompt,
+        templateDate: o.templateDate,
         truncate: o.truncate,
         out: dir,
         quiet: o.quiet,

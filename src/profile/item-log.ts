@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
+import type { EvalItem } from "../eval/items.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
 import type { ItemScores } from "./build-profile.js";
 
 /**
@@ -34,4 +36,48 @@ export function readItemScores(evaluationDir: string, metric: string): ItemScore
     values.push(value);
   });
   return { ids, values };
+}
+
+/**
+ * `items.jsonl` of a base evaluation: per item the prompt the model saw and the gold answer's
+ * text, for the ability slices. Written with the base evaluation (evaluation-stage.ts);
+ * undefined for a stage written before it existed (the slices then carry ids only).
+ */
+export const ITEM_TEXTS = "items.jsonl";
+
+export function readItemTexts(evaluationDir: string): Map<string, { prompt: string; answer: string }> | undefined {
+  const file = join(evaluationDir, ITEM_TEXTS);
+  if (!existsSync(file)) return undefined;
+  const texts = new Map<string, { prompt: string; answer: string }>();
+  readFileSync(file, "utf8")
+    .split("\n")
+    .forEach((line, i) => {
+      if (line.trim() === "") return;
+      let row: { id?: unknown; prompt?: unknown; answer?: unknown };
+      try {
+        row = JSON.parse(line) as typeof row;
+      } catch (err) {
+        throw new BprofError(`malformed JSON (${(err as Error).message})`, { file, line: i + 1 });
+      }
+      if (typeof row.id !== "string" || typeof row.prompt !== "string" || typeof row.answer !== "string") {
+        throw new BprofError("an item needs string id, prompt and answer", { file, line: i + 1 });
+      }
+      texts.set(row.id, { prompt: row.prompt, answer: row.answer });
+    });
+  return texts;
+}
+
+/** The items.jsonl text of rendered benchmark items. */
+export function itemTextsJsonl(items: readonly EvalItem[]): string {
+  return items
+    .map((item) => {
+      const prompt = item.task === "multiple_choice" ? item.context : item.prompt;
+      const answer = item.task === "multiple_choice" ? (item.choices[item.gold] ?? "") : item.target;
+      return JSON.stringify({ id: item.id, prompt, answer }) + "\n";
+    })
+    .join("");
+}
+
+export function writeItemTexts(evaluationDir: string, items: readonly EvalItem[]): void {
+  writeFileAtomic(join(evaluationDir, ITEM_TEXTS), itemTextsJsonl(items));
 }

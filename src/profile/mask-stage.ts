@@ -1,9 +1,10 @@
-import { importanceScoreSources, provenanceOf, readImportanceManifest } from "../importance/importance-store.js";
+import { provenanceOf } from "../importance/importance-store.js";
 import { writeMask } from "../importance/mask.js";
 import { maskFromSelection } from "../importance/mask-from-selection.js";
 import type { ScoreSource } from "../importance/score-source.js";
 import type { AblationVariant } from "../importance/scope.js";
 import { selectElements, type Control, type Selection } from "../importance/selection.js";
+import { selectionScores } from "../importance/selection-scores.js";
 import { createProgress, type Progress } from "../io/progress.js";
 import type { RunContext } from "./run-context.js";
 import { planRef, type PlanMask } from "./run-plan.js";
@@ -12,16 +13,23 @@ import { planRef, type PlanMask } from "./run-plan.js";
  * An ability's top (and bottom) masks in the store, selected from its importance where
  * missing; the importance is asked for (and computed if need be) only then.
  */
-export async function ensureAbilityMasks(ctx: RunContext, importance: () => Promise<string>, masks: PlanMask[]): Promise<void> {
+export async function ensureAbilityMasks(
+  ctx: RunContext,
+  importance: () => Promise<string>,
+  otherImportances: () => Promise<string[]>,
+  masks: PlanMask[],
+): Promise<void> {
   const pending = masks.filter((m) => !ctx.isDone(planRef("mask", m)));
   if (pending.length === 0) return;
   const importanceDir = await importance();
-  const manifest = readImportanceManifest(importanceDir);
-  const sources = importanceScoreSources(importanceDir, manifest);
-  const shapes = new Map(manifest.tensors.map((t) => [t.name, t.shape]));
-  const provenance = provenanceOf(manifest);
+  // Every mask of an ability shares one contrast (run-plan.ts): the others are needed only for `ratio`.
+  const contrastWith = pending.some((m) => m.contrast === "ratio") ? await otherImportances() : null;
   for (const variant of distinct(pending.map((m) => m.variant))) {
     const ofVariant = pending.filter((m) => m.variant === variant);
+    // The contrastive scores depend on the scope (each ability's scores are normalised over it).
+    const { manifest, sources, contrast } = selectionScores(importanceDir, contrastWith, variant);
+    const shapes = new Map(manifest.tensors.map((t) => [t.name, t.shape]));
+    const provenance = provenanceOf(manifest);
     const controls: Control[] = ofVariant.some((m) => m.control === "bottom") ? [{ kind: "bottom" }] : [];
     const started = performance.now();
     const selections = select(ctx, `select ${manifest.probes.ability} ${variant}`, sources, variant, manifest.nTotal, ofVariant, controls);
@@ -29,7 +37,7 @@ export async function ensureAbilityMasks(ctx: RunContext, importance: () => Prom
     const share = (performance.now() - started) / 1000 / ofVariant.length;
     for (const mask of ofVariant) {
       const selection = selections.find((s) => s.k === mask.k && s.control.kind === mask.control)!;
-      await ctx.commit(planRef("mask", mask), (dir) => writeMask(dir, maskFromSelection(selection, shapes, provenance)), share);
+      await ctx.commit(planRef("mask", mask), (dir) => writeMask(dir, maskFromSelection(selection, shapes, provenance, undefined, contrast)), share);
     }
   }
 }

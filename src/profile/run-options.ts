@@ -3,21 +3,26 @@ import { basename, resolve } from "node:path";
 import type { Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import { AGGREGATES, SCORES, checkScoreAggregate, type Aggregate, type ScoreKind } from "../importance/gradients.js";
-import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../importance/render.js";
+import { CONTRASTS, type Contrast } from "../importance/contrast.js";
+import { DEFAULT_LOSS_SCOPE, DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../importance/render.js";
 import { ABLATION_VARIANTS, type AblationVariant } from "../importance/scope.js";
 import { SELECTION_METHODS, type SelectionMethod } from "../importance/selection.js";
 import type { ParamDType } from "../model/llama.js";
 import { checkOutputPath } from "../io/output-path.js";
+import { DEFAULT_TEMPLATE_DATE, parseTemplateDate } from "../model/tokenizer/template-date.js";
 import { defaultAbilitiesDir, defaultProbesDir, packageRoot } from "../probes/paths.js";
 import {
+  DEFAULT_CONTRAST,
   DEFAULT_CONTROLS,
   DEFAULT_EVAL_BATCH_SIZE,
+  DEFAULT_GATE_MARGIN,
   DEFAULT_IMPORTANCE_BATCH_SIZE,
   DEFAULT_KS,
   DEFAULT_VARIANTS,
   defaultBenchmarkSpecs,
   defaultModelPath,
 } from "./defaults.js";
+import { PRESET_OPTIONS, PRESETS, type Preset } from "./presets.js";
 import { DEFAULT_STATISTICS_OPTIONS, StatisticsOptionsSchema, type StatisticsOptions } from "./schema.js";
 import { parseShard, type Shard } from "./shards.js";
 
@@ -60,6 +65,16 @@ export interface ProfileOptions {
   lossScope?: LossScope;
   aggregate?: Aggregate;
   score?: ScoreKind;
+  /** Selection by the ability's own scores or by their ratio to the other abilities' (contrast.ts). */
+  contrast?: Contrast;
+  /** The competence gate (competence-gate.ts); false treats every ability as possessed. */
+  gate?: boolean;
+  /** How far above chance the lower end of an ability's interval must be to count as possessed. */
+  gateMargin?: number;
+  /** The date chat templates that read the current date see (YYYY-MM-DD). */
+  templateDate?: string;
+  /** A named set of method choices (presets.ts); options given beside it override it. */
+  preset?: Preset;
   systemPrompt?: string;
   /** Cut probe items longer than the context instead of failing. */
   truncate?: boolean;
@@ -102,6 +117,11 @@ export interface ResolvedOptions {
   lossScope: LossScope;
   aggregate: Aggregate;
   score: ScoreKind;
+  contrast: Contrast;
+  gate: boolean;
+  gateMargin: number;
+  templateDate: string;
+  preset: Preset | null;
   systemPrompt: string;
   truncate: boolean;
   importanceBatchSize: number;
@@ -117,7 +137,12 @@ export interface ResolvedOptions {
   out: string;
 }
 
-export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions {
+export function resolveProfileOptions(given: ProfileOptions): ResolvedOptions {
+  if (given.preset !== undefined && !(PRESETS as readonly string[]).includes(given.preset)) {
+    throw new BprofError(`unknown preset '${given.preset}' (expected one of: ${PRESETS.join(", ")})`, { field: "preset" });
+  }
+  // A preset fills in what the caller left unset; what the caller set wins.
+  const options: ProfileOptions = { ...(given.preset ? PRESET_OPTIONS[given.preset] : {}), ...definedOnly(given) };
   const model = resolve(options.model ?? defaultModelPath());
   const ks = [...(options.ks ?? DEFAULT_KS)];
   for (const k of ks) {
@@ -137,7 +162,11 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
   if (variants.length === 0) throw new BprofError("no ablation variant given", { field: "variants" });
   const method = options.method ?? "top";
   if (!(SELECTION_METHODS as readonly string[]).includes(method)) throw new BprofError(`unknown selection method '${method}'`, { field: "method" });
-  const lossScope = options.lossScope ?? "full";
+  const lossScope = options.lossScope ?? DEFAULT_LOSS_SCOPE;
+  const contrast = options.contrast ?? DEFAULT_CONTRAST;
+  if (!(CONTRASTS as readonly string[]).includes(contrast)) throw new BprofError(`unknown contrast '${contrast}'`, { field: "contrast" });
+  const gateMargin = options.gateMargin ?? DEFAULT_GATE_MARGIN;
+  if (!Number.isFinite(gateMargin) || gateMargin < 0 || gateMargin >= 1) throw new BprofError(`gate margin must be in [0, 1), got ${gateMargin}`, { field: "gate-margin" });
   const aggregate = options.aggregate ?? "signed-sum";
   const score = options.score ?? "taylor";
   if (!(LOSS_SCOPES as readonly string[]).includes(lossScope)) throw new BprofError(`unknown loss scope '${lossScope}'`, { field: "loss-scope" });
@@ -176,6 +205,11 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
     lossScope,
     aggregate,
     score,
+    contrast,
+    gate: options.gate ?? true,
+    gateMargin,
+    templateDate: parseTemplateDate(options.templateDate ?? DEFAULT_TEMPLATE_DATE),
+    preset: given.preset ?? null,
     systemPrompt: options.systemPrompt ?? DEFAULT_SYSTEM_PROMPT,
     truncate: options.truncate ?? false,
     importanceBatchSize,
@@ -190,6 +224,10 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
     quiet: options.quiet ?? false,
     out: checkOutputPath(options.out ?? resolve("runs", modelName(model)), { option: "out", modelPath: model, packageRoot: packageRoot() }),
   };
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** `random:3,bottom` → bottom-n control and random seeds 0, 1, 2; `none` → no controls. */

@@ -34,6 +34,9 @@ const PlanMaskSchema = z.strictObject({
   seed: z.int().nullable(),
   /** Key of the importance stage the mask is selected from; null for random controls. */
   importance: z.string().nullable(),
+  contrast: z.enum(["ratio", "none"]),
+  /** With contrast `ratio`: the other abilities' importance keys, whose scores make the denominator. */
+  contrast_with: z.array(z.string()),
 });
 export type PlanMask = z.infer<typeof PlanMaskSchema>;
 
@@ -43,6 +46,10 @@ const PlanBenchmarkSchema = z.strictObject({
   metric: z.string(),
   chance: z.number(),
   self_ability: z.string().nullable(),
+  /** An ability's test split scored only on the base model, for the competence gate (no self-profile). */
+  gate_only: z.boolean(),
+  /** A planted benchmark's mixture (spec `mixture:`); null otherwise. */
+  planted: z.record(z.string(), z.number()).nullable(),
   n_items: z.int().min(1),
   /** Hash of the spec and of the rendered items (what the model is asked). */
   hash: z.string(),
@@ -96,6 +103,9 @@ export interface PlannedBenchmark {
   metric: string;
   chance: number;
   selfAbility: string | null;
+  /** Scored on the base model only (the competence gate's test split without the self-profile). */
+  gateOnly: boolean;
+  planted: Record<string, number> | null;
   nItems: number;
   hash: string;
 }
@@ -131,6 +141,7 @@ export function buildRunPlan(
       aggregate: options.aggregate,
       score: options.score,
       system_prompt: options.systemPrompt,
+      template_date: options.templateDate,
       truncate: options.truncate,
       batch_size: options.importanceBatchSize,
       // Only when set, so that runs without a token budget keep their keys.
@@ -141,13 +152,29 @@ export function buildRunPlan(
 
   const masks: PlanMask[] = [];
   const recipeName = (variant: string, k: number) => `${variant}-k${k}-${options.method}`;
+  const contrast = options.contrast;
   for (const imp of importance) {
+    // Contrast against every other ability of the run, in the run's ability order.
+    const contrastWith = contrast === "ratio" ? importance.filter((o) => o.key !== imp.key).map((o) => o.key) : [];
     for (const variant of options.variants) {
       for (const k of options.ks) {
         for (const control of ["none", ...(options.controls.bottom ? ["bottom" as const] : [])] as const) {
-          const name = `${imp.ability}.${recipeName(variant, k)}${control === "bottom" ? ".bottom" : ""}`;
-          const r = ref("mask", name, { importance: imp.key, variant, k, method: options.method, control, seed: null });
-          masks.push({ name, key: r.key, dir: r.dir, ability: imp.ability, variant, k, method: options.method, control, seed: null, importance: imp.key });
+          const name = `${imp.ability}.${recipeName(variant, k)}${contrast === "ratio" ? "-ratio" : ""}${control === "bottom" ? ".bottom" : ""}`;
+          const r = ref("mask", name, { importance: imp.key, variant, k, method: options.method, control, seed: null, contrast, contrast_with: contrastWith });
+          masks.push({
+            name,
+            key: r.key,
+            dir: r.dir,
+            ability: imp.ability,
+            variant,
+            k,
+            method: options.method,
+            control,
+            seed: null,
+            importance: imp.key,
+            contrast,
+            contrast_with: contrastWith,
+          });
         }
       }
     }
@@ -157,7 +184,7 @@ export function buildRunPlan(
       for (const seed of options.controls.randomSeeds) {
         const name = `random.${recipeName(variant, k)}.s${seed}`;
         const r = ref("mask", name, { model: modelKey, variant, k, method: options.method, control: "random", seed });
-        masks.push({ name, key: r.key, dir: r.dir, ability: null, variant, k, method: options.method, control: "random", seed, importance: null });
+        masks.push({ name, key: r.key, dir: r.dir, ability: null, variant, k, method: options.method, control: "random", seed, importance: null, contrast: "none", contrast_with: [] });
       }
     }
   }
@@ -165,7 +192,7 @@ export function buildRunPlan(
   const evaluationInputs = { model: modelKey, shared_context: options.sharedContext, batch_size: options.evalBatchSize };
   const evaluations: PlanEvaluation[] = [];
   for (const b of benchmarks) {
-    for (const mask of [null, ...masks]) {
+    for (const mask of b.gateOnly ? [null] : [null, ...masks]) {
       const r = ref("evaluation", mask?.name ?? "base", { ...evaluationInputs, benchmark: b.hash, mask: mask?.key ?? null }, b.name);
       evaluations.push({ benchmark: b.name, mask: mask?.key ?? null, key: r.key, dir: r.dir });
     }
@@ -173,7 +200,7 @@ export function buildRunPlan(
 
   const runOptions = {
     abilities: abilities.map((a) => a.id),
-    benchmarks: benchmarks.map((b) => b.name),
+    benchmarks: benchmarks.filter((b) => !b.gateOnly).map((b) => b.name),
     variants: options.variants,
     k: options.ks,
     controls: { bottom: options.controls.bottom, random_seeds: options.controls.randomSeeds },
@@ -183,6 +210,11 @@ export function buildRunPlan(
     loss_scope: options.lossScope,
     aggregate: options.aggregate,
     score: options.score,
+    contrast: options.contrast,
+    gate: options.gate,
+    gate_margin: options.gateMargin,
+    template_date: options.templateDate,
+    preset: options.preset,
     system_prompt: options.systemPrompt,
     truncate: options.truncate,
     limit: options.limit,
@@ -217,7 +249,16 @@ export function buildRunPlan(
       abilities: abilities.map((a) => ({ id: a.id, name: a.name })),
       importance,
       masks,
-      benchmarks: benchmarks.map((b) => ({ name: b.name, metric: b.metric, chance: b.chance, self_ability: b.selfAbility, n_items: b.nItems, hash: b.hash })),
+      benchmarks: benchmarks.map((b) => ({
+        name: b.name,
+        metric: b.metric,
+        chance: b.chance,
+        self_ability: b.selfAbility,
+        gate_only: b.gateOnly,
+        planted: b.planted,
+        n_items: b.nItems,
+        hash: b.hash,
+      })),
       evaluations,
     },
     inputs,

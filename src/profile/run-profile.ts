@@ -30,7 +30,7 @@ import { RunContext } from "./run-context.js";
 import { profileJsonSchemaText, PROFILE_SCHEMA_FILE } from "./profile-json-schema.js";
 import { buildManifest, planJson, previousInvocations, PROFILE_FILE, RUN_MANIFEST, RUN_PLAN, type RunManifest } from "./run-manifest.js";
 import { resolveProfileOptions, modelName, type ProfileOptions, type ResolvedOptions } from "./run-options.js";
-import { buildRunPlan, type PlannedBenchmark } from "./run-plan.js";
+import { buildRunPlan, type PlannedBenchmark, type RunPlan } from "./run-plan.js";
 import { RunStore, writeError } from "./run-store.js";
 import type { Profile } from "./schema.js";
 import { selfProfileBenchmark } from "./self-profile.js";
@@ -65,11 +65,13 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
   const prepared: SelectedBenchmark[] = loadBenchmarks(resolved).map((spec) => ({
     prepared: prepareBenchmark(spec, { limit: resolved.limit ?? undefined }),
     selfAbility: null,
+    gateOnly: false,
   }));
-  if (resolved.selfProfile) {
+  // Each ability's test split: the self-profile's benchmarks, or, for the competence gate alone, scored on the base model only.
+  if (resolved.selfProfile || resolved.gate) {
     for (const a of abilities) {
       const test = loadProbeSplit(resolved.probesDir, a.id, "test");
-      prepared.push({ prepared: selfProfileBenchmark(resolved.probesDir, a.id, limited(test, resolved.limit), test.length), selfAbility: a.id });
+      prepared.push({ prepared: selfProfileBenchmark(resolved.probesDir, a.id, limited(test, resolved.limit), test.length), selfAbility: a.id, gateOnly: !resolved.selfProfile });
     }
   }
   rejectDuplicateNames(prepared.map((b) => b.prepared));
@@ -129,7 +131,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
     const benchmarks = new Map(ready.map((b) => [b.name, b.run]));
     for (const [i, unit] of units.entries()) {
       log(`unit ${i + 1}/${units.length}${o.shard.count > 1 ? ` of shard ${o.shard.index}/${o.shard.count}` : ""}: ${unit.id}`);
-      await runUnit(ctx, unit, trainProbes, benchmarks);
+      await runUnit(ctx, plan, unit, trainProbes, benchmarks);
     }
 
     let result: Profile | null = null;
@@ -158,13 +160,24 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
 
 async function runUnit(
   ctx: RunContext,
+  plan: RunPlan,
   unit: WorkUnit,
   trainProbes: Map<string, ProbeItem[]>,
   benchmarks: Map<string, ReadyBenchmark>,
 ): Promise<void> {
   const { importance } = unit;
   if (importance) {
-    await ensureAbilityMasks(ctx, () => ensureImportance(ctx, importance, trainProbes.get(importance.ability)!), unit.masks);
+    const importanceOf = (key: string) => {
+      const entry = plan.importance.find((i) => i.key === key)!;
+      return ensureImportance(ctx, entry, trainProbes.get(entry.ability)!);
+    };
+    // Contrastive masks need the other abilities' importance too: in a sharded run a shard computes those it lacks.
+    const others = async () => {
+      const dirs: string[] = [];
+      for (const key of unit.masks[0]?.contrast_with ?? []) dirs.push(await importanceOf(key));
+      return dirs;
+    };
+    await ensureAbilityMasks(ctx, () => importanceOf(importance.key), others, unit.masks);
   }
   for (const mask of unit.masks.filter((m) => m.control === "random")) await ensureRandomMask(ctx, mask);
   if (unit.id === "base") await evaluateUnderMask(ctx, null, unit.evaluations, benchmarks);
@@ -215,10 +228,11 @@ function rejectDuplicateNames(prepared: PreparedBenchmark[]): void {
   }
 }
 
-/** A benchmark of the run; `selfAbility` is set for an ability's own test split (the self-profile). */
+/** A benchmark of the run; `selfAbility` is set for an ability's own test split (the self-profile, or the gate alone when `gateOnly`). */
 interface SelectedBenchmark {
   prepared: PreparedBenchmark;
   selfAbility: string | null;
+  gateOnly: boolean;
 }
 
 function readyBenchmarks(
@@ -227,7 +241,7 @@ function readyBenchmarks(
   loaded: LoadedModel,
   o: ResolvedOptions,
 ): { name: string; run: ReadyBenchmark; planned: PlannedBenchmark }[] {
-  return selected.map(({ prepared: p, selfAbility }) => {
+  return selected.map(({ prepared: p, selfAbility, gateOnly }) => {
     const tokenized = tokenizeBenchmark(lm, p);
     const overlong = checkBenchmarkFits(tokenized, loaded.info.config.maxPositionEmbeddings);
     if (overlong > 0) warnOverlong(overlong, p.items.length, p.loaded.spec.name);
@@ -241,6 +255,8 @@ function readyBenchmarks(
         metric: primaryMetricKey(spec),
         chance: p.chance,
         selfAbility,
+        gateOnly,
+        planted: spec.mixture ?? null,
         nItems: p.items.length,
         // The rendered items are what the model is asked; their file locations are not part of it.
         hash: hashOf({ spec: p.loaded.hash, chance: p.chance, items: p.items.map(({ source: _source, ...item }) => item) }),
@@ -255,6 +271,7 @@ function checkProbesFit(loaded: LoadedModel, trainProbes: Map<string, ProbeItem[
     tokenizeProbes(probes, loaded.tokenizer, {
       systemPrompt: o.systemPrompt,
       lossScope: o.lossScope,
+      templateDate: o.templateDate,
       contextLength: loaded.info.config.maxPositionEmbeddings,
       truncate: o.truncate,
       file: probeSplitPath(o.probesDir, ability, "train"),

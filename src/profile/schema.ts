@@ -6,7 +6,7 @@ import { z } from "zod";
  * in step. Objects are strict so that a misspelt field is an error, not a silent default.
  */
 
-export const PROFILE_SCHEMA_VERSION = 1;
+export const PROFILE_SCHEMA_VERSION = 2;
 
 /** A two-sided interval [lower, upper]; lower ≤ upper. */
 const Interval = z
@@ -72,6 +72,8 @@ export const BenchmarkSchema = z.strictObject({
   base_ci: Interval,
   /** Set when this "benchmark" is an ability's own test split (the self-profile). */
   self_ability: z.string().nullable(),
+  /** A planted benchmark's known mixture (its spec's `mixture:`, ability → share); null for any other benchmark. */
+  planted: z.record(z.string(), z.number()).nullable(),
 });
 export type Benchmark = z.infer<typeof BenchmarkSchema>;
 
@@ -83,7 +85,13 @@ export const AbilitySchema = z.strictObject({
 export const CONTROLS = ["none", "bottom", "random"] as const;
 export type Control = (typeof CONTROLS)[number];
 
-export const DEPENDENCE = ["depends", "interferes", "none", "untested"] as const;
+/**
+ * How a cell is classified: a dependence or interference where its interval clears the null
+ * band, none where it does not, untested without an interval or a band, and not-possessed
+ * where the ablated ability failed the competence gate (competence-gate.ts): its mask cannot
+ * be evidence of the ability, whatever the AIS.
+ */
+export const DEPENDENCE = ["depends", "interferes", "none", "untested", "not-possessed"] as const;
 export type Dependence = (typeof DEPENDENCE)[number];
 
 export const NullBandSchema = z.strictObject({
@@ -136,7 +144,9 @@ export const SelectivitySchema = z.strictObject({
   k: z.number().gt(0).lte(1),
   abilities: z.array(z.string()),
   matrix: z.array(z.array(z.number().nullable())),
-  /** Mean diagonal minus mean off-diagonal, over defined entries; null if either is empty. */
+  /** The abilities the index is taken over: the possessed ones (competence gate). */
+  index_abilities: z.array(z.string()),
+  /** Mean diagonal minus mean off-diagonal of the possessed abilities' sub-matrix, over defined entries; null if either is empty. */
   index: z.number().nullable(),
 });
 export type Selectivity = z.infer<typeof SelectivitySchema>;
@@ -166,6 +176,71 @@ export const MaskLocationSchema = z.strictObject({
 });
 export type MaskLocation = z.infer<typeof MaskLocationSchema>;
 
+/** The competence gate's record of one ability (competence-gate.ts). */
+export const AbilityCompetenceSchema = z.strictObject({
+  ability: z.string().min(1),
+  /** The test split's benchmark name (probes/<ability>/test). */
+  benchmark: z.string().min(1),
+  n_items: z.int().min(1),
+  chance: z.number(),
+  /** The base model's accuracy on the test split. */
+  accuracy: z.number(),
+  /** Its paired-bootstrap percentile interval at the profile's confidence. */
+  ci: Interval,
+  /** ci lower end > chance + margin. */
+  clears_gate: z.boolean(),
+  /** What the profile uses: clears_gate, or true for every ability with the gate off. */
+  possessed: z.boolean(),
+  /** Why the ability does not clear the gate; null when it does. */
+  reason: z.string().nullable(),
+});
+
+export const CompetenceSchema = z.strictObject({
+  /** false: --no-gate, every ability treated as possessed (the accuracies still recorded). */
+  enabled: z.boolean(),
+  margin: z.number().min(0),
+  confidence: z.number().gt(0).lt(1),
+  abilities: z.array(AbilityCompetenceSchema),
+});
+export type Competence = z.infer<typeof CompetenceSchema>;
+
+/** One ability slice (slices.ts): the items of a benchmark that ablating the ability flips where random masks do not. */
+export const SliceSchema = z.strictObject({
+  benchmark: z.string().min(1),
+  ability: z.string().min(1),
+  variant: z.string().min(1),
+  k: z.number().gt(0).lte(1),
+  /** Item ids right on the base model, wrong with the ability ablated, and right under every random mask: the a-slice. */
+  lost: z.array(z.string()),
+  /** Item ids wrong on the base model, right with the ability ablated, and wrong under every random mask. */
+  gained: z.array(z.string()),
+  /** Items the ablation turned wrong that some random mask turned wrong too (not in `lost`). */
+  lost_to_random: z.int().min(0),
+  gained_to_random: z.int().min(0),
+});
+export type Slice = z.infer<typeof SliceSchema>;
+
+/** The text of an item that appears in some slice. */
+export const SliceItemSchema = z.strictObject({
+  benchmark: z.string().min(1),
+  id: z.string(),
+  /** The prompt as the model saw it (its last 600 characters when longer). */
+  prompt: z.string(),
+  /** The gold answer's text. */
+  answer: z.string(),
+});
+export type SliceItem = z.infer<typeof SliceItemSchema>;
+
+export const SlicesSchema = z.strictObject({
+  /** Random masks whose flips are discounted, per (variant, k). */
+  random_masks: z.int().min(0),
+  /** Benchmarks without per-item right/wrong scores (no slices), with the reason. */
+  skipped: z.array(z.strictObject({ benchmark: z.string(), reason: z.string() })),
+  slices: z.array(SliceSchema),
+  items: z.array(SliceItemSchema),
+});
+export type Slices = z.infer<typeof SlicesSchema>;
+
 export const ProfileSchema = z
   .strictObject({
     schema_version: z.literal(PROFILE_SCHEMA_VERSION),
@@ -173,8 +248,11 @@ export const ProfileSchema = z
     benchmarks: z.array(BenchmarkSchema),
     abilities: z.array(AbilitySchema),
     cells: z.array(CellSchema),
+    /** The competence gate; null when it was off and no ability's test split was scored. */
+    competence: CompetenceSchema.nullable(),
     selectivity: z.array(SelectivitySchema).nullable(),
     overlap: z.array(OverlapSchema),
+    slices: SlicesSchema,
     masks: z.array(MaskLocationSchema),
   })
   .superRefine((p, ctx) => {

@@ -1,5 +1,5 @@
 /**
- * The self-profile (METHOD.md, statistics): each ability's own test split scored as a
+ * The self-profile (docs/method.md, statistics): each ability's own test split scored as a
  * benchmark. Row a, column a' holds AIS(a, test(a')): how much ablating a's weights hurts
  * the probes of a'. A method that localises abilities makes this matrix diagonal-dominant.
  *

@@ -7,7 +7,7 @@ import type { ProbeItem } from "../probes/schema.js";
 import { hashOf } from "./content-hash.js";
 
 /**
- * The self-profile (METHOD.md, statistics): an ability's own test split scored as a
+ * The self-profile (docs/method.md, statistics): an ability's own test split scored as a
  * multiple-choice benchmark, in lm-eval's plain style: the query
  * `Context: {context}\nQuestion: {question}\nAnswer:` (the Context line only when there is
  * one), each option scored as the continuation `" " + option`, accuracy against the gold

@@ -58,7 +58,7 @@ export function compareProfiles(runs: { label: string; profile: Profile }[], fil
   const rows: CompareRow[] = [];
   const seen = new Set<string>();
   for (const run of runs) {
-    for (const b of new ProfileIndex(run.profile).benchmarks) {
+    for (const b of new ProfileIndex(run.profile).allBenchmarks) {
       for (const a of run.profile.abilities) {
         const key = JSON.stringify([b.name, a.id]);
         if (seen.has(key)) continue;

@@ -61,3 +61,24 @@ function csvField(value: string | number | null): string {
   const text = typeof value === "number" || value === null ? formatNumber(value) : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+export const SLICE_CSV_COLUMNS = ["benchmark", "ability", "variant", "k", "direction", "item", "prompt", "answer"] as const;
+
+/**
+ * slices.csv: one row per item of every ability slice (slices.ts), `lost` for the items the
+ * ablation turned wrong (the a-slice), `gained` for those it turned right, with the item's
+ * prompt and gold answer.
+ */
+export function renderSlicesCsv(profile: Profile): string {
+  const text = new Map(profile.slices.items.map((i) => [JSON.stringify([i.benchmark, i.id]), i]));
+  const lines = [SLICE_CSV_COLUMNS.join(",")];
+  for (const s of profile.slices.slices) {
+    for (const [direction, items] of [["lost", s.lost], ["gained", s.gained]] as const) {
+      for (const id of items) {
+        const item = text.get(JSON.stringify([s.benchmark, id]));
+        lines.push([s.benchmark, s.ability, s.variant, s.k, direction, id, item?.prompt ?? "", item?.answer ?? ""].map(csvField).join(","));
+      }
+    }
+  }
+  return lines.join("\r\n") + "\r\n";
+}

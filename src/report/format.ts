@@ -9,6 +9,24 @@ export function formatInterval(ci: readonly [number, number] | null): string {
   return ci === null ? "unbounded" : `[${formatAis(ci[0])}, ${formatAis(ci[1])}]`;
 }
 
+/** Metric names as a reader says them; the keys (`exact_match,strip`) stay in profile.json and the CSV. */
+const METRIC_WORDS: Record<string, string> = {
+  acc: "accuracy",
+  acc_norm: "length-normalised accuracy",
+  exact_match: "exact match",
+  mc1: "MC1 accuracy",
+  mc2: "MC2 (probability on the true answers)",
+};
+
+export function formatMetric(key: string): string {
+  const [metric = key, filter] = key.split(",");
+  const words = METRIC_WORDS[metric] ?? metric.replace(/_/g, " ");
+  // A filter names how the answer was extracted; only GSM8K's two change what is counted.
+  if (filter === "flexible-extract") return `${words} (flexible extraction)`;
+  if (filter === "strict-match") return `${words} (strict)`;
+  return words;
+}
+
 export function formatScore(value: number): string {
   return value.toFixed(3);
 }

@@ -64,12 +64,24 @@ td.diff { background: #fff4c2; }
 .badge.interferes { background: #e0ecf7; color: #123f73; }
 .method { font-size: 13.5px; color: #39424e; max-width: 900px; }
 .method code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5px; }
+ul.summary { margin: 6px 0 10px; padding-left: 20px; max-width: 1100px; }
+ul.summary li { margin: 3px 0; }
+ul.summary .num { font-variant-numeric: tabular-nums; font-weight: 600; }
+.note-box { background: #fff; border: 1px solid var(--line); border-left: 4px solid #8a93a0; border-radius: 6px; padding: 6px 12px; margin: 8px 0; max-width: 1100px; font-size: 13px; }
+details.run-details { margin: 26px 0 0; font-size: 13px; }
+details.run-details summary { cursor: pointer; color: var(--muted); }
+details.run-details dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 6px 22px; margin: 10px 0 0; }
+details.run-details dt { color: var(--muted); text-transform: uppercase; font-size: 10.5px; letter-spacing: .06em; }
+details.run-details dd { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; overflow-wrap: anywhere; }
+ul.slice-items { margin: 4px 0 0; padding-left: 18px; max-width: 760px; }
+.legend-row .muted-ability { color: #8a93a0; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 20px; }
 svg.chart { display: block; font-family: inherit; }
 svg .axis-label { font-size: 12.5px; fill: #27303a; }
 svg .axis-label.muted, svg .tick.muted { fill: #8a93a0; }
 svg .tick { font-size: 10.5px; fill: #4a5360; font-variant-numeric: tabular-nums; }
 svg .note { font-size: 11px; fill: #6b7480; }
+svg .note.planted { fill: #1d232b; }
 svg .legend-title { font-size: 11px; font-weight: 600; fill: #27303a; }
 svg .panel-title { font-size: 13px; font-weight: 620; fill: #1d232b; }
 svg .cell-value { font-size: 13.5px; font-variant-numeric: tabular-nums; }

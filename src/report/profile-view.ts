@@ -1,3 +1,4 @@
+import { possessedAbilities } from "../profile/competence-gate.js";
 import type { Benchmark, Cell, MaskLocation, Profile } from "../profile/schema.js";
 
 /** One (variant, k) slice of a profile: the benchmark × ability matrix the charts draw. */
@@ -10,12 +11,26 @@ export interface View {
 export class ProfileIndex {
   readonly views: View[];
   /** Benchmarks proper (not the self-profile's ability test splits). */
+  readonly allBenchmarks: Benchmark[];
+  /** The benchmarks the charts draw: those whose base score clears chance (see nearChance). */
   readonly benchmarks: Benchmark[];
+  /**
+   * Benchmarks whose base score is near chance: the lower end of its interval is not above
+   * chance + the gate margin (the competence gate's rule, applied to a benchmark). Every AIS
+   * there is a ratio over a tiny margin, so they leave the charts for a note.
+   */
+  readonly nearChance: Benchmark[];
+  private readonly possessed: Set<string>;
   private readonly cells = new Map<string, Cell>();
   private readonly randoms = new Map<string, Cell[]>();
 
   constructor(readonly profile: Profile) {
-    this.benchmarks = profile.benchmarks.filter((b) => b.self_ability === null);
+    this.allBenchmarks = profile.benchmarks.filter((b) => b.self_ability === null);
+    const margin = typeof profile.run.options.gate_margin === "number" ? profile.run.options.gate_margin : 0.05;
+    const near = (b: Benchmark) => b.base_ci[0] <= b.chance + margin;
+    this.benchmarks = this.allBenchmarks.filter((b) => !near(b));
+    this.nearChance = this.allBenchmarks.filter(near);
+    this.possessed = possessedAbilities(profile.competence, profile.abilities.map((a) => a.id));
     for (const c of profile.cells) {
       if (c.control === "random") {
         const key = JSON.stringify([c.benchmark, c.variant, c.k]);
@@ -37,6 +52,15 @@ export class ProfileIndex {
 
   randomControls(benchmark: string, view: View): Cell[] {
     return this.randoms.get(JSON.stringify([benchmark, view.variant, view.k])) ?? [];
+  }
+
+  /** Whether the model possesses the ability (the competence gate; every ability without one). */
+  isPossessed(id: string): boolean {
+    return this.possessed.has(id);
+  }
+
+  competenceOf(id: string): NonNullable<Profile["competence"]>["abilities"][number] | undefined {
+    return this.profile.competence?.abilities.find((a) => a.ability === id);
   }
 
   abilityName(id: string): string {

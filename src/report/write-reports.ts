@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import type { Profile } from "../profile/schema.js";
-import { renderProfileCsv } from "./csv.js";
+import { renderProfileCsv, renderSlicesCsv } from "./csv.js";
 import { DEFAULT_REPORT_OPTIONS, renderProfileHtml, type ReportOptions } from "./html-report.js";
 import { renderProfileMarkdown } from "./markdown-report.js";
 
-export const REPORT_FILES = ["profile.csv", "report.md", "report.html"] as const;
+export const REPORT_FILES = ["profile.csv", "slices.csv", "report.md", "report.html"] as const;
 
 /**
  * Render every report before writing any, then write each atomically: a failure leaves the
@@ -14,6 +14,7 @@ export const REPORT_FILES = ["profile.csv", "report.md", "report.html"] as const
 export function writeProfileReports(profile: Profile, outDir: string, options: ReportOptions = DEFAULT_REPORT_OPTIONS): string[] {
   const rendered: [string, string][] = [
     ["profile.csv", renderProfileCsv(profile)],
+    ["slices.csv", renderSlicesCsv(profile)],
     ["report.md", renderProfileMarkdown(profile)],
     ["report.html", renderProfileHtml(profile, options)],
   ];

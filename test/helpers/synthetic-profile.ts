@@ -19,7 +19,10 @@ export const SYNTHETIC_ABILITIES = [
  * small probability. One benchmark sits at chance (undefined AIS), one carries a script-laden
  * name, and each ability's own test split is scored for the self-profile.
  */
-export function syntheticProfileInput(options: { selfProfile?: boolean; seed?: number; kValues?: number[] } = {}): ProfileInput {
+/** The synthetic model lacks this ability: its test accuracy sits at chance, so the competence gate marks it not possessed. */
+export const NOT_POSSESSED = "temporal";
+
+export function syntheticProfileInput(options: { selfProfile?: boolean; seed?: number; kValues?: number[]; gate?: boolean } = {}): ProfileInput {
   const rng = createRng(options.seed ?? 1, "synthetic");
   const abilities = SYNTHETIC_ABILITIES;
   const kValues = options.kValues ?? [1e-4, 1e-3, 1e-2];
@@ -36,13 +39,22 @@ export function syntheticProfileInput(options: { selfProfile?: boolean; seed?: n
     { name: "winogrande-near-chance", metric: "acc", choices: 2, accuracy: 0.51, n: 200, dependence: [0, 0, 0, 0, 0], self: null },
     { name: XSS_NAME, metric: "acc", choices: 4, accuracy: 0.7, n: 120, dependence: [0.4, 0, 0, 0.5, 0], self: null },
   ];
+  const testSplits: Spec[] = abilities.map((a, i) => ({
+    name: `probes/${a.id}/test`,
+    metric: "acc",
+    choices: 4,
+    accuracy: a.id === NOT_POSSESSED ? 0.26 : 0.8,
+    n: 100,
+    dependence: abilities.map((_, j) => (i === j ? 0.8 : 0.1)),
+    self: a.id,
+  }));
   if (options.selfProfile ?? true) {
     abilities.forEach((a, i) =>
       specs.push({
         name: `probes/${a.id}/test`,
         metric: "acc",
         choices: 4,
-        accuracy: 0.8,
+        accuracy: a.id === NOT_POSSESSED ? 0.26 : 0.8,
         n: 100,
         dependence: abilities.map((_, j) => (i === j ? 0.8 : 0.1)),
         self: a.id,
@@ -56,7 +68,8 @@ export function syntheticProfileInput(options: { selfProfile?: boolean; seed?: n
     const chance = spec.choices > 0 ? 1 / spec.choices : 0;
     const ids = Array.from({ length: spec.n }, (_, i) => `${spec.name}#${i}`);
     const base = ids.map(() => (uniform(rng) < spec.accuracy ? 1 : 0));
-    benchmarks.push({ name: spec.name, metric: spec.metric, chance, selfAbility: spec.self, base: { ids, values: base } });
+    const items = new Map(ids.map((id, i) => [id, { prompt: `Question: item ${i} of ${spec.name}?\nAnswer:`, answer: `answer ${i}` }]));
+    benchmarks.push({ name: spec.name, metric: spec.metric, chance, selfAbility: spec.self, base: { ids, values: base }, items: spec.self ? undefined : items });
     const ablate = (p: number): number[] =>
       base.map((correct) => {
         if (p < 0) return correct === 0 && uniform(rng) < -p * 0.5 ? 1 : correct;
@@ -105,10 +118,21 @@ export function syntheticProfileInput(options: { selfProfile?: boolean; seed?: n
       controls: { bottom: true, random_seeds: randomSeeds },
       self_profile: options.selfProfile ?? true,
       statistics: { bootstrap_samples: 300, seed: 0, confidence: 0.95, min_margin: 0.02 },
+      gate: options.gate ?? true,
+      gate_margin: 0.05,
+      contrast: "ratio",
+      loss_scope: "answer",
+      template_date: "2024-07-26",
     },
     versions: { bprof: "0.1.0", node: "20" },
   };
-  return { run, abilities, benchmarks, ablated, masks };
+  // The competence gate reads the base row of each test split: the self-profile's, or its own draw.
+  const gate = testSplits.map((t) => {
+    const own = benchmarks.find((b) => b.name === t.name);
+    const ids = Array.from({ length: t.n }, (_, i) => `${t.name}#${i}`);
+    return { ability: t.self!, benchmark: t.name, chance: 0.25, scores: own ? own.base : { ids, values: ids.map(() => (uniform(rng) < t.accuracy ? 1 : 0)) } };
+  });
+  return { run, abilities, benchmarks, ablated, masks, gate };
 }
 
 function uniform(rng: Rng): number {

@@ -42,6 +42,36 @@ describe.skipIf(!requireShared("bprof importance/select/masks CLI on stories260K
     expect(text.stdout).toMatch(/all-k0\.01-top\.bottom\n {2}variant all, k 0\.01, n = ⌊k · 260032⌋ = 2600/);
   });
 
+  it("select --contrast-with ranks by the ratio against the other abilities' importance and records it", () => {
+    const other = join(tmp, "importance-other");
+    execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "importance", "--model", model, "--ability", "contextual-recall",
+      "--probes", PROBES, "--limit", "3", "--loss-scope", "full", "--out", other, "--quiet"], { cwd: ROOT });
+    // Two importances of the same ability are refused: contrast takes one per other ability.
+    const same = bprof("select", "--importance", importance, "--k", "1e-2", "--contrast-with", other, "--out", join(tmp, "c-same"));
+    expect(same.code).not.toBe(0);
+    expect(same.stderr).toMatch(/second importance of ability contextual-recall/);
+    expect(existsSync(join(tmp, "c-same"))).toBe(false);
+    const alone = bprof("select", "--importance", importance, "--k", "1e-2", "--contrast", "ratio", "--out", join(tmp, "c-alone"));
+    expect(alone.code).not.toBe(0);
+    expect(alone.stderr).toMatch(/--contrast ratio needs --contrast-with/);
+
+    const deductive = join(tmp, "importance-deductive");
+    execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "importance", "--model", model, "--ability", "deductive",
+      "--limit", "3", "--out", deductive, "--quiet"], { cwd: ROOT });
+    const r = bprof("select", "--importance", importance, "--k", "1e-2", "--contrast-with", deductive, "--out", join(tmp, "c-ratio"));
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(tmp, "c-ratio", "mlp-k0.01-top", "mask.json"), "utf8")) as {
+      recipe: { contrast: { kind: string; others: { ability: string }[]; epsilon: number } | null };
+    };
+    expect(manifest.recipe.contrast?.kind).toBe("ratio");
+    expect(manifest.recipe.contrast?.others.map((o) => o.ability)).toEqual(["deductive"]);
+    expect(manifest.recipe.contrast?.epsilon).toBe(1e-3);
+    const plain = bprof("select", "--importance", importance, "--k", "1e-2", "--out", join(tmp, "c-none"));
+    expect(plain.code, plain.stderr).toBe(0);
+    const bytes = (dir: string) => readFileSync(join(dir, "mlp-k0.01-top", "indices.bin"));
+    expect(bytes(join(tmp, "c-ratio")).equals(bytes(join(tmp, "c-none")))).toBe(false);
+  }, 600_000);
+
   it.each([
     [["--k", "0"], /k must be a number in \(0, 1\)/],
     [["--k", "1"], /k must be a number in \(0, 1\)/],
@@ -79,7 +109,8 @@ describe.skipIf(!requireShared("bprof importance/select/masks CLI on stories260K
       expect(existsSync(out)).toBe(false);
       expect(existsSync(dump)).toBe(false);
     }
-    const truncated = bprof("importance", "--model", model, "--ability", "long", "--probes", probes, "--out", join(tmp, "trunc"), "--truncate", "--quiet");
+    // The full-chat loss: cut to the context, the item keeps prompt tokens in its loss (its answer is past the cut).
+    const truncated = bprof("importance", "--model", model, "--ability", "long", "--probes", probes, "--out", join(tmp, "trunc"), "--truncate", "--loss-scope", "full", "--quiet");
     expect(truncated.code, truncated.stderr).toBe(0);
     expect(truncated.stdout).toMatch(/1 truncated/);
     const manifest = JSON.parse(readFileSync(join(tmp, "trunc", "importance.json"), "utf8")) as { rendering: { truncated: string[] } };

@@ -101,7 +101,9 @@ describe("bprof profile end to end on a tiny model", () => {
     expect(undefinedCells.length).toBeGreaterThan(0);
     for (const c of undefinedCells) {
       expect(c.undefined_reason).toMatch(/chance|unbounded/);
-      expect(c.dependence).toBe("untested");
+      // An ability the tiny random model lacks (the gate) marks its cells not-possessed; the rest stay untested.
+      const possessed = c.ability === null || profile.competence!.abilities.find((a) => a.ability === c.ability)!.possessed;
+      expect(c.dependence).toBe(possessed ? "untested" : "not-possessed");
     }
     const story = profile.cells.find((c) => c.benchmark === "sample_story_words")!;
     expect(story.undefined_reason).toMatch(/base score 0\.\d{4} − chance 0\.3333/);

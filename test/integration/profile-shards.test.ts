@@ -29,6 +29,8 @@ describe("sharded runs", () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all.sort()).toEqual(readManifest(join(tmp, "single")).units.sort());
     for (const u of units) expect(u.length).toBeGreaterThan(0);
+    // Without a contrast each ability's importance is computed once in the whole run (with
+    // `--contrast ratio` a shard also computes the other abilities' importance its masks need).
     const importance = [0, 1, 2].flatMap((i) => stageMarkers(join(shardDir(i), "importance")));
     expect(importance).toHaveLength(2);
     for (let i = 0; i < 3; i++) expect(existsSync(join(shardDir(i), "profile.json"))).toBe(false);

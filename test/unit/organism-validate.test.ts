@@ -21,15 +21,17 @@ function fakeProfile(planted: { name: string; base: number; ais: Record<string, 
       ...Object.entries(p.ais).map(([a, x]) => cell(p.name, a, x, "none", null)),
       ...p.random.map((x, seed) => cell(p.name, null, x, "random", seed)),
     ]),
-    selectivity: [{ variant: "mlp", k: 0.01, abilities, matrix: [], index: 0.42 }],
+    selectivity: [{ variant: "mlp", k: 0.01, abilities, matrix: [], index_abilities: abilities, index: 0.42 }],
+    competence: null,
+    slices: { random_masks: 2, skipped: [], slices: [], items: [] },
   } as unknown as Profile;
 }
 
 describe("bprof validate figures", () => {
   it("compute the expected profile, Pearson r, top match, selectivity and random |AIS|", () => {
     const mixtures = new Map([
-      ["p1", { a: 1 }],
-      ["p2", { b: 0.5, c: 0.5 }],
+      ["p1", { mixture: { a: 1 }, sources: new Map<string, string>() }],
+      ["p2", { mixture: { b: 0.5, c: 0.5 }, sources: new Map<string, string>() }],
     ]);
     const profile = fakeProfile([
       { name: "p1", base: 0.85, ais: { a: 0.9, b: 0.1, c: 0, d: -0.05 }, random: [0.02, -0.04] },
@@ -50,7 +52,9 @@ describe("bprof validate figures", () => {
     expect(v.random_abs_ais).toBeCloseTo((0.03 + 0.02) / 2);
     expect(v.pearson_mean).toBeCloseTo((p1!.pearson! + p2!.pearson!) / 2);
     expect(v.ability_accuracy.c).toEqual({ acc: 0.95, chance: 0.25 });
-    expect(formatValidation(v)).toContain("top match share     50%");
+    expect(formatValidation(v)).toContain("top match share      50%");
+    expect(v.possessed).toEqual(abilities);
+    expect(v.counted_benchmarks).toBe(2);
   });
 
   it("Pearson r is 1 for a positive linear relation and undefined for a constant side", () => {
@@ -58,5 +62,33 @@ describe("bprof validate figures", () => {
     expect(pearson([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1);
     expect(pearson([1, 1, 1], [1, 2, 3])).toBeNull();
     expect(pearson([1, 2], [1, 2])).toBeNull();
+  });
+});
+
+describe("the options table", () => {
+  it("has the defaults, the other contrast, the paper preset, abs-sum, variant all and k 1e-3, pickable by name", async () => {
+    const { optionsRows, pickRows } = await import("../../src/organism/options-table.js");
+    expect(optionsRows().map((r) => r.name)).toEqual(["defaults", "contrast", "paper", "abs-sum", "variant-all", "k-1e-3"]);
+    expect(pickRows(["k-1e-3", "defaults"]).map((r) => r.name)).toEqual(["defaults", "k-1e-3"]);
+    expect(() => pickRows(["fast"])).toThrow(/unknown options-table row 'fast'/);
+  });
+
+  it("prints one Markdown row per option set, with the four targets judged together", async () => {
+    const { formatOptionsTable } = await import("../../src/organism/options-table.js");
+    const base = {
+      model: "m", variant: "mlp", k: 0.01,
+      options: { loss_scope: "answer", aggregate: "signed-sum", score: "taylor", method: "top", contrast: "ratio", preset: null, gate: true },
+      pearson_mean: 0.85, top_match_share: 1, selectivity: 0.4, random_abs_ais: 0.02, possessed: ["a", "b"], not_possessed: [],
+      counted_benchmarks: 3, planted_benchmarks: 4, slice_purity: 0.9, ability_accuracy: {}, benchmarks: [], run_dir: "/r",
+    };
+    const text = formatOptionsTable([
+      { flags: "(defaults)", validation: base, seconds: 61.2 },
+      { flags: "--contrast none", validation: { ...base, selectivity: 0.1 }, seconds: 30 },
+    ]);
+    const lines = text.trim().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toBe("| `(defaults)` | answer | signed-sum | top | ratio | mlp | 0.01 | 2 | 3 of 4 | 0.85 | 3 of 3 | 0.400 | 0.020 | 0.90 | yes | 61 s |");
+    expect(lines[3]).toContain("| 0.100 |");
+    expect(lines[3]).toContain("| no |");
   });
 });

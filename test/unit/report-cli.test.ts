@@ -51,8 +51,8 @@ describe("bprof report / compare", () => {
     const r = await bprof("report", dir);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(["profile.csv", "profile.json", "report.html", "report.md"]);
-    expect(r.stdout.trim().split("\n")).toEqual(["profile.csv", "report.md", "report.html"].map((f) => join(dir, f)));
+    expect(readdirSync(dir).sort()).toEqual(["profile.csv", "profile.json", "report.html", "report.md", "slices.csv"]);
+    expect(r.stdout.trim().split("\n")).toEqual(["profile.csv", "slices.csv", "report.md", "report.html"].map((f) => join(dir, f)));
   });
 
   it("names file, line and field of a profile that fails the schema, and writes nothing", async () => {

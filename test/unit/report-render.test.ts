@@ -46,7 +46,7 @@ describe("reports from a synthetic profile", () => {
   it("writes profile.csv, report.md and report.html", () => {
     const dir = mkdtempSync(join(tmpdir(), "bprof-report-"));
     const written = writeProfileReports(profile, dir);
-    expect(written.map((p) => p.slice(dir.length + 1))).toEqual(["profile.csv", "report.md", "report.html"]);
+    expect(written.map((p) => p.slice(dir.length + 1))).toEqual(["profile.csv", "slices.csv", "report.md", "report.html"]);
     expect(readFileSync(join(dir, "report.html"), "utf8")).toBe(renderProfileHtml(profile));
   });
 
@@ -134,11 +134,12 @@ describe("reports from a synthetic profile", () => {
     input.ablated = input.ablated.filter((a) => a.control !== "random");
     input.masks = [];
     const bare = buildProfile(input);
-    expect(bare.cells.every((c) => c.dependence === "untested")).toBe(true);
+    expect(bare.cells.every((c) => c.dependence === "untested" || c.dependence === "not-possessed")).toBe(true);
     const page = renderProfileHtml(bare);
     expect(page.includes('id="heatmap-0"')).toBe(true);
     expect(page.includes('id="selectivity-0"')).toBe(false);
     expect(page.includes('id="layer-map-0"')).toBe(false);
-    expect(page.includes("Only one k was run")).toBe(true);
+    // One k makes no curve: no AIS-versus-k panels at all.
+    expect(page.includes('id="ais-vs-k"')).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { abilityImpactScore } from "../../src/profile/ais.js";
 import { mean } from "../../src/profile/bootstrap.js";
 import { buildProfile } from "../../src/profile/build-profile.js";
 import { ProfileSchema } from "../../src/profile/schema.js";
-import { syntheticProfileInput } from "../helpers/synthetic-profile.js";
+import { NOT_POSSESSED, syntheticProfileInput } from "../helpers/synthetic-profile.js";
 
 describe("buildProfile", () => {
   const input = syntheticProfileInput();
@@ -35,7 +35,7 @@ describe("buildProfile", () => {
     for (const c of nearChance) {
       expect(c.ais).toBeNull();
       expect(c.ais_ci).toBeNull();
-      expect(c.dependence).toBe("untested");
+      expect(c.dependence).toBe(c.ability === NOT_POSSESSED ? "not-possessed" : "untested");
       expect(c.undefined_reason).toMatch(/near chance|below chance/);
     }
   });
@@ -45,7 +45,7 @@ describe("buildProfile", () => {
     expect(cell.ais!).toBeGreaterThan(0.6);
     expect(cell.null_band?.n_seeds).toBe(3);
     expect(cell.dependence).toBe("depends");
-    const none = profile.cells.find((c) => c.benchmark === "gsm8k" && c.ability === "temporal" && c.variant === "mlp" && c.k === 1e-2 && c.control === "none")!;
+    const none = profile.cells.find((c) => c.benchmark === "hellaswag" && c.ability === "deductive" && c.variant === "mlp" && c.k === 1e-2 && c.control === "none")!;
     expect(none.dependence).toBe("none");
     const interference = profile.cells.find((c) => c.benchmark === "truthfulqa-mc2" && c.ability === "commonsense-causal" && c.variant === "all" && c.k === 1e-2 && c.control === "none")!;
     expect(interference.ais!).toBeLessThan(0);

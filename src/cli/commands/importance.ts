@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { BprofError } from "../../errors.js";
 import { AGGREGATES, SCORES, type Aggregate, type ScoreKind } from "../../importance/gradients.js";
-import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../../importance/render.js";
+import { DEFAULT_LOSS_SCOPE, DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../../importance/render.js";
+import { DEFAULT_TEMPLATE_DATE, parseTemplateDate } from "../../model/tokenizer/template-date.js";
 import { runImportance } from "../../importance/run-importance.js";
 import { defaultProbesDir } from "../../probes/paths.js";
 import { PROBE_SPLITS, type ProbeSplit } from "../../probes/schema.js";
@@ -26,6 +27,7 @@ interface ImportanceFlags {
   checkpointLayers?: boolean;
   limit?: string;
   systemPrompt: string;
+  templateDate: string;
   truncate?: boolean;
   dumpTokens?: string;
   out: string;
@@ -40,13 +42,14 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], op
 export function registerImportanceCommand(program: Command): void {
   program
     .command("importance")
-    .description("Gradient importance of every decoder weight for one ability's probes (METHOD.md step 1)")
+    .description("Gradient importance of every decoder weight for one ability's probes (docs/method.md, step 1)")
     .requiredOption("--model <path>", "Hugging Face model directory or llama2.c checkpoint (.bin)")
     .requiredOption("--ability <id>", "ability whose probes drive the gradients")
     .requiredOption("--out <dir>", "importance directory to write")
     .option("--probes <dir>", "probe directory laid out as <dir>/<ability>/<split>.jsonl (default: the shipped probes)")
     .option("--split <split>", "probe split", "train")
-    .option("--loss-scope <scope>", `${LOSS_SCOPES.join(" | ")}: tokens the per-item loss averages over`, "full")
+    .option("--loss-scope <scope>", `${LOSS_SCOPES.join(" | ")}: tokens the per-item loss averages over (docs/method.md, step 1)`, DEFAULT_LOSS_SCOPE)
+    .option("--template-date <YYYY-MM-DD>", "the date a chat template that reads the current date is shown", DEFAULT_TEMPLATE_DATE)
     .option("--aggregate <how>", `${AGGREGATES.join(" | ")}: how per-item gradients accumulate`, "signed-sum")
     .option("--score <kind>", `${SCORES.join(" | ")}: per-weight score`, "taylor")
     .option("--batch-size <n>", "items per backward pass (does not change the result)", "8")
@@ -80,6 +83,7 @@ export function registerImportanceCommand(program: Command): void {
           checkpointLayers: flags.checkpointLayers ?? false,
           limit: flags.limit === undefined ? undefined : parsePositiveInt(flags.limit, "--limit"),
           systemPrompt: flags.systemPrompt,
+          templateDate: parseTemplateDate(flags.templateDate, "--template-date"),
           truncate: flags.truncate ?? false,
           dumpTokens: flags.dumpTokens,
           out: flags.out,

@@ -2,11 +2,23 @@ import type { Command } from "commander";
 import { BprofError } from "../../errors.js";
 import { parseFractions } from "../../importance/ablation-count.js";
 import { AGGREGATES, SCORES, type Aggregate, type ScoreKind } from "../../importance/gradients.js";
-import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../../importance/render.js";
+import { CONTRASTS, parseContrast } from "../../importance/contrast.js";
+import { DEFAULT_LOSS_SCOPE, DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../../importance/render.js";
+import { DEFAULT_TEMPLATE_DATE, parseTemplateDate } from "../../model/tokenizer/template-date.js";
+import { PAPER_KS, PRESETS, type Preset } from "../../profile/presets.js";
 import { parseVariant } from "../../importance/scope.js";
 import { parseMethod } from "../../importance/selection.js";
 import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
-import { DEFAULT_CONTROLS, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_IMPORTANCE_BATCH_SIZE, DEFAULT_KS, DEFAULT_MODEL, DEFAULT_VARIANTS } from "../../profile/defaults.js";
+import {
+  DEFAULT_CONTRAST,
+  DEFAULT_CONTROLS,
+  DEFAULT_EVAL_BATCH_SIZE,
+  DEFAULT_GATE_MARGIN,
+  DEFAULT_IMPORTANCE_BATCH_SIZE,
+  DEFAULT_KS,
+  DEFAULT_MODEL,
+  DEFAULT_VARIANTS,
+} from "../../profile/defaults.js";
 import { profile } from "../../profile/run-profile.js";
 import { CHECKPOINT_CHOICES, type CheckpointChoice } from "../../profile/run-options.js";
 import { DEFAULT_STATISTICS_OPTIONS } from "../../profile/schema.js";
@@ -28,14 +40,19 @@ interface ProfileFlags {
   include_path?: string;
   num_fewshot?: string;
   variants: string;
-  k: string;
-  controls: string;
-  method: string;
+  k?: string;
+  controls?: string;
+  method?: string;
   selfProfile?: boolean;
   limit?: string;
-  lossScope: string;
-  aggregate: string;
-  score: string;
+  lossScope?: string;
+  aggregate?: string;
+  score?: string;
+  contrast?: string;
+  gate: boolean;
+  gateMargin: string;
+  templateDate: string;
+  preset?: string;
   systemPrompt: string;
   truncate?: boolean;
   importanceBatchSize: string;
@@ -60,7 +77,7 @@ interface ProfileFlags {
 export function registerProfileCommand(program: Command): void {
   program
     .command("profile")
-    .description("Profile benchmarks by ability: importance → masks → ablated evaluation → AIS → reports, resumable (METHOD.md)")
+    .description("Profile benchmarks by ability: importance → masks → ablated evaluation → AIS → reports, resumable (docs/method.md)")
     .option("--model <path>", `Hugging Face model directory or llama2.c checkpoint (default: ${DEFAULT_MODEL})`)
     .option("--abilities <ids>", "comma-separated ability ids, or all", "all")
     .option("--benchmarks <specs...>", "spec files, shipped benchmark names or folders of specs (default: benchmarks/samples and benchmarks/planted)")
@@ -69,18 +86,23 @@ export function registerProfileCommand(program: Command): void {
     .option("--include_path <dirs>", "comma-separated folders of lm-eval task files, searched for --tasks names")
     .option("--num_fewshot <n>", "few-shot examples per item for the --tasks benchmarks (overrides the task's)")
     .option("--variants <list>", "ablation scopes: mlp, all (comma-separated)", DEFAULT_VARIANTS.join(","))
-    .option("--k <fractions>", "ablation fractions, comma-separated", DEFAULT_KS.join(","))
-    .option("--controls <list>", "random:N (N seeded random masks), bottom, or none; comma-separated", DEFAULT_CONTROLS)
-    .option("--self-profile", "also score each ability's own test split (the selectivity matrix)")
+    .option("--k <fractions>", `ablation fractions, comma-separated (default: ${DEFAULT_KS.join(",")}; paper: ${PAPER_KS.join(",")})`)
+    .option("--controls <list>", `random:N (N seeded random masks), bottom, or none; comma-separated (default: ${DEFAULT_CONTROLS}; paper: random:3,bottom)`)
+    .option("--self-profile", "also score each ability's own test split under every mask (the selectivity matrix)")
     .option("--limit <n>", "at most N items of every benchmark and probe split (a quick look)")
     .option("--out <dir>", "run directory (default: runs/<model name>)")
     .option("--shard <i/n>", "compute only shard i of n (0-based); combine shards with bprof merge")
     .option("--force", "recompute every stage, even those the run directory holds")
     .option("--quiet", "no progress on stderr")
-    .option("--method <method>", "selection: top | per-matrix | chunked", "top")
-    .option("--loss-scope <scope>", `importance loss over: ${LOSS_SCOPES.join(" | ")}`, "full")
-    .option("--aggregate <how>", `gradient accumulation: ${AGGREGATES.join(" | ")}`, "signed-sum")
-    .option("--score <kind>", `per-weight score: ${SCORES.join(" | ")}`, "taylor")
+    .option("--preset <name>", "paper: the original authors' choices (loss full, signed-sum, taylor, chunked, bottom control, their k sweep, no contrast); options given beside it win")
+    .option("--method <method>", "selection: top | per-matrix | chunked (default: top; paper: chunked)")
+    .option("--loss-scope <scope>", `importance loss over: ${LOSS_SCOPES.join(" | ")} (default: ${DEFAULT_LOSS_SCOPE}; paper: full)`)
+    .option("--aggregate <how>", `gradient accumulation: ${AGGREGATES.join(" | ")} (default: signed-sum)`)
+    .option("--score <kind>", `per-weight score: ${SCORES.join(" | ")} (default: taylor)`)
+    .option("--contrast <kind>", `select by the ability's scores relative to the other abilities': ${CONTRASTS.join(" | ")} (default: ${DEFAULT_CONTRAST}; paper: none)`)
+    .option("--no-gate", "treat every ability as possessed (no competence gate on the test splits)")
+    .option("--gate-margin <m>", "an ability is possessed when its test accuracy's lower 95% bound exceeds chance + m", String(DEFAULT_GATE_MARGIN))
+    .option("--template-date <YYYY-MM-DD>", "the date a chat template that reads the current date is shown", DEFAULT_TEMPLATE_DATE)
     .option("--system-prompt <text>", "system turn of the rendered probes", DEFAULT_SYSTEM_PROMPT)
     .option("--truncate", "cut probe items longer than the model's context (default: error)")
     .option("--importance-batch-size <n>", "probe items per backward pass", String(DEFAULT_IMPORTANCE_BATCH_SIZE))
@@ -114,14 +136,19 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
     probesDir: flags.probes,
     benchmarks: benchmarkSelection(flags),
     variants: flags.variants.split(",").map((v) => parseVariant(v.trim(), { field: "--variants" })),
-    ks: parseFractions(flags.k),
-    method: parseMethod(flags.method),
+    ks: flags.k === undefined ? undefined : parseFractions(flags.k),
+    method: flags.method === undefined ? undefined : parseMethod(flags.method),
     controls: flags.controls,
     selfProfile: flags.selfProfile ?? false,
     limit: flags.limit === undefined ? undefined : parsePositiveInt(flags.limit, "--limit"),
-    lossScope: oneOf<LossScope>(flags.lossScope, LOSS_SCOPES, "--loss-scope"),
-    aggregate: oneOf<Aggregate>(flags.aggregate, AGGREGATES, "--aggregate"),
-    score: oneOf<ScoreKind>(flags.score, SCORES, "--score"),
+    lossScope: flags.lossScope === undefined ? undefined : oneOf<LossScope>(flags.lossScope, LOSS_SCOPES, "--loss-scope"),
+    aggregate: flags.aggregate === undefined ? undefined : oneOf<Aggregate>(flags.aggregate, AGGREGATES, "--aggregate"),
+    score: flags.score === undefined ? undefined : oneOf<ScoreKind>(flags.score, SCORES, "--score"),
+    contrast: flags.contrast === undefined ? undefined : parseContrast(flags.contrast, "--contrast"),
+    gate: flags.gate,
+    gateMargin: parseNumber(flags.gateMargin, "--gate-margin"),
+    templateDate: parseTemplateDate(flags.templateDate, "--template-date"),
+    preset: flags.preset === undefined ? undefined : oneOf<Preset>(flags.preset, PRESETS, "--preset"),
     systemPrompt: flags.systemPrompt,
     truncate: flags.truncate ?? false,
     importanceBatchSize: parsePositiveInt(flags.importanceBatchSize, "--importance-batch-size"),

@@ -15,7 +15,7 @@ export function parseThreshold(value: string): number {
 export function registerReportCommand(program: Command): void {
   program
     .command("report")
-    .description("rebuild profile.csv, report.md and report.html from RUNDIR/profile.json")
+    .description("rebuild profile.csv, slices.csv, report.md and report.html from RUNDIR/profile.json")
     .argument("<rundir>", "a run directory holding profile.json")
     .option("--out <dir>", "write the reports here instead of into RUNDIR")
     .option("--flow-threshold <ais>", "draw flow-chart ribbons for AIS at or above this", String(DEFAULT_REPORT_OPTIONS.flowThreshold))

@@ -3,22 +3,31 @@ import { parseFractions } from "../../importance/ablation-count.js";
 import { parseVariant } from "../../importance/scope.js";
 import { parseControl, parseMethod } from "../../importance/selection.js";
 import { runSelect } from "../../importance/run-select.js";
+import { BprofError } from "../../errors.js";
+import { parseContrast } from "../../importance/contrast.js";
 import { runCommand } from "../run-command.js";
 
 export function registerSelectCommand(program: Command): void {
   program
     .command("select")
-    .description("Masks of the n = ⌊k · N_total⌋ most important weights of a scope, with controls (METHOD.md step 2)")
+    .description("Masks of the n = ⌊k · N_total⌋ most important weights of a scope, with controls (docs/method.md, step 2)")
     .requiredOption("--importance <dir>", "importance directory (from bprof importance)")
     .requiredOption("--k <fractions>", "ablation fractions, comma-separated (e.g. 1e-4,1e-3)")
     .requiredOption("--out <dir>", "directory to write one mask directory per k and control into")
     .option("--variant <scope>", "mlp | all", "mlp")
     .option("--method <method>", "top | per-matrix | chunked", "top")
     .option("--control <control>", "also make a control: bottom | random:SEED[,SEED…] (repeatable)", collect, [])
+    .option("--contrast-with <dirs...>", "the other abilities' importance directories: rank by the contrastive ratio against them (docs/method.md, contrast)")
+    .option("--contrast <kind>", "ratio | none (default: ratio when --contrast-with is given, else none)")
     .option("--quiet", "no progress on stderr")
     .action(
-      runCommand((flags: { importance: string; k: string; out: string; variant: string; method: string; control: string[]; quiet?: boolean }) => {
+      runCommand((flags: { importance: string; k: string; out: string; variant: string; method: string; control: string[]; contrast?: string; contrastWith?: string[]; quiet?: boolean }) => {
+        const contrast = flags.contrast === undefined ? (flags.contrastWith ? "ratio" : "none") : parseContrast(flags.contrast, "--contrast");
+        if (contrast === "ratio" && !flags.contrastWith) {
+          throw new BprofError("--contrast ratio needs --contrast-with: the other abilities' importance directories", { field: "--contrast" });
+        }
         const written = runSelect({
+          contrastWith: contrast === "ratio" ? flags.contrastWith : undefined,
           importance: flags.importance,
           variant: parseVariant(flags.variant, { field: "--variant" }),
           ks: parseFractions(flags.k),

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AutoTokenizer, env, type PreTrainedTokenizer } from "@huggingface/transformers";
 import { BprofError } from "../../errors.js";
+import { DEFAULT_TEMPLATE_DATE, strftimeFixed } from "./template-date.js";
 import type { ChatMessage, Tokenizer } from "./tokenizer.js";
 
 /**
@@ -57,10 +58,22 @@ export class HfTokenizer implements Tokenizer {
     return this.tokenizer.decode([...ids], { skip_special_tokens: true });
   }
 
-  applyChatTemplate(messages: ChatMessage[], opts: { addGenerationPrompt: boolean }): string | null {
+  applyChatTemplate(messages: ChatMessage[], opts: { addGenerationPrompt: boolean; date?: string }): string | null {
     if (!this.hasChatTemplate) return null;
     try {
-      return this.tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: opts.addGenerationPrompt });
+      const template = this.tokenizer.get_chat_template({});
+      if (!template.includes("strftime_now")) {
+        return this.tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: opts.addGenerationPrompt }) as string;
+      }
+      // The renderer's own strftime_now reads the clock and cannot be overridden (its globals are
+      // fixed), so the template calls a fixed-date one under another name instead.
+      const date = opts.date ?? DEFAULT_TEMPLATE_DATE;
+      return this.tokenizer.apply_chat_template(messages, {
+        tokenize: false,
+        add_generation_prompt: opts.addGenerationPrompt,
+        chat_template: template.replace(/\bstrftime_now\b/g, FIXED_STRFTIME),
+        [FIXED_STRFTIME]: (format: string) => strftimeFixed(date, format),
+      } as Parameters<PreTrainedTokenizer["apply_chat_template"]>[1]) as string;
     } catch (err) {
       // The template is the model's own Jinja code: its errors (raise_exception, syntax) are reported as the file's.
       throw new BprofError(`the chat template failed to render a conversation: ${(err as Error).message}`, {
@@ -70,3 +83,5 @@ export class HfTokenizer implements Tokenizer {
     }
   }
 }
+
+const FIXED_STRFTIME = "bprof_fixed_date_strftime";

@@ -17,8 +17,12 @@ export interface Tokenizer {
   readonly eosId: number | null;
   readonly vocabSize: number;
   readonly hasChatTemplate: boolean;
-  /** The prompt the model's chat template makes of `messages`; null when it has no template. */
-  applyChatTemplate(messages: ChatMessage[], opts: { addGenerationPrompt: boolean }): string | null;
+  /**
+   * The prompt the model's chat template makes of `messages`; null when it has no template.
+   * A template that reads the current date sees `date` (YYYY-MM-DD; default
+   * DEFAULT_TEMPLATE_DATE), never the clock: see template-date.ts.
+   */
+  applyChatTemplate(messages: ChatMessage[], opts: { addGenerationPrompt: boolean; date?: string }): string | null;
   /** Where the tokenizer was read from, for `model info`. */
   readonly source: { kind: "huggingface" | "llama2c"; path: string };
 }

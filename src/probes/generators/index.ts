@@ -10,7 +10,7 @@ import { spatial } from "./spatial.js";
 import { temporal } from "./temporal.js";
 import type { ProbeGenerator } from "./types.js";
 
-/** The built-in generators, in the order of the ability table in METHOD.md. */
+/** The built-in generators, in the order of the ability table in docs/method.md. */
 export const GENERATORS: readonly ProbeGenerator[] = [
   contextualRecall,
   knowledgeRecall,

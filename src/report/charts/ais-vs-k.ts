@@ -2,7 +2,7 @@ import { categoricalColor } from "../colors.js";
 import { formatAis, formatInterval, formatK } from "../format.js";
 import { svg, type Markup } from "../markup.js";
 import type { Dependence, NullBand } from "../../profile/schema.js";
-import { niceTicks, px, truncate } from "./text.js";
+import { niceTicks, px, wrapText } from "./text.js";
 
 export interface KPoint {
   k: number;
@@ -14,6 +14,8 @@ export interface KPoint {
 export interface KSeries {
   label: string;
   colorIndex: number;
+  /** An ability the model does not possess: a grey dashed line, never flagged. */
+  muted?: boolean;
   points: KPoint[];
 }
 
@@ -26,9 +28,9 @@ export interface KPanelSpec {
   domain: readonly [number, number];
 }
 
-const W = 330;
-const H = 220;
-const M = { left: 40, right: 14, top: 40, bottom: 36 };
+const W = 360;
+const PLOT_H = 144;
+const M0 = { left: 40, right: 14, bottom: 36 };
 
 /**
  * How a benchmark's AIS grows with the ablated fraction k (log axis), one line per ability;
@@ -36,8 +38,13 @@ const M = { left: 40, right: 14, top: 40, bottom: 36 };
  */
 export function aisVersusK(spec: KPanelSpec): Markup {
   const [lo, hi] = spec.domain;
-  const plotW = W - M.left - M.right;
-  const plotH = H - M.top - M.bottom;
+  const plotW = W - M0.left - M0.right;
+  // Title and subtitle wrap (benchmark names break at underscores), never cut.
+  const titleLines = wrapText(spec.title, W - 16, 13);
+  const subtitleLines = wrapText(spec.subtitle, W - 16, 10.5);
+  const M = { ...M0, top: 18 + 16 * titleLines.length + 13 * subtitleLines.length };
+  const plotH = PLOT_H;
+  const H = M.top + plotH + M.bottom;
   const logs = spec.ks.map((k) => Math.log10(k));
   const lmin = Math.min(...logs);
   const lmax = Math.max(...logs);
@@ -64,14 +71,14 @@ export function aisVersusK(spec: KPanelSpec): Markup {
         );
 
   const lines = spec.series.map((s) => {
-    const color = categoricalColor(s.colorIndex);
+    const color = s.muted ? "#b8bec7" : categoricalColor(s.colorIndex);
     const defined = s.points.filter((p): p is KPoint & { ais: number } => p.ais !== null).sort((a, b) => a.k - b.k);
     const path =
       defined.length >= 2
-        ? svg`<polyline fill="none" stroke="${color}" stroke-width="2" points="${defined.map((p) => `${px(x(p.k))},${px(y(p.ais))}`).join(" ")}"/>`
+        ? svg`<polyline fill="none" stroke="${color}" stroke-width="2"${s.muted ? svg` stroke-dasharray="4 3"` : ""} points="${defined.map((p) => `${px(x(p.k))},${px(y(p.ais))}`).join(" ")}"/>`
         : "";
     const dots = defined.map((p) => {
-      const flagged = p.dependence === "depends" || p.dependence === "interferes";
+      const flagged = !s.muted && (p.dependence === "depends" || p.dependence === "interferes");
       const ci = p.ci ? svg`<line x1="${px(x(p.k))}" x2="${px(x(p.k))}" y1="${px(y(p.ci[1]))}" y2="${px(y(p.ci[0]))}" stroke="${color}" stroke-opacity="0.45" stroke-width="1.5"/>` : "";
       return svg`<g>${ci}<circle cx="${px(x(p.k))}" cy="${px(y(p.ais))}" r="3.6" fill="${flagged ? color : "#fff"}" stroke="${color}" stroke-width="1.6"/><title>${s.label}, k = ${formatK(p.k)}: AIS ${formatAis(p.ais)} ${formatInterval(p.ci)}, ${p.dependence}</title></g>`;
     });
@@ -80,5 +87,5 @@ export function aisVersusK(spec: KPanelSpec): Markup {
   const nothing = spec.series.every((s) => s.points.every((p) => p.ais === null))
     ? svg`<text class="note" x="${px(M.left + plotW / 2)}" y="${px(M.top + plotH / 2)}" text-anchor="middle">AIS undefined at every k</text><text class="tick muted" x="${px(M.left + plotW / 2)}" y="${px(M.top + plotH / 2 + 15)}" text-anchor="middle">model near chance</text>`
     : "";
-  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart k-curve" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="AIS versus k"><text class="panel-title" x="${M.left}" y="16">${truncate(spec.title, W - M.left - 8, 13)}<title>${spec.title}</title></text><text class="tick muted" x="${M.left}" y="31">${truncate(spec.subtitle, W - M.left - 8, 10.5)}</text>${band}${grid}${xTicks}${lines}${nothing}<text class="tick muted" x="${px(M.left + plotW / 2)}" y="${H - 4}" text-anchor="middle">ablated fraction k (log scale)</text></svg>`;
+  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart k-curve" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="AIS versus k">${titleLines.map((l, i) => svg`<text class="panel-title" x="8" y="${16 + 16 * i}">${l}</text>`)}${subtitleLines.map((l, i) => svg`<text class="tick muted" x="8" y="${px(15 + 16 * titleLines.length + 13 * i)}">${l}</text>`)}${band}${grid}${xTicks}${lines}${nothing}<text class="tick muted" x="${px(M.left + plotW / 2)}" y="${H - 4}" text-anchor="middle">ablated fraction k (log scale)</text></svg>`;
 }

@@ -3,7 +3,7 @@ import { formatAis, formatInterval } from "../format.js";
 import { svg, type Markup } from "../markup.js";
 import type { Dependence, NullBand } from "../../profile/schema.js";
 import { hatchFill, hatchPattern } from "./defs.js";
-import { niceTicks, px, truncate } from "./text.js";
+import { niceTicks, px, wrapText } from "./text.js";
 
 export interface Bar {
   label: string;
@@ -16,6 +16,8 @@ export interface Bar {
   /** AIS of the same ability's bottom-n control, drawn as a hollow diamond. */
   bottom: number | null;
   reason: string | null;
+  /** An ability the model does not possess: a grey bar, never solid. */
+  muted?: boolean;
 }
 
 export interface BarPanelSpec {
@@ -28,9 +30,9 @@ export interface BarPanelSpec {
   domain: readonly [number, number];
 }
 
-const W = 330;
-const H = 215;
-const M = { left: 40, right: 10, top: 40, bottom: 34 };
+const W = 360;
+const PLOT_H = 141;
+const M = { left: 40, right: 10, bottom: 34 };
 
 /**
  * One benchmark: a bar per ability with its paired-bootstrap interval as a whisker, the
@@ -40,8 +42,14 @@ const M = { left: 40, right: 10, top: 40, bottom: 34 };
 export function barPanel(spec: BarPanelSpec): Markup {
   const [lo, hi] = spec.domain;
   const plotW = W - M.left - M.right;
-  const plotH = H - M.top - M.bottom;
-  const y = (v: number): number => M.top + ((hi - Math.max(lo, Math.min(hi, v))) / (hi - lo)) * plotH;
+  // Title and subtitle are wrapped, never cut: the panel grows by a line where it must.
+  const titleLines = wrapText(spec.title, plotW + 30, 13);
+  const subtitleLines = wrapText(spec.subtitle, plotW + 30, 10.5);
+  const top = 18 + 16 * titleLines.length + 13 * subtitleLines.length;
+  const plotH = PLOT_H;
+  const H = top + plotH + M.bottom;
+  const MT = { ...M, top };
+  const y = (v: number): number => MT.top + ((hi - Math.max(lo, Math.min(hi, v))) / (hi - lo)) * plotH;
   const slot = plotW / Math.max(1, spec.bars.length);
   const barW = Math.min(30, slot * 0.62);
 
@@ -56,12 +64,12 @@ export function barPanel(spec: BarPanelSpec): Markup {
   const allUndefined = spec.bars.length > 0 && spec.bars.every((b) => b.ais === null);
   const bars = spec.bars.map((b, i) => {
     const cx = M.left + slot * (i + 0.5);
-    const color = categoricalColor(b.colorIndex);
+    const color = b.muted ? "#b8bec7" : categoricalColor(b.colorIndex);
     if (b.ais === null) {
       if (allUndefined) return "";
       return svg`<g><rect x="${px(cx - barW / 2)}" y="${px(y(hi))}" width="${px(barW)}" height="${px(plotH)}" fill="${hatchFill(spec.id)}" opacity="0.8"/><title>${b.label}: ${b.reason ?? "undefined"}</title></g>`;
     }
-    const solid = b.dependence === "depends" || b.dependence === "interferes";
+    const solid = !b.muted && (b.dependence === "depends" || b.dependence === "interferes");
     const top = y(Math.max(0, b.ais));
     const bottom = y(Math.min(0, b.ais));
     const whisker = b.ci
@@ -71,17 +79,17 @@ export function barPanel(spec: BarPanelSpec): Markup {
       b.bottom === null
         ? ""
         : svg`<path class="bottom-marker" d="M${px(cx + barW / 2 + 5)},${px(y(b.bottom) - 4)} l4,4 l-4,4 l-4,-4 z"><title>bottom-n control: AIS ${formatAis(b.bottom)}</title></path>`;
-    const tip = `${b.label}: AIS ${formatAis(b.ais)} ${formatInterval(b.ci)}, ${b.dependence}${b.reason ? ` (${b.reason})` : ""}`;
+    const tip = `${b.label}${b.muted ? " (not possessed)" : ""}: AIS ${formatAis(b.ais)} ${formatInterval(b.ci)}, ${b.dependence}${b.reason ? ` (${b.reason})` : ""}`;
     return svg`<g class="bar ${b.dependence}"><rect x="${px(cx - barW / 2)}" y="${px(top)}" width="${px(barW)}" height="${px(Math.max(0.5, bottom - top))}" fill="${color}" fill-opacity="${solid ? 0.95 : 0.35}" stroke="${color}" stroke-width="1"/>${whisker}${diamond}<title>${tip}</title></g>`;
   });
   const undefinedNote = allUndefined
-    ? svg`<rect x="${M.left}" y="${M.top}" width="${px(plotW)}" height="${px(plotH)}" fill="${hatchFill(spec.id)}" opacity="0.7"/><text class="note" x="${px(M.left + plotW / 2)}" y="${px(M.top + plotH / 2)}" text-anchor="middle">AIS undefined<title>${spec.bars[0]?.reason ?? ""}</title></text><text class="tick muted" x="${px(M.left + plotW / 2)}" y="${px(M.top + plotH / 2 + 16)}" text-anchor="middle">model near chance</text>`
+    ? svg`<rect x="${M.left}" y="${MT.top}" width="${px(plotW)}" height="${px(plotH)}" fill="${hatchFill(spec.id)}" opacity="0.7"/><text class="note" x="${px(M.left + plotW / 2)}" y="${px(MT.top + plotH / 2)}" text-anchor="middle">AIS undefined<title>${spec.bars[0]?.reason ?? ""}</title></text><text class="tick muted" x="${px(M.left + plotW / 2)}" y="${px(MT.top + plotH / 2 + 16)}" text-anchor="middle">model near chance</text>`
     : "";
   const initials = spec.bars.map(
     (b, i) =>
-      svg`<text class="tick" x="${px(M.left + slot * (i + 0.5))}" y="${H - M.bottom + 15}" text-anchor="middle">${truncate(b.short, slot + 4, 10.5)}<title>${b.label}</title></text>`,
+      svg`<text class="tick${b.muted ? " muted" : ""}" x="${px(M.left + slot * (i + 0.5))}" y="${px(H - M.bottom + 15)}" text-anchor="middle">${b.short}<title>${b.label}</title></text>`,
   );
-  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="AIS per ability"><defs>${hatchPattern(spec.id)}</defs><text class="panel-title" x="${M.left}" y="16">${truncate(spec.title, W - M.left - 8, 13)}<title>${spec.title}</title></text><text class="tick muted" x="${M.left}" y="31">${truncate(spec.subtitle, W - M.left - 8, 10.5)}</text>${band}${ticks}${bars}${undefinedNote}${initials}</svg>`;
+  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="AIS per ability"><defs>${hatchPattern(spec.id)}</defs>${titleLines.map((l, i) => svg`<text class="panel-title" x="8" y="${16 + 16 * i}">${l}</text>`)}${subtitleLines.map((l, i) => svg`<text class="tick muted" x="8" y="${px(16 + 16 * titleLines.length - 1 + 13 * i)}">${l}</text>`)}${band}${ticks}${bars}${undefinedNote}${initials}</svg>`;
 }
 
 /** A y range covering every bar, whisker and band, always including [−0.2, 1]. */

@@ -2,7 +2,7 @@ import { categoricalColor } from "../colors.js";
 import { formatAis, formatInterval } from "../format.js";
 import { svg, type Markup } from "../markup.js";
 import type { Dependence } from "../../profile/schema.js";
-import { px, textWidth, truncate } from "./text.js";
+import { px, textWidth, wrapText } from "./text.js";
 
 export interface FlowLink {
   source: number;
@@ -14,7 +14,8 @@ export interface FlowLink {
 
 export interface FlowSpec {
   id: string;
-  sources: { label: string; colorIndex: number }[];
+  /** `muted`: an ability the model does not possess; it has no ribbon and a grey label. */
+  sources: { label: string; colorIndex: number; muted?: boolean }[];
   targets: { label: string }[];
   links: FlowLink[];
   threshold: number;
@@ -23,6 +24,7 @@ export interface FlowSpec {
 const NODE_W = 12;
 const GAP = 14;
 const FONT = 12.5;
+const TARGET_LINE = 320;
 
 /**
  * Abilities (left) flowing into benchmarks (right), one ribbon per AIS at or above the
@@ -31,11 +33,16 @@ const FONT = 12.5;
  * statistics support.
  */
 export function flowChart(spec: FlowSpec): Markup {
-  const links = spec.links.filter((l) => l.ais >= spec.threshold);
-  const leftW = Math.min(220, Math.max(80, ...spec.sources.map((s) => textWidth(s.label, FONT) + 16)));
-  const rightW = Math.min(240, Math.max(80, ...spec.targets.map((t) => textWidth(t.label, FONT) + 16)));
-  const innerW = 430;
-  const width = leftW + innerW + rightW;
+  // An ability the model lacks never flows into a benchmark (competence gate).
+  const links = spec.links.filter((l) => l.ais >= spec.threshold && spec.sources[l.source]?.muted !== true);
+  const sourceLabel = (s: FlowSpec["sources"][number]) => (s.muted ? `${s.label} (not possessed)` : s.label);
+  const leftW = Math.max(80, ...spec.sources.map((s) => textWidth(sourceLabel(s), FONT) + 16));
+  // Benchmark names longer than a column wrap onto a second line rather than widen the chart.
+  const targetLines = spec.targets.map((t) => wrapText(t.label, TARGET_LINE, FONT));
+  const rightW = Math.max(80, ...targetLines.flat().map((l) => textWidth(l, FONT) + 16));
+  // The ribbons take what a 1200-pixel chart leaves, within reason.
+  const innerW = Math.max(240, Math.min(430, 1200 - leftW - rightW));
+  const width = Math.max(leftW + innerW + rightW, leftW + 700);
   const innerH = Math.max(260, 34 * Math.max(spec.sources.length, spec.targets.length));
   const top = 16;
 
@@ -95,12 +102,14 @@ export function flowChart(spec: FlowSpec): Markup {
   const sourceMarks = spec.sources.map((s, i) => {
     const n = sourceNodes[i]!;
     const empty = sourceSum[i] === 0;
-    return svg`<rect x="${px(leftW)}" y="${px(n.y)}" width="${NODE_W}" height="${px(n.h)}" fill="${empty ? "#cfcfcf" : categoricalColor(s.colorIndex)}" rx="2"/><text class="axis-label${empty ? " muted" : ""}" x="${px(leftW - 8)}" y="${px(n.y + n.h / 2 + 4)}" text-anchor="end">${truncate(s.label, leftW - 14, FONT)}<title>${s.label}</title></text>`;
+    return svg`<rect x="${px(leftW)}" y="${px(n.y)}" width="${NODE_W}" height="${px(n.h)}" fill="${empty ? "#cfcfcf" : categoricalColor(s.colorIndex)}" rx="2"/><text class="axis-label${empty ? " muted" : ""}" x="${px(leftW - 8)}" y="${px(n.y + n.h / 2 + 4)}" text-anchor="end">${sourceLabel(s)}</text>`;
   });
   const targetMarks = spec.targets.map((t, j) => {
     const n = targetNodes[j]!;
     const empty = targetSum[j] === 0;
-    return svg`<rect x="${px(xb)}" y="${px(n.y)}" width="${NODE_W}" height="${px(n.h)}" fill="${empty ? "#cfcfcf" : "#555"}" rx="2"/><text class="axis-label${empty ? " muted" : ""}" x="${px(xb + NODE_W + 8)}" y="${px(n.y + n.h / 2 + 4)}">${truncate(t.label, rightW - 14, FONT)}<title>${t.label}</title></text>`;
+    const lines = targetLines[j]!;
+    const first = n.y + n.h / 2 + 4 - ((lines.length - 1) * 14) / 2;
+    return svg`<rect x="${px(xb)}" y="${px(n.y)}" width="${NODE_W}" height="${px(n.h)}" fill="${empty ? "#cfcfcf" : "#555"}" rx="2"/>${lines.map((l, i) => svg`<text class="axis-label${empty ? " muted" : ""}" x="${px(xb + NODE_W + 8)}" y="${px(first + 14 * i)}">${l}</text>`)}`;
   });
   const height = top + innerH + 46;
   const caption = svg`<text class="tick muted" x="${px(leftW)}" y="${px(top + innerH + 30)}">ribbon width ∝ AIS; ribbons with AIS ≥ ${spec.threshold}; opaque: dependence (interval above the null band)</text>`;

@@ -1,10 +1,12 @@
 import { sequentialColor, textColorOn } from "../colors.js";
 import { formatShare } from "../format.js";
 import { svg, type Markup } from "../markup.js";
-import { px, textWidth, truncate } from "./text.js";
+import { px, textWidth } from "./text.js";
 
 export interface LayerMapRow {
   label: string;
+  /** A mask of an ability the model does not possess: its label greyed. */
+  muted?: boolean;
   nSelected: number;
   layerShare: { layer: number; share: number }[];
   matrixShare: { matrix: string; share: number }[];
@@ -30,7 +32,8 @@ const FONT = 12;
  * the mask's weights in that layer, and beside it the split over matrix types.
  */
 export function layerMap(rows: LayerMapRow[], layers: number[]): Markup {
-  const labelW = Math.min(230, Math.max(80, ...rows.map((r) => textWidth(r.label, FONT) + 22)));
+  const rowLabel = (r: LayerMapRow) => (r.muted ? `${r.label} (not possessed)` : r.label);
+  const labelW = Math.max(80, ...rows.map((r) => textWidth(rowLabel(r), FONT) + 22));
   const cellW = Math.max(18, Math.min(44, 520 / Math.max(1, layers.length)));
   const cellH = 26;
   const x0 = labelW;
@@ -62,7 +65,7 @@ export function layerMap(rows: LayerMapRow[], layers: number[]): Markup {
       sx += w;
       return seg;
     });
-    return svg`<text class="axis-label" x="${px(x0 - 8)}" y="${px(y + cellH / 2 + 4)}" text-anchor="end">${truncate(r.label, labelW - 26, FONT)}<title>${r.label}</title></text>${cells}${stack}`;
+    return svg`<text class="axis-label${r.muted ? " muted" : ""}" x="${px(x0 - 8)}" y="${px(y + cellH / 2 + 4)}" text-anchor="end">${rowLabel(r)}</text>${cells}${stack}`;
   });
   const legendY = y0 + rows.length * cellH + 22;
   const matrixLegend = matrices.map((m, i) => {
@@ -73,7 +76,7 @@ export function layerMap(rows: LayerMapRow[], layers: number[]): Markup {
   const gradient = Array.from({ length: 6 }, (_, i) => svg`<rect x="${px(x0 + i * 22)}" y="${px(legendY - 9)}" width="22" height="11" fill="${sequentialColor(i / 5)}"/>`);
   const height = legendY + Math.max(24, Math.ceil(matrices.length / 2) * 16) + 14;
   const width = stackX + stackW + 20;
-  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart layer-map" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-label="Layer map of the masks"><text class="tick muted" x="${px(x0)}" y="12">decoder layer →</text><text class="tick muted" x="${px(stackX)}" y="12">share per matrix type</text>${header}${body}${gradient}<text class="tick" x="${px(x0)}" y="${px(legendY + 15)}">share of the mask per layer: 0 … ${formatShare(maxShare)}</text>${matrixLegend}</svg>`;
+  return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart layer-map" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-label="Layer map of the masks"><text class="tick muted" x="${px(x0)}" y="12">decoder layer →</text><text class="tick muted" x="${px(stackX)}" y="12">share per matrix type</text>${header}${body}${gradient}<text class="tick" x="${px(x0)}" y="${px(legendY + 15)}">share of the mask per layer, from 0 to ${formatShare(maxShare)}</text>${matrixLegend}</svg>`;
 }
 
 function matrixRank(m: string): number {

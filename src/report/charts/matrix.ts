@@ -1,7 +1,7 @@
 import { textColorOn } from "../colors.js";
 import { svg, type Markup } from "../markup.js";
 import { hatchFill, hatchPattern } from "./defs.js";
-import { px, textWidth, truncate } from "./text.js";
+import { px, textWidth } from "./text.js";
 
 export interface MatrixSpec {
   id: string;
@@ -14,6 +14,8 @@ export interface MatrixSpec {
   describe: (row: number, column: number, value: number | null) => string;
   /** Draw the diagonal in neutral grey (e.g. a mask's Jaccard with itself). */
   mutedDiagonal?: boolean;
+  /** Rows and columns of abilities the model does not possess: grey labels and cells. */
+  muted?: readonly boolean[];
   rowAxis: string;
   columnAxis: string;
   legend: Markup | string;
@@ -24,19 +26,24 @@ const FONT = 12;
 
 /** A labelled square matrix (selectivity, overlap). */
 export function matrixChart(spec: MatrixSpec): Markup {
-  const rowW = Math.min(210, Math.max(70, ...spec.rowLabels.map((l) => textWidth(l, FONT) + 14)));
-  const headerH = Math.min(140, Math.max(50, ...spec.columnLabels.map((l) => textWidth(l, FONT) * 0.62 + 26)));
+  const muted = (i: number) => spec.muted?.[i] === true;
+  const label = (l: string, i: number) => (muted(i) ? `${l} (not possessed)` : l);
+  const rowW = Math.max(70, ...spec.rowLabels.map((l, i) => textWidth(label(l, i), FONT) + 14));
+  const columnW = spec.columnLabels.map((l, j) => textWidth(label(l, j), FONT));
+  // Column labels are rotated by 32°: height sin 32° ≈ 0.53, reach to the right cos 32° ≈ 0.85 of their length.
+  const headerH = Math.max(50, ...columnW.map((w) => w * 0.53 + 26));
   const x0 = rowW + 18;
   const y0 = headerH;
   const n = spec.columnLabels.length;
-  const width = x0 + n * CELL + 150;
+  const overhang = Math.max(0, ...columnW.map((w, j) => CELL * (j + 0.5) + w * 0.85 - n * CELL));
+  const width = x0 + n * CELL + Math.max(150, overhang + 16, 330);
   const height = y0 + spec.rowLabels.length * CELL + 70;
   const headers = spec.columnLabels.map(
     (l, j) =>
-      svg`<g transform="translate(${px(x0 + j * CELL + CELL / 2)},${px(y0 - 8)}) rotate(-32)"><text class="axis-label">${truncate(l, 180, FONT)}<title>${l}</title></text></g>`,
+      svg`<g transform="translate(${px(x0 + j * CELL + CELL / 2)},${px(y0 - 8)}) rotate(-32)"><text class="axis-label${muted(j) ? " muted" : ""}">${label(l, j)}</text></g>`,
   );
   const rows = spec.rowLabels.map(
-    (l, i) => svg`<text class="axis-label" x="${px(x0 - 8)}" y="${px(y0 + i * CELL + CELL / 2 + 4)}" text-anchor="end">${truncate(l, rowW - 10, FONT)}<title>${l}</title></text>`,
+    (l, i) => svg`<text class="axis-label${muted(i) ? " muted" : ""}" x="${px(x0 - 8)}" y="${px(y0 + i * CELL + CELL / 2 + 4)}" text-anchor="end">${label(l, i)}</text>`,
   );
   const cells: Markup[] = [];
   spec.values.forEach((row, i) =>
@@ -48,7 +55,7 @@ export function matrixChart(spec: MatrixSpec): Markup {
         cells.push(svg`<g><rect x="${px(x + 1)}" y="${px(y + 1)}" width="${CELL - 2}" height="${CELL - 2}" fill="${hatchFill(spec.id)}"/><title>${tip}</title></g>`);
         return;
       }
-      const fill = spec.mutedDiagonal && i === j ? "#e6e6e6" : spec.color(v);
+      const fill = (spec.mutedDiagonal && i === j) || muted(i) || muted(j) ? "#eceef1" : spec.color(v);
       cells.push(
         svg`<g><rect x="${px(x + 1)}" y="${px(y + 1)}" width="${CELL - 2}" height="${CELL - 2}" fill="${fill}" rx="2"${i === j ? svg` stroke="#444" stroke-width="1.2"` : ""}/><text class="cell-small" x="${px(x + CELL / 2)}" y="${px(y + CELL / 2 + 4)}" text-anchor="middle" fill="${textColorOn(fill)}">${spec.format(v)}</text><title>${tip}</title></g>`,
       );

@@ -1,16 +1,38 @@
 /**
- * Approximate text metrics for layout without a browser: the average advance of a
- * proportional sans-serif glyph is about 0.58 em (digits and capitals a little more).
+ * Approximate text metrics for layout without a browser. The average advance of a
+ * proportional sans-serif glyph is about 0.58 em; layout reserves 0.64 em, the width of the
+ * widest common fallback (DejaVu Sans), so that no label is ever cut: charts size themselves
+ * to their labels instead of shortening them (checked in Chromium at 1400 px,
+ * test/integration/report-browser.test.ts).
  */
 export function textWidth(text: string, fontSize: number): number {
-  return [...text].length * fontSize * 0.58;
+  return [...text].length * fontSize * 0.64;
 }
 
-/** Shorten to fit `width` pixels with an ellipsis; callers put the full text in a <title>. */
-export function truncate(text: string, width: number, fontSize: number): string {
-  const chars = [...text];
-  const max = Math.max(1, Math.floor(width / (fontSize * 0.58)));
-  return chars.length <= max ? text : chars.slice(0, Math.max(1, max - 1)).join("") + "…";
+/**
+ * `text` broken into lines of at most `width` pixels at spaces; a word longer than a line is
+ * broken after its underscores or hyphens (benchmark names), else it gets a line of its own.
+ */
+export function wrapText(text: string, width: number, fontSize: number): string[] {
+  // Each piece says whether a space separates it from the piece before it.
+  const pieces: { text: string; spaced: boolean }[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const parts = textWidth(word, fontSize) > width ? word.split(/(?<=[_-])/) : [word];
+    parts.forEach((part, i) => pieces.push({ text: part, spaced: i === 0 }));
+  }
+  const lines: string[] = [];
+  let line = "";
+  for (const piece of pieces) {
+    const candidate = line === "" ? piece.text : `${line}${piece.spaced ? " " : ""}${piece.text}`;
+    if (line !== "" && textWidth(candidate, fontSize) > width) {
+      lines.push(line);
+      line = piece.text;
+    } else {
+      line = candidate;
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }
 
 /** Round-number axis ticks covering [lo, hi]. */
