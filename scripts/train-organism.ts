@@ -42,19 +42,19 @@ const { values: args } = parseArgs({
     vocab: { type: "string", default: "3072" },
     hidden: { type: "string", default: "192" },
     ffn: { type: "string", default: "512" },
-    layers: { type: "string", default: "6" },
+    layers: { type: "string", default: "4" },
     heads: { type: "string", default: "6" },
     "kv-heads": { type: "string", default: "2" },
     seq: { type: "string", default: "128" },
     batch: { type: "string", default: "16" },
-    steps: { type: "string", default: "3000" },
+    steps: { type: "string", default: "2600" },
     // Rows open at once while packing examples into rows (1: in order, as the organism was trained).
     "pack-window": { type: "string", default: "1" },
     // Packed examples attend to the ones before them in their row (the organism of issue 7 was
     // trained so); by default each attends only to itself (document masking).
     "attend-across-examples": { type: "boolean", default: false },
     lr: { type: "string", default: "3e-3" },
-    warmup: { type: "string", default: "150" },
+    warmup: { type: "string", default: "100" },
     "min-lr-ratio": { type: "string", default: "0.05" },
     "weight-decay": { type: "string", default: "0.1" },
     clip: { type: "string", default: "1.0" },

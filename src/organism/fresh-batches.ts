@@ -24,18 +24,21 @@ export type ExampleKind = "token-copy" | "word-copy" | "binding" | "number-seque
 
 /** Example-count weights of each kind and the highest binding level, at progress p = step / steps. */
 export function mixture(p: number): { weights: Record<ExampleKind, number>; bindingLevel: number } {
+  // Induction heads first: the first 10 % of the run is mostly variable-offset copying
+  // (issue 13: they form within ~500 steps of dense copying, and binding needs them).
+  const start = p < 0.1;
   return {
     weights: {
-      "token-copy": p < 0.25 ? 3 : 1,
-      "word-copy": p < 0.25 ? 2 : 1,
-      binding: p < 0.5 ? 3 : 2,
-      "number-sequence": p < 0.1 ? 0.5 : 1.5,
-      arithmetic: p < 0.1 ? 0.5 : 1.5,
-      ability: p < 0.1 ? 3 : 6,
-      prose: 2,
+      "token-copy": start ? 6 : p < 0.3 ? 2 : 1,
+      "word-copy": start ? 3 : 1,
+      binding: start ? 2 : p < 0.5 ? 3 : 2,
+      "number-sequence": start ? 0.2 : 1.5,
+      arithmetic: start ? 0.2 : 1.5,
+      ability: start ? 1 : 6,
+      prose: start ? 0.5 : 2,
     },
-    // Level 3 (the probes' own passages) from 24 % of the run on; earlier levels stay in the mix.
-    bindingLevel: Math.min(BINDING_LEVELS - 1, Math.floor(p / 0.08)),
+    // Level 3 (the probes' own passages) from 40 % of the run on; earlier levels stay in the mix.
+    bindingLevel: Math.min(BINDING_LEVELS - 1, Math.floor(Math.max(0, p - 0.1) / 0.1)),
   };
 }
 

@@ -82,8 +82,8 @@ describe("fresh batches", () => {
 
   it("the curriculum grows the binding gap and keeps every kind in the mix", () => {
     expect(mixture(0).bindingLevel).toBe(0);
-    expect(mixture(0.1).bindingLevel).toBe(1);
-    expect(mixture(0.3).bindingLevel).toBe(3);
+    expect(mixture(0.25).bindingLevel).toBe(1);
+    expect(mixture(0.45).bindingLevel).toBe(3);
     for (const p of [0, 0.5, 1]) for (const w of Object.values(mixture(p).weights)) expect(w).toBeGreaterThan(0);
   });
 });
