@@ -47,7 +47,7 @@ const { values: args } = parseArgs({
     "kv-heads": { type: "string", default: "2" },
     seq: { type: "string", default: "128" },
     batch: { type: "string", default: "16" },
-    steps: { type: "string", default: "2600" },
+    steps: { type: "string", default: "2200" },
     // Rows open at once while packing examples into rows (1: in order, as the organism was trained).
     "pack-window": { type: "string", default: "1" },
     // Packed examples attend to the ones before them in their row (the organism of issue 7 was
