@@ -23,27 +23,32 @@ import { drawTrainingItem } from "./training-items.js";
 export type ExampleKind = "token-copy" | "word-copy" | "binding" | "number-sequence" | "arithmetic" | "ability" | "prose";
 
 /** Example-count weights of each kind and the highest binding level, at progress p = step / steps. */
-export function mixture(p: number): { weights: Record<ExampleKind, number>; bindingLevel: number } {
+export function mixture(p: number): { weights: Record<ExampleKind, number>; bindingLevel: number; abilityWeights: Record<string, number> } {
   // Induction heads first: the first 10 % of the run is mostly variable-offset copying
   // (issue 13: they form within ~500 steps of dense copying, and binding needs them).
   const start = p < 0.1;
+  // The second half gives most rows to the ability items, all ten alike: at half-way the
+  // fresh-example losses of the abilities that are lookups of taught facts (knowledge,
+  // relations, analogies, causes) were the highest (eval-log.jsonl), the drills had theirs.
+  const late = p >= 0.5;
   return {
     weights: {
-      "token-copy": start ? 6 : p < 0.3 ? 2 : 1,
-      "word-copy": start ? 3 : 1,
+      "token-copy": start ? 6 : p < 0.3 ? 2 : late ? 0.5 : 1,
+      "word-copy": start ? 3 : late ? 0.5 : 1,
       binding: start ? 2 : p < 0.5 ? 3 : 2,
-      "number-sequence": start ? 0.2 : 1.5,
-      arithmetic: start ? 0.2 : 1.5,
-      ability: start ? 1 : 6,
-      prose: start ? 0.5 : 2,
+      "number-sequence": start ? 0.2 : late ? 1 : 1.5,
+      arithmetic: start ? 0.2 : late ? 1 : 1.5,
+      ability: start ? 1 : late ? 10 : 6,
+      prose: start ? 0.5 : late ? 2.5 : 2,
     },
     // Level 3 (the probes' own passages) from 40 % of the run on; earlier levels stay in the mix.
     bindingLevel: Math.min(BINDING_LEVELS - 1, Math.floor(Math.max(0, p - 0.1) / 0.1)),
+    abilityWeights: late ? {} : LACKED_ABILITIES,
   };
 }
 
-/** Abilities the organism lacked (issue 13) are drawn more often. */
-const ABILITY_WEIGHT: Record<string, number> = { "contextual-recall": 1.5, inductive: 1.5, quantitative: 1.5, temporal: 1.5, spatial: 1.5 };
+/** Until half-way, the abilities the issue-7 organism lacked are drawn more often (others weigh 1). */
+const LACKED_ABILITIES: Record<string, number> = { "contextual-recall": 1.5, inductive: 1.5, quantitative: 1.5, temporal: 1.5, spatial: 1.5 };
 
 export interface FreshBatchOptions {
   seed: number;
@@ -64,11 +69,11 @@ export class FreshBatches implements RowSource {
 
   rows(step: number): PackedRow[] {
     const rng = new Rng(`organism-fresh:${this.o.seed}:${step}`);
-    const { weights, bindingLevel } = mixture(step / this.o.steps);
-    return packDrawn(() => this.draw(rng, pickWeighted(rng, weights), bindingLevel), this.o.batchSize, this.o.sequenceLength, this.padId);
+    const { weights, bindingLevel, abilityWeights } = mixture(step / this.o.steps);
+    return packDrawn(() => this.draw(rng, pickWeighted(rng, weights), bindingLevel, abilityWeights), this.o.batchSize, this.o.sequenceLength, this.padId);
   }
 
-  draw(rng: Rng, kind: ExampleKind, bindingLevel: number): Example {
+  draw(rng: Rng, kind: ExampleKind, bindingLevel: number, abilityWeights: Record<string, number> = {}): Example {
     switch (kind) {
       case "token-copy":
         return tokenCopy(rng, this.vocab);
@@ -84,7 +89,7 @@ export class FreshBatches implements RowSource {
       case "prose":
         return proseExample(rng.pick(this.prose), this.vocab.tokenizer);
       case "ability": {
-        const ability = pickWeighted(rng, Object.fromEntries(GENERATORS.map((g) => [g.ability, ABILITY_WEIGHT[g.ability] ?? 1])));
+        const ability = pickWeighted(rng, Object.fromEntries(GENERATORS.map((g) => [g.ability, abilityWeights[g.ability] ?? 1])));
         const generator = GENERATORS.find((g) => g.ability === ability)!;
         return abilityExample(rng, generator, this.exclude.get(ability)!, this.vocab.tokenizer, rng.chance(0.5) ? "chat" : "mc", this.o.promptWeight);
       }
