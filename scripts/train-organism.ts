@@ -21,10 +21,12 @@ import { encodeSafetensors } from "../src/model/loaders/safetensors.js";
 import { HfTokenizer } from "../src/model/tokenizer/hf-tokenizer.js";
 import { trainByteLevelBpe } from "../src/organism/byte-level-bpe.js";
 import { buildOrganismCorpus, tokenizerTrainingTexts } from "../src/organism/corpus.js";
-import { chatExample, mcExample, proseExample, type Example } from "../src/organism/examples.js";
+import { chatExample, mcExample, packExamples, proseExample, type Example } from "../src/organism/examples.js";
+import { devTestExclusions, FreshBatches, freshEvalSets } from "../src/organism/fresh-batches.js";
 import { lossCurveSvg } from "../src/organism/loss-svg.js";
 import { ORGANISM_SPECIAL_TOKENS, organismTokenizerFiles } from "../src/organism/tokenizer-files.js";
-import { modelTensors, train, type StepLog, type TrainOptions } from "../src/organism/train.js";
+import { modelTensors, train, weightedLoss, type RowSource, type StepLog, type TrainOptions } from "../src/organism/train.js";
+import { generatorFor } from "../src/probes/generators/index.js";
 import { defaultProbesDir } from "../src/probes/paths.js";
 
 const { values: args } = parseArgs({
@@ -40,18 +42,19 @@ const { values: args } = parseArgs({
     vocab: { type: "string", default: "3072" },
     hidden: { type: "string", default: "192" },
     ffn: { type: "string", default: "512" },
-    layers: { type: "string", default: "6" },
+    layers: { type: "string", default: "4" },
     heads: { type: "string", default: "6" },
     "kv-heads": { type: "string", default: "2" },
     seq: { type: "string", default: "128" },
     batch: { type: "string", default: "16" },
-    steps: { type: "string", default: "3000" },
+    steps: { type: "string", default: "2200" },
     // Rows open at once while packing examples into rows (1: in order, as the organism was trained).
     "pack-window": { type: "string", default: "1" },
-    // Each packed example attends only to itself (the committed organism was trained without).
-    "document-mask": { type: "boolean", default: false },
+    // Packed examples attend to the ones before them in their row (the organism of issue 7 was
+    // trained so); by default each attends only to itself (document masking).
+    "attend-across-examples": { type: "boolean", default: false },
     lr: { type: "string", default: "3e-3" },
-    warmup: { type: "string", default: "150" },
+    warmup: { type: "string", default: "100" },
     "min-lr-ratio": { type: "string", default: "0.05" },
     "weight-decay": { type: "string", default: "0.1" },
     clip: { type: "string", default: "1.0" },
@@ -60,6 +63,11 @@ const { values: args } = parseArgs({
     checkpoint: { type: "string", default: join(tmpdir(), "organism-checkpoint.safetensors") },
     "checkpoint-every": { type: "string", default: "100" },
     "bench-steps": { type: "string" },
+    // fresh: every step's rows drawn new (src/organism/fresh-batches.ts, the committed model);
+    // pool: the fixed items of --items-per-ability, re-read each epoch (the organism of issue 7).
+    data: { type: "string", default: "fresh" },
+    // Loss on fixed fresh examples (per ability and drill) every N steps, to eval-log.jsonl.
+    "eval-every": { type: "string", default: "250" },
   },
 });
 const num = (key: keyof typeof args) => {
@@ -99,13 +107,17 @@ writeFileAtomic(join(outDir, "tokenizer_config.json"), JSON.stringify(tokenizerC
 const tokenizer = await HfTokenizer.fromDirectory(outDir);
 say(`tokenizer: ${tokenizer.vocabSize} tokens (${bpe.merges.length} merges)`);
 
-// 3. Examples: every item as a chat and as lm-eval multiple choice, every sentence as prose.
+// 3. Examples: with --data pool every item as a chat and as lm-eval multiple choice, every
+//    sentence as prose; with --data fresh (default) the items are drawn new every step and the
+//    corpus above only trains the tokenizer and gives the declarative sentences.
 const promptWeight = num("prompt-weight");
 const examples: Example[] = [];
-for (const item of corpus.items) examples.push(chatExample(item, tokenizer, promptWeight), mcExample(item, tokenizer, promptWeight));
-for (let r = 0; r < num("prose-repeats"); r++) for (const s of corpus.sentences) examples.push(proseExample(s.text, tokenizer));
+if (args.data === "pool") {
+  for (const item of corpus.items) examples.push(chatExample(item, tokenizer, promptWeight), mcExample(item, tokenizer, promptWeight));
+  for (let r = 0; r < num("prose-repeats"); r++) for (const s of corpus.sentences) examples.push(proseExample(s.text, tokenizer));
+} else if (args.data !== "fresh") throw new Error(`--data: expected fresh or pool, got "${args.data}"`);
 const exampleTokens = examples.reduce((n, e) => n + e.inputIds.length, 0);
-say(`${examples.length} examples, ${exampleTokens} tokens per epoch`);
+if (args.data === "pool") say(`${examples.length} examples, ${exampleTokens} tokens per epoch`);
 
 const ids = { bos: tokenizer.bosId!, eos: tokenizer.eosId!, pad: bpe.vocab.get("<pad>")! };
 const options: TrainOptions = {
@@ -120,7 +132,7 @@ const options: TrainOptions = {
   },
   sequenceLength: num("seq"),
   packWindow: num("pack-window"),
-  documentMask: args["document-mask"],
+  documentMask: !args["attend-across-examples"],
   batchSize: num("batch"),
   steps: bench ? num("bench-steps") : num("steps"),
   peakLr: num("lr"),
@@ -131,15 +143,32 @@ const options: TrainOptions = {
   seed,
 };
 
+const plainWords = [...new Set(tokenizerTrainingTexts(corpus, DEFAULT_SYSTEM_PROMPT).flatMap((text) => text.split(/\s+/)).filter((w) => /^[A-Za-z0-9']+$/.test(w)))].sort();
+const drillVocab = { tokenizer, firstPlainId: ORGANISM_SPECIAL_TOKENS.length, words: plainWords, contextual: generatorFor("contextual-recall")! };
+const exclusions = devTestExclusions(args.probes!);
+const data: Example[] | RowSource =
+  args.data === "pool"
+    ? examples
+    : new FreshBatches(drillVocab, exclusions, corpus.sentences.map((s) => s.text), ids.pad, { seed, steps: options.steps, batchSize: options.batchSize, sequenceLength: options.sequenceLength, promptWeight });
+const evalSets = [...freshEvalSets(drillVocab, exclusions, seed)].map(([name, set]) => ({ name, rows: packExamples(set, options.sequenceLength, ids.pad, 8) }));
+const evalLogPath = join(outDir, "eval-log.jsonl");
+
 // 4. Train. A resumed run carries on the log of the steps before its checkpoint, with seconds
 //    and tokens counted on from there, so the log and the measured time cover the whole run.
 const partialLogPath = join(outDir, "train-log.partial.jsonl");
 const logged: StepLog[] = [];
 let firstStepThisSession: number | undefined;
 let carried = { seconds: 0, tokens: 0 };
-const result = train(examples, ids, options, {
+const result = train(data, ids, options, {
   checkpointPath: bench ? undefined : resolve(args.checkpoint!),
   checkpointEvery: num("checkpoint-every"),
+  evaluateEvery: bench ? undefined : num("eval-every"),
+  evaluate(model, step) {
+    const losses = Object.fromEntries(evalSets.map(({ name, rows }) => [name, Number(weightedLoss(model, rows, options.documentMask).item().toFixed(4))]));
+    say(`fresh-example loss at step ${step}: ${JSON.stringify(losses)}`);
+    const before = existsSync(evalLogPath) ? readFileSync(evalLogPath, "utf8").split("\n").filter((l) => l.trim() !== "" && (JSON.parse(l) as { step: number }).step < step) : [];
+    writeFileAtomic(evalLogPath, [...before, JSON.stringify({ step, losses })].join("\n") + "\n");
+  },
   onStep(entry) {
     if (firstStepThisSession === undefined) {
       const resumedAt = entry.step - 1;
@@ -179,7 +208,7 @@ if (bench) {
   writeFileAtomic(join(outDir, "loss.svg"), lossCurveSvg(logged, { title: `organism training loss (${options.steps} steps, seed ${seed})` }));
   writeFileAtomic(
     join(outDir, "training.json"),
-    JSON.stringify({ command: `npx tsx scripts/train-organism.ts ${process.argv.slice(2).join(" ")}`.trim(), options, promptWeight, proseRepeats: num("prose-repeats"), itemsPerAbility: num("items-per-ability"), abilityItems, abilities: corpus.abilities, declarativeSentences: corpus.sentences.length, examples: examples.length, tokensPerEpoch: exampleTokens, parameters: params, trainingSeconds: trainedSeconds, resumedFromStep: firstStepThisSession ?? 0, lastSessionWallSeconds: (performance.now() - wallStart) / 1000, finalLoss: last?.loss }, null, 2) + "\n",
+    JSON.stringify({ command: `npx tsx scripts/train-organism.ts ${process.argv.slice(2).join(" ")}`.trim(), data: args.data, options, promptWeight, proseRepeats: num("prose-repeats"), itemsPerAbility: num("items-per-ability"), abilityItems, abilities: corpus.abilities, declarativeSentences: corpus.sentences.length, examples: examples.length, tokensPerEpoch: exampleTokens, parameters: params, trainingSeconds: trainedSeconds, resumedFromStep: firstStepThisSession ?? 0, lastSessionWallSeconds: (performance.now() - wallStart) / 1000, finalLoss: last?.loss }, null, 2) + "\n",
   );
   say(`wrote ${outDir}`);
 }

@@ -5,7 +5,11 @@ import type { Example } from "./examples.js";
  * Minimal in-context tasks over bare token ids, for diagnosing what the organism's trainer
  * can learn in a given number of steps, apart from the language of the probes:
  *
- * - copy: `BOS x1 … xn EOS x1 … xn`, the second copy weighted (what induction heads do);
+ * - copy: `BOS x1 … xn EOS x1 … xn`, the second copy weighted (what induction heads do). With
+ *   a fixed n every answer sits n + 1 positions back, which a relative-position (RoPE) head
+ *   solves without any content lookup; with n drawn from a range the offset varies and only
+ *   an induction head (find the earlier occurrence of the current token, copy its successor)
+ *   solves it;
  * - associative recall: `BOS k1 [fill] v1 ; … k4 [fill] v4 ; ? kq = vq`, only vq weighted.
  *   `gap` filler tokens between each key and its value stand for "has a pet" in "Ruth has a
  *   pet lizard": the value must be bound to a key some tokens before it, the step that
@@ -27,16 +31,19 @@ const MAX_GAP = 14;
 const KEYS = { first: 20, count: 40 };
 const VALUES = { first: 60, count: 40 };
 
-export function copyExamples(count: number, length: number, seed: number): Example[] {
-  const rng = new Rng(`synthetic-copy:${seed}`);
+/** `length` a number (fixed offset) or [min, max] (drawn uniformly per example: variable offset). */
+export function copyExamples(count: number, lengths: number | readonly [number, number], seed: number | string): Example[] {
+  const [min, max] = typeof lengths === "number" ? [lengths, lengths] : lengths;
+  const rng = new Rng(typeof lengths === "number" ? `synthetic-copy:${seed}` : `synthetic-copy:${min}-${max}:${seed}`);
   return Array.from({ length: count }, () => {
+    const length = min === max ? min : rng.int(min, max);
     const xs = Array.from({ length }, () => rng.int(KEYS.first, VALUES.first + VALUES.count - 1));
     const ids = [SYNTHETIC_IDS.bos, ...xs, SYNTHETIC_IDS.eos, ...xs];
     return { inputIds: ids, weights: ids.map((_, t) => (t > length + 1 ? 1 : 0)) };
   });
 }
 
-export function associativeRecallExamples(count: number, opts: { pairs: number; gap: number; seed: number; queries?: number; equals?: boolean }): Example[] {
+export function associativeRecallExamples(count: number, opts: { pairs: number; gap: number; seed: number | string; queries?: number; equals?: boolean }): Example[] {
   if (opts.gap > MAX_GAP) throw new RangeError(`associative recall: gap ${opts.gap} over ${MAX_GAP}`);
   if (opts.pairs > KEYS.count) throw new RangeError(`associative recall: ${opts.pairs} pairs over ${KEYS.count} keys`);
   const rng = new Rng(`synthetic-recall:${opts.pairs}:${opts.gap}:${opts.seed}`);

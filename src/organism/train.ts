@@ -153,6 +153,19 @@ export class BatchStream {
   }
 }
 
+/**
+ * Where a step's rows come from when they are not a fixed set of examples: `rows(step)` is a
+ * pure function of the step (fresh items drawn from seeded generators), so a resumed run needs
+ * no replay and sees the same rows as an uninterrupted one.
+ */
+export interface RowSource {
+  rows(step: number): PackedRow[];
+}
+
+function isRowSource(data: readonly Example[] | RowSource): data is RowSource {
+  return !Array.isArray(data);
+}
+
 export interface StepLog {
   step: number;
   lr: number;
@@ -165,6 +178,9 @@ export interface StepLog {
 
 export interface TrainHooks {
   onStep?(log: StepLog): void;
+  /** Called after every `evaluateEvery` steps (and the last) with the model in training mode, under no gradient. */
+  evaluate?(model: LlamaModel, step: number): void;
+  evaluateEvery?: number;
   /** Called every `checkpointEvery` steps and after the last. */
   checkpointEvery?: number;
   checkpointPath?: string;
@@ -180,8 +196,9 @@ export interface TrainResult {
 /**
  * Train from scratch, or resume from `hooks.checkpointPath` when it exists (same options:
  * the batch stream is replayed up to the saved step, so a resumed run sees the same batches).
+ * `data` is a fixed set of examples (shuffled and packed each epoch) or a RowSource.
  */
-export function train(examples: readonly Example[], ids: SpecialIds, options: TrainOptions, hooks: TrainHooks = {}): TrainResult {
+export function train(data: readonly Example[] | RowSource, ids: SpecialIds, options: TrainOptions, hooks: TrainHooks = {}): TrainResult {
   manualSeed(options.seed);
   const hfConfig = organismHfConfig(options.architecture, ids);
   const config = resolveModelConfig(hfConfig, "organism config");
@@ -191,14 +208,14 @@ export function train(examples: readonly Example[], ids: SpecialIds, options: Tr
   if (hooks.checkpointPath && existsSync(hooks.checkpointPath)) adamState = loadCheckpoint(hooks.checkpointPath, model);
   const optimizer = new AdamW(model.params, decayed, { ...DEFAULT_ADAMW, weightDecay: options.weightDecay }, adamState);
   model.setRequiresGrad(true);
-  const stream = new BatchStream(examples, options, ids.pad);
-  for (let s = 0; s < optimizer.state.step; s++) stream.next();
+  const stream = isRowSource(data) ? undefined : new BatchStream(data, options, ids.pad);
+  for (let s = 0; stream && s < optimizer.state.step; s++) stream.next();
 
   const log: StepLog[] = [];
   let tokensSeen = 0;
   const started = performance.now();
   for (let step = optimizer.state.step; step < options.steps; step++) {
-    const batch = stream.next();
+    const batch = stream ? stream.next() : (data as RowSource).rows(step);
     const lr = learningRate(step, options);
     const { loss, gradNorm } = scope(() => {
       const value = weightedLoss(model, batch, options.documentMask);
@@ -209,10 +226,11 @@ export function train(examples: readonly Example[], ids: SpecialIds, options: Tr
       return { loss: value.item(), gradNorm: norm };
     });
     tokensSeen += batch.reduce((n, r) => n + r.weights.filter((w) => w > 0).length, 0);
-    const entry: StepLog = { step: step + 1, lr, loss, gradNorm, tokens: tokensSeen, seconds: (performance.now() - started) / 1000, epoch: stream.currentEpoch };
+    const entry: StepLog = { step: step + 1, lr, loss, gradNorm, tokens: tokensSeen, seconds: (performance.now() - started) / 1000, epoch: stream?.currentEpoch ?? 0 };
     log.push(entry);
     hooks.onStep?.(entry);
     const last = step + 1 === options.steps;
+    if (hooks.evaluate && hooks.evaluateEvery && ((step + 1) % hooks.evaluateEvery === 0 || last)) noGrad(() => hooks.evaluate!(model, step + 1));
     if (hooks.checkpointPath && hooks.checkpointEvery && ((step + 1) % hooks.checkpointEvery === 0 || last)) {
       saveCheckpoint(hooks.checkpointPath, model, optimizer.state);
     }

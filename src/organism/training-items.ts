@@ -35,29 +35,45 @@ export function generateTrainingItems(generator: ProbeGenerator, seed: number, c
     // A generator over a small pool (knowledge recall's half of the facts) runs out of new
     // items before `count`; it then gives what it has.
     if (++attempts > count * 20) break;
-    const template = pickWeighted(rng, generator.templates);
-    const family: EntityFamily =
-      generator.heldOutEntities !== null && !template.familyAgnostic && rng.chance(HELD_OUT_FAMILY_SHARE) ? "heldout" : "train";
-    const draft = template.make(rng, family);
-    const key = probeContentKey(draft);
-    if (exclude.has(key)) {
-      collisions++;
-      continue;
-    }
-    if (seen.has(key)) continue;
-    if (generator.ability === "knowledge-recall" && knowledgeSplitOf(draft.meta) !== "qa") continue;
-    seen.add(key);
-    const options = rng.shuffle([draft.answer, ...draft.distractors]);
-    items.push({
-      id: `${generator.ability}-organism-${items.length + 1}`,
-      ability: generator.ability,
-      ...(draft.context !== undefined ? { context: draft.context } : {}),
-      question: draft.question,
-      options,
-      answer: draft.answer,
-    });
+    const draw = drawTrainingItem(generator, rng, exclude, `${generator.ability}-organism-${items.length + 1}`, seen);
+    if (draw === "collision") collisions++;
+    if (typeof draw === "string") continue;
+    seen.add(probeContentKey(draw));
+    items.push(draw);
   }
   return { items, collisions };
+}
+
+/**
+ * One training item drawn with `rng`: "collision" when it equals a committed dev/test item,
+ * "repeat" when its content key is in `seen`, "skipped" when it is a knowledge-recall item
+ * about a prose-only fact (all are redrawn). The options are shuffled only for an item kept,
+ * so the Rng stream (and the organism's tokenizer corpus) is that of the original loop.
+ */
+export function drawTrainingItem(
+  generator: ProbeGenerator,
+  rng: Rng,
+  exclude: ReadonlySet<string>,
+  id: string,
+  seen: ReadonlySet<string> = new Set(),
+): ProbeItem | "collision" | "repeat" | "skipped" {
+  const template = pickWeighted(rng, generator.templates);
+  const family: EntityFamily =
+    generator.heldOutEntities !== null && !template.familyAgnostic && rng.chance(HELD_OUT_FAMILY_SHARE) ? "heldout" : "train";
+  const draft = template.make(rng, family);
+  const key = probeContentKey(draft);
+  if (exclude.has(key)) return "collision";
+  if (seen.has(key)) return "repeat";
+  if (generator.ability === "knowledge-recall" && knowledgeSplitOf(draft.meta) !== "qa") return "skipped";
+  const options = rng.shuffle([draft.answer, ...draft.distractors]);
+  return {
+    id,
+    ability: generator.ability,
+    ...(draft.context !== undefined ? { context: draft.context } : {}),
+    question: draft.question,
+    options,
+    answer: draft.answer,
+  };
 }
 
 function pickWeighted(rng: Rng, templates: readonly ProbeTemplate[]): ProbeTemplate {

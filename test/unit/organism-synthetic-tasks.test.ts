@@ -10,6 +10,18 @@ describe("synthetic diagnostic tasks", () => {
     }
   });
 
+  it("variable-offset copy: lengths over the whole range, each second half repeating the first", () => {
+    const lengths = new Set<number>();
+    for (const e of copyExamples(200, [4, 24], 1)) {
+      const n = (e.inputIds.length - 2) / 2;
+      lengths.add(n);
+      expect(e.inputIds.slice(1, n + 1)).toEqual(e.inputIds.slice(n + 2));
+      expect(e.weights.filter((w) => w > 0)).toHaveLength(n);
+    }
+    expect(Math.min(...lengths)).toBe(4);
+    expect(Math.max(...lengths)).toBe(24);
+  });
+
   it("associative recall: the one weighted token is the value stated after the asked key", () => {
     for (const e of associativeRecallExamples(50, { pairs: 4, gap: 3, seed: 2 })) {
       const ids = e.inputIds;
