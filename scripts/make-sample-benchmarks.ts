@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { seededRandom } from "../src/eval/seeded-random.js";
-import { writeFileAtomic } from "../src/io/atomic-write.js";
+import { writeFileAtomic } from "../src/util/atomic-write.js";
 import { shippedBenchmarksDir } from "../src/eval/shipped-specs.js";
 
 const outDir = join(shippedBenchmarksDir(), "samples", "data");

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { VERSION } from "../version.js";
 import { renderedPrompt } from "./items.js";
 import type { ScoringLM } from "./lm.js";

@@ -2,7 +2,7 @@ import { keep, noGrad, scope, Tensor } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import type { LlamaModel } from "../model/llama.js";
 import type { RenderedProbe } from "./render.js";
-import { inScope } from "./scope.js";
+import { inScope } from "../masks/variant.js";
 
 /**
  * How per-item gradients g_i = ∇θ L_i are accumulated over the train split (METHOD.md step 1)

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { AGGREGATES, SCORES } from "./gradients.js";
-import type { ImportanceProvenance } from "./mask.js";
+import type { ImportanceProvenance } from "../masks/mask.js";
 import { LOSS_SCOPES } from "./render.js";
 import { scoresFromFile, type ScoreSource } from "./score-source.js";
 

@@ -1,15 +1,15 @@
 import { resolve } from "node:path";
 import type { Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
-import { createProgress } from "../io/progress.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { createProgress } from "../util/progress.js";
 import type { ParamDType } from "../model/llama.js";
 import { loadModel, type LoadedModel } from "../model/load.js";
 import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { ProbeItem, ProbeSplit } from "../probes/schema.js";
 import { VERSION } from "../version.js";
 import { computeImportanceScores } from "./compute-importance.js";
-import { hashCheckpoint, sha256Text } from "./fingerprint.js";
+import { hashCheckpoint, sha256Text } from "../model/fingerprint.js";
 import { checkScoreAggregate, type Aggregate, type ScoreKind } from "./gradients.js";
 import { scoreFileName, writeImportance, type ImportanceManifest } from "./importance-store.js";
 import { tokenizeProbes, tokensJsonl } from "./probe-tokens.js";

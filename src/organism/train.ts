@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { keep, manualSeed, noGrad, scope, Tensor } from "../engine/index.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { resolveModelConfig, type ModelConfig } from "../model/config.js";
 import { LlamaModel } from "../model/llama.js";
 import type { RawTensor } from "../model/loaders/raw-tensor.js";
 import { encodeSafetensors, openSafetensorsFile } from "../model/loaders/safetensors.js";
-import { Rng } from "../probes/rng.js";
+import { Rng } from "../util/prng.js";
 import { AdamW, clipGradNorm, DEFAULT_ADAMW, type AdamWState } from "./adamw.js";
 import { packExamples, type Example, type PackedRow } from "./examples.js";
 

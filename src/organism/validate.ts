@@ -4,7 +4,7 @@ import { findSpecFiles } from "../eval/shipped-specs.js";
 import { loadBenchmarkSpec } from "../eval/spec.js";
 import { profile, type ProfileRunResult } from "../profile/run-profile.js";
 import type { ProfileOptions } from "../profile/run-options.js";
-import type { Profile } from "../profile/schema.js";
+import type { Profile } from "../stats/profile-schema.js";
 import { packageRoot } from "../probes/paths.js";
 
 /**

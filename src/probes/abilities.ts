@@ -4,7 +4,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { BprofError } from "../errors.js";
 import { defaultAbilitiesDir } from "./paths.js";
 import { AbilitySchema, type Ability } from "./schema.js";
-import { describeZodIssue } from "./zod-issue.js";
+import { describeZodIssue } from "../util/schema.js";
 
 export function loadAbilityFile(file: string): Ability {
   let parsed: unknown;

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { GENERATORS } from "./generators/index.js";
 import type { EntityFamily, ProbeDraft, ProbeGenerator, ProbeTemplate } from "./generators/types.js";
 import type { ProbeManifest } from "./manifest.js";
-import { Rng } from "./rng.js";
+import { Rng } from "../util/prng.js";
 import { PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
 
 export const DEFAULT_PROBE_SEED = 1234;

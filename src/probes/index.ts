@@ -16,5 +16,5 @@ export {
 export { ProbeManifestSchema, type ProbeManifest } from "./manifest.js";
 export { GENERATORS, generatorFor } from "./generators/index.js";
 export type { ProbeGenerator, ProbeTemplate, ProbeDraft, EntityFamily } from "./generators/types.js";
-export { Rng } from "./rng.js";
+export { Rng } from "../util/prng.js";
 export { defaultAbilitiesDir, defaultProbesDir } from "./paths.js";

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
 import { PROBE_SPLITS, ProbeItemSchema, type ProbeItem, type ProbeSplit } from "./schema.js";
-import { describeZodIssue } from "./zod-issue.js";
+import { describeZodIssue } from "../util/schema.js";
 
 /**
  * Parse a probe JSONL text. Every failure is a BprofError naming the file, the 1-based line

@@ -5,7 +5,7 @@ import { sha256 } from "./generate.js";
 import { itemLineNumbers, loadProbeSplit, probeSplitPath } from "./load.js";
 import { ProbeManifestSchema } from "./manifest.js";
 import { PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
-import { describeZodIssue } from "./zod-issue.js";
+import { describeZodIssue } from "../util/schema.js";
 
 export interface AbilityProbeSummary {
   ability: string;

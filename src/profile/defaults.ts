@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { findSpecFiles } from "../eval/shipped-specs.js";
-import type { AblationVariant } from "../importance/scope.js";
+import type { AblationVariant } from "../masks/variant.js";
 import { packageRoot } from "../probes/paths.js";
 
 /**

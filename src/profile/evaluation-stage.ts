@@ -1,10 +1,10 @@
-import { applyMask } from "../ablation/apply-mask.js";
+import { applyMask } from "../masks/apply-mask.js";
 import { summariseScores, writeEvaluation } from "../eval/evaluate.js";
 import type { PreparedBenchmark } from "../eval/prepare.js";
 import { scoreBenchmark } from "../eval/score.js";
 import type { TokenizedBenchmark } from "../eval/tokenize.js";
-import { readMask } from "../importance/mask.js";
-import { createProgress } from "../io/progress.js";
+import { readMask } from "../masks/mask.js";
+import { createProgress } from "../util/progress.js";
 import type { RunContext } from "./run-context.js";
 import { planRef, type PlanEvaluation, type PlanMask } from "./run-plan.js";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
-import type { ItemScores } from "./build-profile.js";
+import type { ItemScores } from "../stats/compute-profile.js";
 
 /**
  * The per-item scores of one stored evaluation, read back from its samples.jsonl (the log

@@ -1,10 +1,10 @@
 import { importanceScoreSources, provenanceOf, readImportanceManifest } from "../importance/importance-store.js";
-import { writeMask } from "../importance/mask.js";
-import { maskFromSelection } from "../importance/mask-from-selection.js";
+import { writeMask } from "../masks/mask.js";
+import { maskFromSelection } from "../masks/mask-from-selection.js";
 import type { ScoreSource } from "../importance/score-source.js";
-import type { AblationVariant } from "../importance/scope.js";
-import { selectElements, type Control, type Selection } from "../importance/selection.js";
-import { createProgress, type Progress } from "../io/progress.js";
+import type { AblationVariant } from "../masks/variant.js";
+import { selectElements, type Control, type Selection } from "../masks/selection.js";
+import { createProgress, type Progress } from "../util/progress.js";
 import type { RunContext } from "./run-context.js";
 import { planRef, type PlanMask } from "./run-plan.js";
 

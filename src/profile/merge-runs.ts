@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
 import { BprofError } from "../errors.js";
 import { writeProfileReports } from "../report/write-reports.js";
-import { assembleProfile, profileJson } from "./assemble-profile.js";
+import { assembleProfile, profileJson } from "./profile-from-run.js";
 import { allStages, buildManifest, planJson, PROFILE_FILE, readManifest, readPlan, RUN_MANIFEST, RUN_PLAN, type RunManifest } from "./run-manifest.js";
 import type { RunPlan } from "./run-plan.js";
 import { RunStore, writeError } from "./run-store.js";
-import type { Profile } from "./schema.js";
+import type { Profile } from "../stats/profile-schema.js";
 import { assignShards, unitStages, workUnits } from "./shards.js";
 
 export interface MergeResult {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
-import { hashOf } from "./content-hash.js";
+import { hashOf } from "../util/hash.js";
 import { planRef, RunPlanSchema, type RunPlan } from "./run-plan.js";
 import type { RunStore, StageRef } from "./run-store.js";
 import type { Shard } from "./shards.js";

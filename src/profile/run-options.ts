@@ -3,8 +3,8 @@ import type { Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import { AGGREGATES, SCORES, checkScoreAggregate, type Aggregate, type ScoreKind } from "../importance/gradients.js";
 import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../importance/render.js";
-import { ABLATION_VARIANTS, type AblationVariant } from "../importance/scope.js";
-import { SELECTION_METHODS, type SelectionMethod } from "../importance/selection.js";
+import { ABLATION_VARIANTS, type AblationVariant } from "../masks/variant.js";
+import { SELECTION_METHODS, type SelectionMethod } from "../masks/selection.js";
 import type { ParamDType } from "../model/llama.js";
 import { defaultAbilitiesDir, defaultProbesDir } from "../probes/paths.js";
 import {
@@ -16,7 +16,7 @@ import {
   defaultBenchmarkSpecs,
   defaultModelPath,
 } from "./defaults.js";
-import { DEFAULT_STATISTICS_OPTIONS, StatisticsOptionsSchema, type StatisticsOptions } from "./schema.js";
+import { DEFAULT_STATISTICS_OPTIONS, StatisticsOptionsSchema, type StatisticsOptions } from "../stats/profile-schema.js";
 import { parseShard, type Shard } from "./shards.js";
 
 /** The controls of a run: the bottom-n mask per ability, and random masks per seed. */

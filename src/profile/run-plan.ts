@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { CONTROLS, RunInfoSchema, type RunInfo } from "./schema.js";
-import { hashOf } from "./content-hash.js";
+import { CONTROLS, RunInfoSchema, type RunInfo } from "../stats/profile-schema.js";
+import { hashOf } from "../util/hash.js";
 import type { ResolvedOptions } from "./run-options.js";
 import { stageRef, type StageRef } from "./run-store.js";
 

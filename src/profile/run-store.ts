@@ -2,9 +2,9 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { VERSION } from "../version.js";
-import { hashOf } from "./content-hash.js";
+import { hashOf } from "../util/hash.js";
 
 /**
  * The run directory as a store of finished stages. Every stage (one ability's importance, one

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { BprofError } from "../errors.js";
-import { ProfileSchema, type Profile } from "../profile/schema.js";
+import { ProfileSchema, type Profile } from "../stats/profile-schema.js";
 
 /** Read and validate a profile.json; every problem is a BprofError naming file, line and field. */
 export function loadProfile(path: string): Profile {

@@ -1,4 +1,4 @@
-import type { Benchmark, Cell, MaskLocation, Profile } from "../profile/schema.js";
+import type { Benchmark, Cell, MaskLocation, Profile } from "../stats/profile-schema.js";
 
 /** One (variant, k) slice of a profile: the benchmark × ability matrix the charts draw. */
 export interface View {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { writeFileAtomic } from "../io/atomic-write.js";
-import type { Profile } from "../profile/schema.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import type { Profile } from "../stats/profile-schema.js";
 import { renderProfileCsv } from "./csv.js";
 import { DEFAULT_REPORT_OPTIONS, renderProfileHtml, type ReportOptions } from "./html-report.js";
 import { renderProfileMarkdown } from "./markdown-report.js";

@@ -4,11 +4,11 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { buildProfile } from "../../src/profile/build-profile.js";
+import { buildProfile } from "../../src/stats/compute-profile.js";
 import { writeProfileReports } from "../../src/report/write-reports.js";
 import { renderCompareHtml } from "../../src/report/compare-report.js";
 import { compareProfiles } from "../../src/report/compare.js";
-import { writeFileAtomic } from "../../src/io/atomic-write.js";
+import { writeFileAtomic } from "../../src/util/atomic-write.js";
 import { syntheticProfileInput, XSS_NAME } from "../helpers/synthetic-profile.js";
 
 const CHROMIUM = process.env.BPROF_CHROMIUM ?? "/usr/bin/chromium";

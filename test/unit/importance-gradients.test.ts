@@ -7,9 +7,9 @@ import { accumulateGradients, scoredParameterNames } from "../../src/importance/
 import { tokenizeProbes } from "../../src/importance/probe-tokens.js";
 import type { RenderedProbe } from "../../src/importance/render.js";
 import { renderProbe } from "../../src/importance/render.js";
-import { SeededRandom } from "../../src/importance/random-subset.js";
+import { SeededRandom } from "../../src/masks/random-subset.js";
 import { scoresFromArray } from "../../src/importance/score-source.js";
-import { selectElements } from "../../src/importance/selection.js";
+import { selectElements } from "../../src/masks/selection.js";
 import type { LlamaModel } from "../../src/model/llama.js";
 import { loadWeights } from "../../src/model/load.js";
 import type { ChatMessage, Tokenizer } from "../../src/model/tokenizer/tokenizer.js";

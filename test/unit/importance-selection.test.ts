@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BprofError } from "../../src/errors.js";
-import { ablationCount, apportion } from "../../src/importance/ablation-count.js";
+import { ablationCount, apportion } from "../../src/masks/ablation-count.js";
 import { scoresFromArray, type ScoreSource } from "../../src/importance/score-source.js";
-import { SeededRandom } from "../../src/importance/random-subset.js";
-import { selectElements, type Selection, type SelectionMethod } from "../../src/importance/selection.js";
-import { scopeNamesInLayerOrder } from "../../src/importance/scope.js";
+import { SeededRandom } from "../../src/masks/random-subset.js";
+import { selectElements, type Selection, type SelectionMethod } from "../../src/masks/selection.js";
+import { scopeNamesInLayerOrder } from "../../src/masks/variant.js";
 
 // A toy 3-layer Llama's decoder matrices, plus tensors that are never in a scope.
 const SHAPES: Record<string, number> = {

@@ -5,8 +5,8 @@ import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { registerCompareCommand } from "../../src/cli/commands/compare.js";
 import { registerReportCommand } from "../../src/cli/commands/report.js";
-import { buildProfile } from "../../src/profile/build-profile.js";
-import type { Profile } from "../../src/profile/schema.js";
+import { buildProfile } from "../../src/stats/compute-profile.js";
+import type { Profile } from "../../src/stats/profile-schema.js";
 import { syntheticProfileInput } from "../helpers/synthetic-profile.js";
 
 /** Run `bprof <args>` in-process with only this issue's commands registered. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { abilityImpactScore } from "../../src/profile/ais.js";
+import { abilityImpactScore } from "../../src/stats/ais.js";
 import {
   mean,
   pairedAisInterval,
@@ -8,7 +8,7 @@ import {
   quantileSorted,
   resampledMeans,
   type BootstrapPlan,
-} from "../../src/profile/bootstrap.js";
+} from "../../src/stats/bootstrap.js";
 import { createRng } from "../../src/profile/random.js";
 
 describe("bootstrap plan", () => {

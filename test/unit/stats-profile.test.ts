@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { BprofError } from "../../src/errors.js";
-import { abilityImpactScore } from "../../src/profile/ais.js";
-import { mean } from "../../src/profile/bootstrap.js";
-import { buildProfile } from "../../src/profile/build-profile.js";
-import { ProfileSchema } from "../../src/profile/schema.js";
+import { abilityImpactScore } from "../../src/stats/ais.js";
+import { mean } from "../../src/stats/bootstrap.js";
+import { buildProfile } from "../../src/stats/compute-profile.js";
+import { ProfileSchema } from "../../src/stats/profile-schema.js";
 import { syntheticProfileInput } from "../helpers/synthetic-profile.js";
 
 describe("buildProfile", () => {

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
-import { applyMask } from "../../ablation/apply-mask.js";
+import { applyMask } from "../../masks/apply-mask.js";
 import { summariseScores, writeEvaluation } from "../../eval/evaluate.js";
 import { findBenchmarkSpec } from "../../eval/find-spec.js";
 import { ModelScoringLM } from "../../eval/model-lm.js";
 import { prepareBenchmark } from "../../eval/prepare.js";
 import { scoreBenchmark } from "../../eval/score.js";
 import { tokenizeBenchmark } from "../../eval/tokenize.js";
-import { readMask } from "../../importance/mask.js";
+import { readMask } from "../../masks/mask.js";
 import { loadModel } from "../../model/load.js";
 import { runCommand } from "../run-command.js";
 import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";

@@ -1,13 +1,13 @@
 import type { Command } from "commander";
 import { BprofError } from "../../errors.js";
-import { parseFractions } from "../../importance/ablation-count.js";
+import { parseFractions } from "../../masks/ablation-count.js";
 import { AGGREGATES, SCORES, type Aggregate, type ScoreKind } from "../../importance/gradients.js";
 import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../../importance/render.js";
-import { parseVariant } from "../../importance/scope.js";
-import { parseMethod } from "../../importance/selection.js";
+import { parseVariant } from "../../masks/variant.js";
+import { parseMethod } from "../../masks/selection.js";
 import { DEFAULT_CONTROLS, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_IMPORTANCE_BATCH_SIZE, DEFAULT_KS, DEFAULT_MODEL, DEFAULT_VARIANTS } from "../../profile/defaults.js";
 import { profile } from "../../profile/run-profile.js";
-import { DEFAULT_STATISTICS_OPTIONS } from "../../profile/schema.js";
+import { DEFAULT_STATISTICS_OPTIONS } from "../../stats/profile-schema.js";
 import { runCommand } from "../run-command.js";
 import { oneOf } from "./importance.js";
 import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { parseFractions } from "../../importance/ablation-count.js";
-import { parseVariant } from "../../importance/scope.js";
-import { parseControl, parseMethod } from "../../importance/selection.js";
-import { runSelect } from "../../importance/run-select.js";
+import { parseFractions } from "../../masks/ablation-count.js";
+import { parseVariant } from "../../masks/variant.js";
+import { parseControl, parseMethod } from "../../masks/selection.js";
+import { runSelect } from "../../masks/run-select.js";
 import { runCommand } from "../run-command.js";
 
 export function registerSelectCommand(program: Command): void {

@@ -2,7 +2,7 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } fr
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../../errors.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
 import { FLOAT_DTYPE_BYTES, isFloatDtype, numelOf, type RawTensor, type TensorSource } from "./raw-tensor.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Dependence, NullBand } from "./schema.js";
+import type { Dependence, NullBand } from "./profile-schema.js";
 
 /**
  * The null band of one (benchmark, variant, k): the AIS that ablating the same number of

@@ -2,8 +2,8 @@ import { BprofError } from "../errors.js";
 import { ablationCount, apportion } from "./ablation-count.js";
 import { selectExtremes, type Extreme, type Segment, type SelectedIndices } from "./exact-select.js";
 import { randomSelection } from "./random-subset.js";
-import type { ScoreSource } from "./score-source.js";
-import { compareNames, scopeNamesInLayerOrder, type AblationVariant } from "./scope.js";
+import type { ScoreSource } from "../importance/score-source.js";
+import { compareNames, scopeNamesInLayerOrder, type AblationVariant } from "./variant.js";
 
 /**
  * How the n elements are chosen (METHOD.md step 2):

@@ -3,9 +3,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { VERSION } from "../version.js";
-import { ABLATION_VARIANTS } from "./scope.js";
+import { ABLATION_VARIANTS } from "./variant.js";
 import { SELECTION_METHODS } from "./selection.js";
 
 /**

@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
-import { createProgress, type Progress } from "../io/progress.js";
-import { importanceScoreSources, provenanceOf, readImportanceManifest } from "./importance-store.js";
+import { createProgress, type Progress } from "../util/progress.js";
+import { importanceScoreSources, provenanceOf, readImportanceManifest } from "../importance/importance-store.js";
 import { writeMask } from "./mask.js";
 import { maskDirName, maskFromSelection } from "./mask-from-selection.js";
-import type { AblationVariant } from "./scope.js";
+import type { AblationVariant } from "./variant.js";
 import { selectElements, type Control, type Selection, type SelectionMethod } from "./selection.js";
 
 export interface SelectRunOptions {

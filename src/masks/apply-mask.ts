@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Tensor } from "../engine/index.js";
 import { BprofError } from "../errors.js";
-import type { Mask } from "../importance/mask.js";
+import type { Mask } from "./mask.js";
 import { toInt64Indices } from "./flat-indices.js";
 
 /**

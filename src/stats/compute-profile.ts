@@ -15,7 +15,7 @@ import {
   type Profile,
   type RunInfo,
   type Selectivity,
-} from "./schema.js";
+} from "./profile-schema.js";
 import { selectivityIndex, selectivityMatrix } from "./selectivity.js";
 
 /** Per-item scores of one model on one benchmark (acc: 0/1; MC2: the item's value), by item id. */

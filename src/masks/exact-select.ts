@@ -1,8 +1,8 @@
 import { BprofError } from "../errors.js";
 import { IndexListBuilder } from "./index-list.js";
 import { scoresToKeys } from "./score-key.js";
-import type { ScoreSource } from "./score-source.js";
-import { compareNames } from "./scope.js";
+import type { ScoreSource } from "../importance/score-source.js";
+import { compareNames } from "./variant.js";
 
 /** A contiguous range [start, start + length) of one tensor's flat scores. */
 export interface Segment {

@@ -1,11 +1,11 @@
 import { BprofError } from "../errors.js";
-import { readMask } from "../importance/mask.js";
-import type { AblatedInput, BenchmarkInput, MaskInput } from "./build-profile.js";
-import { buildProfile } from "./build-profile.js";
+import { readMask } from "../masks/mask.js";
+import type { AblatedInput, BenchmarkInput, MaskInput } from "../stats/compute-profile.js";
+import { buildProfile } from "../stats/compute-profile.js";
 import { readItemScores } from "./item-log.js";
 import { planRef, type RunPlan } from "./run-plan.js";
 import type { RunStore } from "./run-store.js";
-import { ProfileSchema, type Profile } from "./schema.js";
+import { ProfileSchema, type Profile } from "../stats/profile-schema.js";
 
 /**
  * profile.json from a run directory: the plan says which stages make the profile, the store

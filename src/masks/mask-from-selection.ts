@@ -1,5 +1,5 @@
 import type { ImportanceProvenance, Mask } from "./mask.js";
-import { scopeNamesInLayerOrder } from "./scope.js";
+import { scopeNamesInLayerOrder } from "./variant.js";
 import type { Selection } from "./selection.js";
 
 /**
