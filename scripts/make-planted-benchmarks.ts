@@ -10,7 +10,8 @@ import { parseArgs } from "node:util";
 import { writeFileAtomic } from "../src/util/atomic-write.js";
 import { abilityBenchmark, PLANTED_BENCHMARKS, plantedRows, plantedSpecYaml } from "../src/organism/planted.js";
 import { GENERATORS } from "../src/probes/generators/index.js";
-import { defaultProbesDir, packageRoot } from "../src/probes/paths.js";
+import { defaultProbesDir } from "../src/probes/paths.js";
+import { packageRoot } from "../src/util/package-root.js";
 
 const { values: args } = parseArgs({
   options: {

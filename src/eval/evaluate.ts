@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { sha256Hex } from "../util/hash.js";
 import { VERSION } from "../version.js";
 import { renderedPrompt } from "./items.js";
 import type { ScoringLM } from "./lm.js";
@@ -15,7 +16,7 @@ import {
 } from "./metrics.js";
 import { prepareBenchmark, type PreparedBenchmark, type PrepareOptions } from "./prepare.js";
 import { scoreBenchmark, type GenerationScore, type ItemScore, type MultipleChoiceScore, type ScoreOptions, type ScoringPath } from "./score.js";
-import { loadBenchmarkSpec, metricKeys, primaryMetricKey, sha256, type BenchmarkSpec, type LoadedSpec } from "./spec.js";
+import { loadBenchmarkSpec, metricKeys, primaryMetricKey, type BenchmarkSpec, type LoadedSpec } from "./spec.js";
 import { tokenizeBenchmark, type TokenizeOptions } from "./tokenize.js";
 
 /** One line of samples.jsonl for a multiple-choice item. */
@@ -185,7 +186,7 @@ function multipleChoiceSample(score: MultipleChoiceScore, spec: BenchmarkSpec, p
   const correct = primary === "mc2" ? (item.trueChoices?.[pred] ?? pred === item.gold) : scores[primary] === 1;
   return {
     id: item.id,
-    prompt_hash: sha256(renderedPrompt(item)),
+    prompt_hash: sha256Hex(renderedPrompt(item)),
     path: score.path,
     loglik,
     is_greedy: score.results.map((r) => r.isGreedy),
@@ -210,7 +211,7 @@ function generationSample(score: GenerationScore, spec: BenchmarkSpec, primary: 
   const primaryFilter = primary.includes(",") ? primary.slice(primary.indexOf(",") + 1) : "none";
   return {
     id: item.id,
-    prompt_hash: sha256(renderedPrompt(item)),
+    prompt_hash: sha256Hex(renderedPrompt(item)),
     text,
     pred: preds[primaryFilter]!,
     preds,

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { readJsonFile } from "../util/schema.js";
 import { AGGREGATES, SCORES } from "./gradients.js";
 import type { ImportanceProvenance } from "../masks/mask.js";
 import { LOSS_SCOPES } from "./render.js";
@@ -90,18 +91,7 @@ export function provenanceOf(manifest: ImportanceManifest): ImportanceProvenance
 export function readImportanceManifest(dir: string): ImportanceManifest {
   const path = join(dir, IMPORTANCE_MANIFEST);
   if (!existsSync(path)) throw new BprofError(`not an importance directory (no ${IMPORTANCE_MANIFEST})`, { file: dir });
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new BprofError(`is not valid JSON: ${(err as Error).message}`, { file: path });
-  }
-  const parsed = ImportanceManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BprofError(issue.message, { file: path, field: issue.path.map(String).join(".") || undefined });
-  }
-  return parsed.data;
+  return readJsonFile(path, ImportanceManifestSchema);
 }
 
 /** The per-tensor score files of an importance directory, read lazily in ranges. */

@@ -9,7 +9,8 @@ import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { ProbeItem, ProbeSplit } from "../probes/schema.js";
 import { VERSION } from "../version.js";
 import { computeImportanceScores } from "./compute-importance.js";
-import { hashCheckpoint, sha256Text } from "../model/fingerprint.js";
+import { hashCheckpoint } from "../model/fingerprint.js";
+import { sha256Hex } from "../util/hash.js";
 import { checkScoreAggregate, type Aggregate, type ScoreKind } from "./gradients.js";
 import { scoreFileName, writeImportance, type ImportanceManifest } from "./importance-store.js";
 import { tokenizeProbes, tokensJsonl } from "./probe-tokens.js";
@@ -98,7 +99,7 @@ export function importanceOfLoadedModel(
       file: resolve(probeFile),
       ability: opts.ability,
       split: opts.split,
-      hash: sha256Text(JSON.stringify(probes)),
+      hash: sha256Hex(JSON.stringify(probes)),
       items: probes.length,
       limit: opts.limit ?? null,
     },
@@ -106,7 +107,7 @@ export function importanceOfLoadedModel(
       format: renderFormat(tokenizer),
       systemPrompt: opts.systemPrompt,
       lossScope: opts.lossScope,
-      tokensHash: sha256Text(dump),
+      tokensHash: sha256Hex(dump),
       truncated: tokenized.truncated,
     },
     aggregate: opts.aggregate,

@@ -1,9 +1,10 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { sha256Hex } from "../util/hash.js";
+import { readJsonFile } from "../util/schema.js";
 import { VERSION } from "../version.js";
 import { ABLATION_VARIANTS } from "./variant.js";
 import { SELECTION_METHODS } from "./selection.js";
@@ -110,7 +111,7 @@ export function writeMask(dir: string, mask: Omit<Mask, "toolVersion">): void {
     formatVersion: 1,
     toolVersion: VERSION,
     recipe: mask.recipe,
-    indices: { file: MASK_INDICES, dtype: "uint32-le", count: total, sha256: sha256(bytes) },
+    indices: { file: MASK_INDICES, dtype: "uint32-le", count: total, sha256: sha256Hex(bytes) },
     tensors,
   };
   writeFileAtomic(join(dir, MASK_INDICES), bytes);
@@ -125,7 +126,7 @@ export function readMask(dir: string): Mask {
   const binPath = join(dir, manifest.indices.file);
   if (!existsSync(binPath)) throw new BprofError("missing (the manifest lists it)", { file: binPath });
   const bytes = readFileSync(binPath);
-  if (sha256(bytes) !== manifest.indices.sha256) {
+  if (sha256Hex(bytes) !== manifest.indices.sha256) {
     throw new BprofError(`sha256 does not match ${MASK_MANIFEST} (the file was changed or truncated)`, { file: binPath });
   }
   if (bytes.length !== manifest.indices.count * 4) {
@@ -145,18 +146,7 @@ export function readMask(dir: string): Mask {
 }
 
 export function readMaskManifest(path: string): MaskManifest {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new BprofError(`is not valid JSON: ${(err as Error).message}`, { file: path });
-  }
-  const parsed = MaskManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BprofError(issue.message, { file: path, field: issue.path.map(String).join(".") || undefined });
-  }
-  return parsed.data;
+  return readJsonFile(path, MaskManifestSchema);
 }
 
 function checkIndices(t: MaskTensor, file: string): void {
@@ -170,8 +160,4 @@ function checkIndices(t: MaskTensor, file: string): void {
       });
     }
   }
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }

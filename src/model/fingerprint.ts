@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -28,6 +28,16 @@ export function hashCheckpoint(path: string): string {
   return hash.digest("hex");
 }
 
-export function sha256Text(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+/** The files a tokenizer is read from: a tokenizer.bin, or a directory's tokenizer JSON files. */
+const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"];
+
+/** sha256 over a tokenizer's files (name and bytes of each), wherever the model keeps it. */
+export function hashTokenizer(path: string): string {
+  const files = statSync(path).isDirectory() ? TOKENIZER_FILES.map((f) => join(path, f)).filter((f) => existsSync(f)) : [path];
+  const hash = createHash("sha256");
+  for (const file of files) {
+    hash.update(`${file.slice(file.lastIndexOf("/") + 1)}\0`);
+    hash.update(readFileSync(file));
+  }
+  return hash.digest("hex");
 }

@@ -5,7 +5,7 @@ import { loadBenchmarkSpec } from "../eval/spec.js";
 import { profile, type ProfileRunResult } from "../profile/run-profile.js";
 import type { ProfileOptions } from "../profile/run-options.js";
 import type { Profile } from "../stats/profile-schema.js";
-import { packageRoot } from "../probes/paths.js";
+import { packageRoot } from "../util/package-root.js";
 
 /**
  * `bprof validate`: the method checked against planted ground truth. Each planted benchmark

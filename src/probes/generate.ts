@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { sha256Hex } from "../util/hash.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { GENERATORS } from "./generators/index.js";
 import type { EntityFamily, ProbeDraft, ProbeGenerator, ProbeTemplate } from "./generators/types.js";
@@ -100,10 +100,6 @@ export function formatProbeJsonl(items: readonly ProbeItem[]): string {
   return items.map((item) => JSON.stringify(item)).join("\n") + "\n";
 }
 
-export function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
 /** Every file of a full generation (relative path → content), manifest included. */
 export function generateProbeFiles(
   seed: number = DEFAULT_PROBE_SEED,
@@ -119,7 +115,7 @@ export function generateProbeFiles(
       const path = `${generator.ability}/${split}.jsonl`;
       const content = formatProbeJsonl(splits[split]);
       files.set(path, content);
-      entry[split] = { file: path, items: splits[split].length, sha256: sha256(content) };
+      entry[split] = { file: path, items: splits[split].length, sha256: sha256Hex(content) };
     }
     manifest.abilities[generator.ability] = entry;
     onProgress(`generated ${generator.ability}: ${PROBE_SPLITS.map((s) => `${s} ${splits[s].length}`).join(", ")}`);

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { findSpecFiles } from "../eval/shipped-specs.js";
 import type { AblationVariant } from "../masks/variant.js";
-import { packageRoot } from "../probes/paths.js";
+import { packageRoot } from "../util/package-root.js";
 
 /**
  * What `bprof profile` does when told nothing: profile the project's own model organism on

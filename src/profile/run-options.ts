@@ -1,6 +1,7 @@
 import { basename, resolve } from "node:path";
 import type { Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
+import { parseWithSchema } from "../util/schema.js";
 import { AGGREGATES, SCORES, checkScoreAggregate, type Aggregate, type ScoreKind } from "../importance/gradients.js";
 import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../importance/render.js";
 import { ABLATION_VARIANTS, type AblationVariant } from "../masks/variant.js";
@@ -123,11 +124,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
   if (!(SCORES as readonly string[]).includes(score)) throw new BprofError(`unknown score '${score}'`, { field: "score" });
   checkScoreAggregate(score, aggregate);
 
-  const statistics = StatisticsOptionsSchema.safeParse({ ...DEFAULT_STATISTICS_OPTIONS, ...options.statistics });
-  if (!statistics.success) {
-    const issue = statistics.error.issues[0]!;
-    throw new BprofError(issue.message, { field: `statistics.${issue.path.map(String).join(".")}` });
-  }
+  const statistics = parseWithSchema(StatisticsOptionsSchema, { ...DEFAULT_STATISTICS_OPTIONS, ...options.statistics }, { field: "statistics" });
   const limit = options.limit ?? null;
   if (limit !== null) positiveInteger(limit, "limit");
   const importanceBatchSize = positiveInteger(options.importanceBatchSize ?? DEFAULT_IMPORTANCE_BATCH_SIZE, "batch-size");
@@ -158,7 +155,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
     importanceBatchSize,
     evalBatchSize,
     sharedContext: options.sharedContext ?? true,
-    statistics: statistics.data,
+    statistics,
     shard,
     force: options.force ?? false,
     quiet: options.quiet ?? false,

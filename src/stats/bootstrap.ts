@@ -1,5 +1,5 @@
 import { aisDefined } from "./ais.js";
-import { createRng } from "../profile/random.js";
+import { createRng } from "../util/prng.js";
 
 /**
  * Paired bootstrap over benchmark items. A plan fixes, once per benchmark, which items every

@@ -1,29 +1,46 @@
+import { createHash } from "node:crypto";
+
 /**
- * A small seeded pseudo-random generator (sfc32, seeded through the cyrb128 string hash).
- * Probe generation must be reproducible byte for byte on every platform, so nothing in
- * src/probes may call Math.random; every random choice goes through an Rng.
+ * Every seeded random stream of bprof. Nothing may call Math.random: probe files, few-shot
+ * orders, random-control masks and bootstrap intervals must come out byte for byte the same on
+ * every platform and Node version. Two generators, each kept because committed files and run
+ * keys depend on its exact outputs:
+ *
+ * - sfc32 (Doty-Humphrey's small fast counting generator) for data: probe generation, the
+ *   organism's training data, few-shot example order. Seeded from a string.
+ * - xoshiro128** (Blackman & Vigna), seeded through splitmix32, for the method: random-control
+ *   masks and the statistics' resamples. Seeded from a number (and a stream name).
+ */
+
+/** One sfc32 step over a 128-bit state (a, b, c, d): the standard algorithm. → uint32 */
+function sfc32(state: Uint32Array): number {
+  const [a, b, c, d] = state as unknown as [number, number, number, number];
+  const t = (((a + b) | 0) + d) | 0;
+  state[3] = d + 1;
+  state[0] = b ^ (b >>> 9);
+  state[1] = (c + (c << 3)) | 0;
+  state[2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  return t >>> 0;
+}
+
+/**
+ * sfc32 seeded through the cyrb128 string hash, with the helpers that generators need. The
+ * counter starts one above cyrb128's fourth word: this generator used to add the counter after
+ * incrementing it, which is standard sfc32 with the counter one ahead, so the streams (and the
+ * committed probe files) are unchanged.
  */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly state: Uint32Array;
 
   constructor(seed: string | number) {
-    [this.a, this.b, this.c, this.d] = cyrb128(String(seed));
+    const [h1, h2, h3, h4] = cyrb128(String(seed));
+    this.state = Uint32Array.of(h1, h2, h3, h4 + 1);
     // The first outputs of sfc32 are weakly mixed; discard them.
     for (let i = 0; i < 15; i++) this.nextUint32();
   }
 
   nextUint32(): number {
-    const t0 = (this.a + this.b) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.d = (this.d + 1) | 0;
-    const t = (t0 + this.d) | 0;
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return sfc32(this.state);
   }
 
   /** Uniform in [0, 1). */
@@ -65,6 +82,13 @@ export class Rng {
   }
 }
 
+/** sfc32 seeded with the first 16 bytes of sha256(seed), no discards: uniform floats in [0, 1). */
+export function seededUniform(seed: string): () => number {
+  const digest = createHash("sha256").update(seed).digest();
+  const state = Uint32Array.of(digest.readUInt32LE(0), digest.readUInt32LE(4), digest.readUInt32LE(8), digest.readUInt32LE(12));
+  return () => sfc32(state) / 4294967296;
+}
+
 function cyrb128(text: string): [number, number, number, number] {
   let h1 = 1779033703;
   let h2 = 3144134277;
@@ -86,4 +110,79 @@ function cyrb128(text: string): [number, number, number, number] {
   h3 ^= h1;
   h4 ^= h1;
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+}
+
+/** xoshiro128** with its state filled by splitmix32 from a 32-bit seed. */
+export class Xoshiro128 {
+  private readonly s = new Uint32Array(4);
+
+  constructor(seed: number) {
+    let x = seed >>> 0;
+    for (let i = 0; i < 4; i++) {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+    }
+    // splitmix32's finaliser is a bijection, so four successive outputs are never all zero;
+    // the guard only documents xoshiro's one forbidden state.
+    if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
+  }
+
+  nextUint32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
+    const t = s[1]! << 9;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11);
+    return result;
+  }
+
+  /** Uniform integer in [0, n) for n ≤ 2^32: one draw per try, rejection without modulo bias. */
+  nextBelow(n: number): number {
+    const limit = 2 ** 32 - (2 ** 32 % n);
+    for (;;) {
+      const x = this.nextUint32();
+      if (x < limit) return x % n;
+    }
+  }
+
+  /** Uniform integer in [0, bound) for bound ≤ 2^53: two draws per try (53 bits), rejection. */
+  nextBelow53(bound: number): number {
+    const limit = TWO_53 - (TWO_53 % bound);
+    for (;;) {
+      const r = (this.nextUint32() >>> 11) * 2 ** 32 + this.nextUint32();
+      if (r < limit) return r % bound;
+    }
+  }
+}
+
+const TWO_53 = 2 ** 53;
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/**
+ * A xoshiro128** stream named by a numeric seed and a stream name, so each benchmark gets its
+ * own stream and results do not depend on the order benchmarks are processed in (needed for
+ * resumable runs).
+ */
+export function createRng(seed: number, stream = ""): Xoshiro128 {
+  return new Xoshiro128((Math.trunc(seed) ^ fnv1a(stream)) >>> 0);
+}
+
+/** FNV-1a over the UTF-16 code units of a string: a stable stream id. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
 }

@@ -1,5 +1,5 @@
 import type { AblatedInput, BenchmarkInput, MaskInput, ProfileInput } from "../../src/stats/compute-profile.js";
-import { createRng, type Rng } from "../../src/profile/random.js";
+import { createRng, type Xoshiro128 as Rng } from "../../src/util/prng.js";
 import type { RunInfo } from "../../src/stats/profile-schema.js";
 
 /** A benchmark name that would run script if any report failed to escape it. */

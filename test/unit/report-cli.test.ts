@@ -63,7 +63,7 @@ describe("bprof report / compare", () => {
     const r = await bprof("report", dir);
     expect(r.code).toBe(1);
     const line = text.split("\n").findIndex((l) => l.includes('"ais": "high"')) + 1;
-    expect(r.stderr).toContain(`bprof: error: ${join(dir, "profile.json")}:${line}: field 'cells[2].ais':`);
+    expect(r.stderr).toContain(`bprof: error: ${join(dir, "profile.json")}:${line}: field 'cells.2.ais':`);
     expect(readdirSync(dir)).toEqual(["profile.json"]);
   });
 

@@ -9,7 +9,7 @@ import {
   resampledMeans,
   type BootstrapPlan,
 } from "../../src/stats/bootstrap.js";
-import { createRng } from "../../src/profile/random.js";
+import { createRng } from "../../src/util/prng.js";
 
 describe("bootstrap plan", () => {
   it("is deterministic per (seed, stream) and differs between streams and seeds", () => {
