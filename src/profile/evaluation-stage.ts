@@ -6,7 +6,8 @@ import type { TokenizedBenchmark } from "../eval/tokenize.js";
 import { readMask } from "../masks/mask.js";
 import { createProgress } from "../util/progress.js";
 import type { RunContext } from "./run-context.js";
-import { planRef, type PlanEvaluation, type PlanMask } from "./run-plan.js";
+import { type PlanEvaluation, type PlanMask } from "./run-plan.js";
+import { planRef } from "./run-store.js";
 
 /** A benchmark ready to score: loaded, rendered and tokenized once for the whole run. */
 export interface ReadyBenchmark {

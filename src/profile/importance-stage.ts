@@ -1,7 +1,8 @@
 import { importanceOfLoadedModel } from "../importance/run-importance.js";
 import type { ProbeItem } from "../probes/schema.js";
 import type { RunContext } from "./run-context.js";
-import { planRef, type PlanImportance } from "./run-plan.js";
+import { type PlanImportance } from "./run-plan.js";
+import { planRef } from "./run-store.js";
 
 /** One ability's importance directory in the store, computed unless it is there; returns its path. */
 export async function ensureImportance(ctx: RunContext, importance: PlanImportance, probes: ProbeItem[]): Promise<string> {

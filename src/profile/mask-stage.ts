@@ -6,7 +6,8 @@ import type { AblationVariant } from "../masks/variant.js";
 import { selectElements, type Control, type Selection } from "../masks/selection.js";
 import { createProgress, type Progress } from "../util/progress.js";
 import type { RunContext } from "./run-context.js";
-import { planRef, type PlanMask } from "./run-plan.js";
+import { type PlanMask } from "./run-plan.js";
+import { planRef } from "./run-store.js";
 
 /**
  * An ability's top (and bottom) masks in the store, selected from its importance where

@@ -3,8 +3,8 @@ import { readMask } from "../masks/mask.js";
 import type { AblatedInput, BenchmarkInput, MaskInput } from "../stats/compute-profile.js";
 import { buildProfile } from "../stats/compute-profile.js";
 import { readItemScores } from "./item-log.js";
-import { planRef, type RunPlan } from "./run-plan.js";
-import type { RunStore } from "./run-store.js";
+import type { RunPlan } from "./run-plan.js";
+import { planRef, type RunStore } from "./run-store.js";
 import { ProfileSchema, type Profile } from "../stats/profile-schema.js";
 
 /**

@@ -2,9 +2,9 @@ import { join } from "node:path";
 import { z } from "zod";
 import { readJsonFile } from "../util/schema.js";
 import { hashOf } from "../util/hash.js";
-import { planRef, RunPlanSchema, type RunPlan } from "./run-plan.js";
-import type { RunStore, StageRef } from "./run-store.js";
-import type { Shard } from "./shards.js";
+import type { Shard } from "./run-options.js";
+import { RunPlanSchema, type RunPlan } from "./run-plan.js";
+import { planRef, type RunStore, type StageRef } from "./run-store.js";
 
 /**
  * The files of a run directory besides its stages:

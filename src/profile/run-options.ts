@@ -18,7 +18,23 @@ import {
   defaultModelPath,
 } from "./defaults.js";
 import { DEFAULT_STATISTICS_OPTIONS, StatisticsOptionsSchema, type StatisticsOptions } from "../stats/profile-schema.js";
-import { parseShard, type Shard } from "./shards.js";
+
+/** Which share of a run's work this process computes (`--shard i/n`). */
+export interface Shard {
+  /** 0-based */
+  index: number;
+  count: number;
+}
+
+/** "i/n" with 0 ≤ i < n. */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new BprofError(`shard must be i/n (e.g. 0/3), got '${text}'`, { field: "shard" });
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || index >= count) throw new BprofError(`shard ${text}: need 0 ≤ i < n`, { field: "shard" });
+  return { index, count };
+}
 
 /** The controls of a run: the bottom-n mask per ability, and random masks per seed. */
 export interface ControlPlan {

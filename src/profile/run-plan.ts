@@ -220,7 +220,3 @@ export function buildRunPlan(
     inputs,
   };
 }
-
-export function planRef(kind: StageRef["kind"], entry: { key: string; dir: string }): StageRef {
-  return { kind, key: entry.key, dir: entry.dir };
-}

@@ -20,6 +20,7 @@ import { VERSION } from "../version.js";
 import { assembleProfile, profileJson } from "./profile-from-run.js";
 import { checkBenchmarkFits } from "./benchmark-fit.js";
 import { hashOf } from "../util/hash.js";
+import { createLog } from "../util/progress.js";
 import { evaluateUnderMask, type ReadyBenchmark } from "./evaluation-stage.js";
 import { ensureImportance } from "./importance-stage.js";
 import { ensureAbilityMasks, ensureRandomMask } from "./mask-stage.js";
@@ -54,7 +55,7 @@ export interface ProfileRunResult {
 export async function profile(options: ProfileOptions = {}): Promise<ProfileRunResult> {
   const started = performance.now();
   const o = resolveProfileOptions(options);
-  const log = stageLogger(o.quiet);
+  const log = createLog({ quiet: o.quiet });
 
   const abilities = pickAbilities(o);
   const trainProbes = new Map(abilities.map((a) => [a.id, limited(loadProbeSplit(o.probesDir, a.id, "train"), o.limit)]));
@@ -266,10 +267,3 @@ function limited<T>(items: T[], limit: number | null): T[] {
   return limit === null ? items : items.slice(0, limit);
 }
 
-/** One line per stage on stderr: plain on a terminal, timestamped in a log; nothing when quiet. */
-function stageLogger(quiet: boolean): (message: string) => void {
-  return (message) => {
-    if (quiet) return;
-    process.stderr.write(process.stderr.isTTY ? `${message}\n` : `${new Date().toISOString()} ${message}\n`);
-  };
-}

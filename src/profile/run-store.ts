@@ -55,6 +55,11 @@ export function stageRef(kind: StageKind, name: string, inputs: Record<string, u
   return { kind, key, dir: join(folder, `${safeName(name)}-${key.slice(0, 16)}`) };
 }
 
+/** The reference of a stage the plan lists (a plan entry carries its key and directory). */
+export function planRef(kind: StageKind, entry: { key: string; dir: string }): StageRef {
+  return { kind, key: entry.key, dir: entry.dir };
+}
+
 /** A name usable as one path component on every file system. */
 export function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9_.-]/g, "_");

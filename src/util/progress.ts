@@ -79,3 +79,15 @@ export function formatDuration(seconds: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
+
+/**
+ * A log of one line per event on stderr, in the same form as the progress lines: plain on a
+ * terminal, timestamped when stderr is a file or pipe; nothing when quiet.
+ */
+export function createLog(options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): (message: string) => void {
+  const stream = options.stream ?? process.stderr;
+  return (message) => {
+    if (options.quiet) return;
+    stream.write(stream.isTTY === true ? `${message}\n` : `${new Date().toISOString()} ${message}\n`);
+  };
+}

@@ -8,6 +8,7 @@ import { scoreBenchmark } from "../../eval/score.js";
 import { tokenizeBenchmark } from "../../eval/tokenize.js";
 import { readMask } from "../../masks/mask.js";
 import { loadModel } from "../../model/load.js";
+import { createProgress } from "../../util/progress.js";
 import { runCommand } from "../run-command.js";
 import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
 
@@ -71,15 +72,25 @@ async function evalAction(flags: EvalFlags): Promise<void> {
     const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
     const tokenized = tokenizeBenchmark(lm, prepared, { addBos: flags.bos });
     const name = loadedSpec.spec.name;
-    const progress = progressReporter(name);
+    const total = tokenized.items.length;
+    const progress = createProgress({ label: `eval ${name}`, total, unit: "items", intervalMs: 1000 });
+    let reported = 0;
     // The mask is ablated in memory for the scoring only; restore() proves the weights are back.
     const ablation = mask ? applyMask(loaded.model.params, mask) : null;
     let scores;
     try {
-      scores = await scoreBenchmark(lm, tokenized, { sharedContext: flags.sharedContext, batchSize, progress });
+      scores = await scoreBenchmark(lm, tokenized, {
+        sharedContext: flags.sharedContext,
+        batchSize,
+        progress: (done) => {
+          progress.tick(done - reported);
+          reported = done;
+        },
+      });
     } finally {
       ablation?.restore();
     }
+    progress.done();
     const evaluation = summariseScores(prepared, scores, {
       sharedContext: flags.sharedContext,
       addBos: tokenized.addBos,
@@ -97,15 +108,4 @@ async function evalAction(flags: EvalFlags): Promise<void> {
   } finally {
     loaded.dispose();
   }
-}
-
-/** Progress on stderr, at most about once a second, and always at the end. */
-function progressReporter(name: string): (done: number, total: number) => void {
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (done < total && now - last < 1000) return;
-    last = now;
-    process.stderr.write(`eval ${name}: ${done}/${total} items\n`);
-  };
 }
