@@ -2,7 +2,7 @@ import { keep, noGrad, scope, Tensor } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import type { LlamaModel } from "../model/llama.js";
 import type { RenderedProbe } from "./render.js";
-import { inScope } from "../masks/variant.js";
+import { parseDecoderMatrix } from "../model/parameters.js";
 
 /**
  * How per-item gradients g_i = ∇θ L_i are accumulated over the train split (METHOD.md step 1)
@@ -38,9 +38,9 @@ export interface AccumulatedGradients {
   losses: Float64Array;
 }
 
-/** Every decoder weight matrix: the union of the ablation scopes, the only tensors scored. */
+/** Every decoder weight matrix (the union of the ablation variants): the only tensors scored. */
 export function scoredParameterNames(model: LlamaModel): string[] {
-  return [...model.params.keys()].filter((name) => inScope(name, "all"));
+  return [...model.params.keys()].filter((name) => parseDecoderMatrix(name) !== null);
 }
 
 /**

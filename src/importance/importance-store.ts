@@ -5,7 +5,6 @@ import { BprofError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { readJsonFile } from "../util/schema.js";
 import { AGGREGATES, SCORES } from "./gradients.js";
-import type { ImportanceProvenance } from "../masks/mask.js";
 import { LOSS_SCOPES } from "./render.js";
 import { scoresFromFile, type ScoreSource } from "./score-source.js";
 
@@ -73,19 +72,6 @@ export function writeImportance(dir: string, manifest: ImportanceManifest, score
     writeFileAtomic(join(dir, t.file), new Uint8Array(s.buffer, s.byteOffset, s.byteLength));
   }
   writeFileAtomic(join(dir, IMPORTANCE_MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
-}
-
-/** What a mask records of the importance it was selected from. */
-export function provenanceOf(manifest: ImportanceManifest): ImportanceProvenance {
-  return {
-    ability: manifest.probes.ability,
-    split: manifest.probes.split,
-    lossScope: manifest.rendering.lossScope,
-    aggregate: manifest.aggregate,
-    score: manifest.score,
-    modelHash: manifest.model.hash,
-    probeHash: manifest.probes.hash,
-  };
 }
 
 export function readImportanceManifest(dir: string): ImportanceManifest {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
+import type { ImportanceManifest } from "../importance/importance-store.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256Hex } from "../util/hash.js";
 import { readJsonFile } from "../util/schema.js";
@@ -35,6 +36,19 @@ export const ImportanceProvenanceSchema = z.strictObject({
   probeHash: z.string(),
 });
 export type ImportanceProvenance = z.infer<typeof ImportanceProvenanceSchema>;
+
+/** What a mask records of the importance it was selected from. */
+export function provenanceOf(manifest: ImportanceManifest): ImportanceProvenance {
+  return {
+    ability: manifest.probes.ability,
+    split: manifest.probes.split,
+    lossScope: manifest.rendering.lossScope,
+    aggregate: manifest.aggregate,
+    score: manifest.score,
+    modelHash: manifest.model.hash,
+    probeHash: manifest.probes.hash,
+  };
+}
 
 export const MaskRecipeSchema = z.strictObject({
   variant: z.enum(ABLATION_VARIANTS),

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
 import { createProgress, type Progress } from "../util/progress.js";
-import { importanceScoreSources, provenanceOf, readImportanceManifest } from "../importance/importance-store.js";
-import { writeMask } from "./mask.js";
+import { importanceScoreSources, readImportanceManifest } from "../importance/importance-store.js";
+import { provenanceOf, writeMask } from "./mask.js";
 import { maskDirName, maskFromSelection } from "./mask-from-selection.js";
 import type { AblationVariant } from "./variant.js";
 import { selectElements, type Control, type Selection, type SelectionMethod } from "./selection.js";

@@ -1,4 +1,5 @@
 import { BprofError } from "../errors.js";
+import { DECODER_MATRICES, parseDecoderMatrix } from "../model/parameters.js";
 
 /**
  * The ablation variants (METHOD.md step 2): which weight matrices may be selected.
@@ -8,33 +9,7 @@ import { BprofError } from "../errors.js";
 export const ABLATION_VARIANTS = ["mlp", "all"] as const;
 export type AblationVariant = (typeof ABLATION_VARIANTS)[number];
 
-/** Hugging Face Llama registration order inside a decoder layer; "layer order" follows it. */
-const MATRIX_ORDER = [
-  "self_attn.q_proj",
-  "self_attn.k_proj",
-  "self_attn.v_proj",
-  "self_attn.o_proj",
-  "mlp.gate_proj",
-  "mlp.up_proj",
-  "mlp.down_proj",
-] as const;
-
 const MLP_MATRICES = new Set<string>(["mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]);
-
-const DECODER_MATRIX = /^model\.layers\.(\d+)\.([a-z_]+\.[a-z_]+)\.weight$/;
-
-export interface DecoderMatrix {
-  layer: number;
-  /** e.g. "mlp.gate_proj" */
-  matrix: string;
-}
-
-/** Parse an HF parameter name as a decoder-layer weight matrix, or null if it is none. */
-export function parseDecoderMatrix(name: string): DecoderMatrix | null {
-  const m = DECODER_MATRIX.exec(name);
-  if (!m || !(MATRIX_ORDER as readonly string[]).includes(m[2]!)) return null;
-  return { layer: Number(m[1]), matrix: m[2]! };
-}
 
 export function parseVariant(value: string, where: { file?: string; field?: string } = {}): AblationVariant {
   if ((ABLATION_VARIANTS as readonly string[]).includes(value)) return value as AblationVariant;
@@ -58,7 +33,7 @@ export function inScope(name: string, variant: AblationVariant): boolean {
 export function scopeNamesInLayerOrder(names: Iterable<string>, variant: AblationVariant): string[] {
   const rank = (n: string): [number, number] => {
     const p = parseDecoderMatrix(n)!;
-    return [p.layer, MATRIX_ORDER.indexOf(p.matrix as (typeof MATRIX_ORDER)[number])];
+    return [p.layer, DECODER_MATRICES.indexOf(p.matrix as (typeof DECODER_MATRICES)[number])];
   };
   return [...names]
     .filter((n) => inScope(n, variant))

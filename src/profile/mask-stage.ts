@@ -1,5 +1,5 @@
-import { importanceScoreSources, provenanceOf, readImportanceManifest } from "../importance/importance-store.js";
-import { writeMask } from "../masks/mask.js";
+import { importanceScoreSources, readImportanceManifest } from "../importance/importance-store.js";
+import { provenanceOf, writeMask } from "../masks/mask.js";
 import { maskFromSelection } from "../masks/mask-from-selection.js";
 import type { ScoreSource } from "../importance/score-source.js";
 import type { AblationVariant } from "../masks/variant.js";
