@@ -27,8 +27,8 @@ export { scoresFromArray, scoresFromFile, type ScoreSource } from "./importance/
 export { ABLATION_VARIANTS, inScope, scopeNamesInLayerOrder, type AblationVariant } from "./masks/variant.js";
 export { ablationCount } from "./masks/ablation-count.js";
 export { readMask, writeMask, type Mask, type MaskRecipe } from "./masks/mask.js";
-export { maskFromSelection, maskDirName } from "./masks/mask-from-selection.js";
-export { computeImportanceScores } from "./importance/compute-importance.js";
+export { maskFromSelection, maskDirName } from "./masks/mask.js";
+export { computeImportanceScores } from "./importance/gradients.js";
 export { accumulateGradients, AGGREGATES, SCORES, type Aggregate, type ScoreKind } from "./importance/gradients.js";
 export { renderProbe, DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope, type RenderedProbe } from "./importance/render.js";
 export { runImportance, type ImportanceRunOptions } from "./importance/run-importance.js";

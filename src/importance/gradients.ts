@@ -149,3 +149,32 @@ export function checkScoreAggregate(score: ScoreKind, aggregate: Aggregate): voi
     throw new BprofError(`score 'fisher' is θ² ⊙ Σ g_i² and needs --aggregate fisher (got '${aggregate}')`, { field: "score" });
   }
 }
+
+export interface ImportanceScores {
+  /** Per decoder weight matrix, its flat row-major scores. */
+  scores: Map<string, Float32Array>;
+  /** Per item, L_i. */
+  losses: Float64Array;
+}
+
+/** Steps 1's gradients and scores for tokenized items, on the model as loaded (nothing written). */
+export function computeImportanceScores(
+  model: LlamaModel,
+  items: RenderedProbe[],
+  opts: { aggregate: Aggregate; score: ScoreKind; batchSize: number; onProgress?: GradientProgress },
+): ImportanceScores {
+  const { statistic, losses } = accumulateGradients(model, items, opts);
+  const scores = new Map<string, Float32Array>();
+  try {
+    // One tensor at a time, releasing its G as soon as it is scored: peak memory stays flat.
+    for (const [name, g] of statistic) {
+      const s: Tensor = keep(scope(() => scoreTensor(model.param(name), g, opts.score).to({ device: "cpu" })));
+      scores.set(name, s.toFloat32());
+      s.dispose();
+      g.dispose();
+    }
+  } finally {
+    for (const g of statistic.values()) g.dispose();
+  }
+  return { scores, losses };
+}

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import type { Tensor } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import type { Mask } from "./mask.js";
-import { toInt64Indices } from "./flat-indices.js";
 
 /**
  * Ablation in memory (METHOD.md step 3): the masked elements are set to exactly 0 in the live
@@ -70,4 +69,12 @@ function digest(values: Float32Array[]): string {
   const hash = createHash("sha256");
   for (const v of values) hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   return hash.digest("hex");
+}
+
+/** uint32 mask indices as the engine's BigInt64Array, without a BigInt per element (little-endian halves). */
+export function toInt64Indices(indices: Uint32Array): BigInt64Array {
+  const out = new BigInt64Array(indices.length);
+  const halves = new Uint32Array(out.buffer);
+  for (let i = 0; i < indices.length; i++) halves[2 * i] = indices[i]!;
+  return out;
 }

@@ -1,6 +1,5 @@
 import { Xoshiro128 } from "../util/prng.js";
-import { IndexListBuilder } from "./index-list.js";
-import type { SelectedIndices } from "./exact-select.js";
+import { IndexListBuilder, type SelectedIndices } from "./exact-select.js";
 
 /**
  * `count` elements drawn uniformly without replacement from the scope's elements, numbered

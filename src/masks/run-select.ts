@@ -2,8 +2,7 @@ import { join } from "node:path";
 import { BprofError } from "../errors.js";
 import { createProgress, type Progress } from "../util/progress.js";
 import { importanceScoreSources, readImportanceManifest } from "../importance/importance-store.js";
-import { provenanceOf, writeMask } from "./mask.js";
-import { maskDirName, maskFromSelection } from "./mask-from-selection.js";
+import { provenanceOf, writeMask, maskDirName, maskFromSelection } from "./mask.js";
 import type { AblationVariant } from "./variant.js";
 import { selectElements, type Control, type Selection, type SelectionMethod } from "./selection.js";
 

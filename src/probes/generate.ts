@@ -3,9 +3,8 @@ import { sha256Hex } from "../util/hash.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { GENERATORS } from "./generators/index.js";
 import type { EntityFamily, ProbeDraft, ProbeGenerator, ProbeTemplate } from "./generators/types.js";
-import type { ProbeManifest } from "./manifest.js";
+import { type ProbeManifest, PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
 import { Rng } from "../util/prng.js";
-import { PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
 
 export const DEFAULT_PROBE_SEED = 1234;
 export const SPLIT_SIZES: Record<ProbeSplit, number> = { train: 2000, dev: 200, test: 500 };

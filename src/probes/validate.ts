@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { BprofError } from "../errors.js";
 import { sha256Hex } from "../util/hash.js";
 import { itemLineNumbers, loadProbeSplit, probeSplitPath } from "./load.js";
-import { ProbeManifestSchema } from "./manifest.js";
-import { PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
+import { ProbeManifestSchema, PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
 import { describeZodIssue } from "../util/schema.js";
 
 export interface AbilityProbeSummary {

@@ -1,12 +1,11 @@
 import { importanceScoreSources, readImportanceManifest } from "../importance/importance-store.js";
-import { provenanceOf, writeMask } from "../masks/mask.js";
-import { maskFromSelection } from "../masks/mask-from-selection.js";
+import { provenanceOf, writeMask, maskFromSelection } from "../masks/mask.js";
 import type { ScoreSource } from "../importance/score-source.js";
 import type { AblationVariant } from "../masks/variant.js";
 import { selectElements, type Control, type Selection } from "../masks/selection.js";
 import { createProgress, type Progress } from "../util/progress.js";
 import type { RunContext } from "./run-context.js";
-import { type PlanMask } from "./run-plan.js";
+import type { PlanMask } from "./run-plan.js";
 import { planRef } from "./run-store.js";
 
 /**

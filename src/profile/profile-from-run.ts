@@ -1,11 +1,11 @@
 import { BprofError } from "../errors.js";
 import { readMask } from "../masks/mask.js";
-import type { AblatedInput, BenchmarkInput, MaskInput } from "../stats/compute-profile.js";
-import { buildProfile } from "../stats/compute-profile.js";
-import { readItemScores } from "./item-log.js";
+import { type AblatedInput, type BenchmarkInput, type MaskInput, buildProfile, type ItemScores } from "../stats/compute-profile.js";
 import type { RunPlan } from "./run-plan.js";
 import { planRef, type RunStore } from "./run-store.js";
 import { ProfileSchema, type Profile } from "../stats/profile-schema.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /**
  * profile.json from a run directory: the plan says which stages make the profile, the store
@@ -65,4 +65,37 @@ export function assembleProfile(plan: RunPlan, store: RunStore): Profile {
 /** profile.json's text: two-space JSON and a final newline, the same bytes for the same profile. */
 export function profileJson(profile: Profile): string {
   return JSON.stringify(profile, null, 2) + "\n";
+}
+
+/**
+ * The per-item scores of one stored evaluation, read back from its samples.jsonl (the log
+ * `bprof eval` writes too): every AIS of a profile is computed from these files, so anyone can
+ * recompute it from the run directory.
+ */
+export function readItemScores(evaluationDir: string, metric: string): ItemScores {
+  const file = join(evaluationDir, "samples.jsonl");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new BprofError(`cannot read the per-item log (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { file });
+  }
+  const ids: string[] = [];
+  const values: number[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let sample: { id?: unknown; scores?: Record<string, unknown> };
+    try {
+      sample = JSON.parse(line) as typeof sample;
+    } catch (err) {
+      throw new BprofError(`malformed JSON (${(err as Error).message})`, { file, line: i + 1 });
+    }
+    const value = sample.scores?.[metric];
+    if (typeof sample.id !== "string" || typeof value !== "number") {
+      throw new BprofError(`a sample needs a string id and a numeric scores.${metric}`, { file, line: i + 1, field: `scores.${metric}` });
+    }
+    ids.push(sample.id);
+    values.push(value);
+  });
+  return { ids, values };
 }

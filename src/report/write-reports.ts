@@ -5,8 +5,6 @@ import { renderProfileCsv } from "./csv.js";
 import { DEFAULT_REPORT_OPTIONS, renderProfileHtml, type ReportOptions } from "./html-report.js";
 import { renderProfileMarkdown } from "./markdown-report.js";
 
-export const REPORT_FILES = ["profile.csv", "report.md", "report.html"] as const;
-
 /**
  * Render every report before writing any, then write each atomically: a failure leaves the
  * previous reports in place rather than a mix of old and new.

@@ -5,8 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { applyMask, withAblation } from "../../src/masks/apply-mask.js";
 import { Tensor } from "../../src/engine/index.js";
 import { BprofError } from "../../src/errors.js";
-import { readMask, writeMask, type Mask } from "../../src/masks/mask.js";
-import { maskDirName, maskFromSelection } from "../../src/masks/mask-from-selection.js";
+import { readMask, writeMask, type Mask, maskDirName, maskFromSelection } from "../../src/masks/mask.js";
 import { scoresFromArray } from "../../src/importance/score-source.js";
 import { selectElements } from "../../src/masks/selection.js";
 

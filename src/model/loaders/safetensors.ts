@@ -2,7 +2,6 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } fr
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../../errors.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
 import { parseWithSchema } from "../../util/schema.js";
 import { FLOAT_DTYPE_BYTES, isFloatDtype, numelOf, type RawTensor, type TensorSource } from "./raw-tensor.js";
 
@@ -203,8 +202,4 @@ export function encodeSafetensors(tensors: Map<string, RawTensor>, metadata: Rec
     at += t.data.length;
   }
   return out;
-}
-
-export function writeSafetensors(path: string, tensors: Map<string, RawTensor>, metadata: Record<string, string> = {}): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
