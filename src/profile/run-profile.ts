@@ -23,7 +23,7 @@ import { hashOf } from "../util/hash.js";
 import { createLog } from "../util/progress.js";
 import { evaluateUnderMask, type ReadyBenchmark } from "./evaluation-stage.js";
 import { ensureImportance } from "./importance-stage.js";
-import { ensureAbilityMasks, ensureRandomMask } from "./mask-stage.js";
+import { ensureAbilityMasks, ensureRandomMask } from "./stages.js";
 import { RunContext } from "./run-context.js";
 import { buildManifest, planJson, previousInvocations, PROFILE_FILE, RUN_MANIFEST, RUN_PLAN, type RunManifest } from "./run-manifest.js";
 import { resolveProfileOptions, modelName, type ProfileOptions, type ResolvedOptions } from "./run-options.js";
