@@ -12,7 +12,7 @@ import {
   mc2Score,
   meanWithStderr,
   normaliseForMatch,
-  type Aggregate,
+  type MeanWithStderr,
 } from "./metrics.js";
 import { prepareBenchmark, type PreparedBenchmark, type PrepareOptions } from "./prepare.js";
 import { scoreBenchmark, type GenerationScore, type ItemScore, type MultipleChoiceScore, type ScoreOptions, type ScoringPath } from "./score.js";
@@ -67,7 +67,7 @@ export interface EvalResults {
   skipped_rows: number;
   chance: number;
   primary_metric: string;
-  metrics: Record<string, Aggregate>;
+  metrics: Record<string, MeanWithStderr>;
   /** Tokens the model read, summed over items (the shared-context path reads fewer). */
   tokens_fed: number;
   scoring_paths: Record<ScoringPath, number>;
@@ -128,7 +128,7 @@ export function summariseScores(prepared: PreparedBenchmark, scores: ItemScore[]
   const samples = scores.map((score) =>
     score.item.task === "multiple_choice" ? multipleChoiceSample(score as MultipleChoiceScore, spec, primary) : generationSample(score as GenerationScore, spec, primary),
   );
-  const metrics: Record<string, Aggregate> = {};
+  const metrics: Record<string, MeanWithStderr> = {};
   for (const key of keys) metrics[key] = meanWithStderr(samples.map((s) => s.scores[key]!));
   const paths: Record<ScoringPath, number> = { shared: 0, naive: 0 };
   for (const sample of samples) if ("path" in sample) paths[sample.path]++;

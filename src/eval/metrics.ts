@@ -115,14 +115,14 @@ export function normaliseForMatch(text: string, options: ExactMatchOptions): str
   return out;
 }
 
-export interface Aggregate {
+export interface MeanWithStderr {
   value: number;
   /** Standard error of the mean: sample standard deviation / sqrt(n); null for n < 2. */
   stderr: number | null;
   n: number;
 }
 
-export function meanWithStderr(values: number[]): Aggregate {
+export function meanWithStderr(values: number[]): MeanWithStderr {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { value: mean, stderr: null, n };

@@ -15,7 +15,7 @@ import { parseDecoderMatrix } from "../model/parameters.js";
  * size. Either way the result does not depend on the batch size.
  */
 export const AGGREGATES = ["signed-sum", "abs-sum", "fisher"] as const;
-export type Aggregate = (typeof AGGREGATES)[number];
+export type GradientAggregate = (typeof AGGREGATES)[number];
 
 /**
  * The score per weight element from θ and G:
@@ -51,7 +51,7 @@ export function scoredParameterNames(model: LlamaModel): string[] {
 export function accumulateGradients(
   model: LlamaModel,
   items: RenderedProbe[],
-  opts: { aggregate: Aggregate; batchSize: number; onProgress?: GradientProgress },
+  opts: { aggregate: GradientAggregate; batchSize: number; onProgress?: GradientProgress },
 ): AccumulatedGradients {
   const names = scoredParameterNames(model);
   const batchSize = opts.aggregate === "signed-sum" ? opts.batchSize : 1;
@@ -144,7 +144,7 @@ export function scoreTensor(theta: Tensor, statistic: Tensor, score: ScoreKind):
   });
 }
 
-export function checkScoreAggregate(score: ScoreKind, aggregate: Aggregate): void {
+export function checkScoreAggregate(score: ScoreKind, aggregate: GradientAggregate): void {
   if (score === "fisher" && aggregate !== "fisher") {
     throw new BprofError(`score 'fisher' is θ² ⊙ Σ g_i² and needs --aggregate fisher (got '${aggregate}')`, { field: "score" });
   }
@@ -161,7 +161,7 @@ export interface ImportanceScores {
 export function computeImportanceScores(
   model: LlamaModel,
   items: RenderedProbe[],
-  opts: { aggregate: Aggregate; score: ScoreKind; batchSize: number; onProgress?: GradientProgress },
+  opts: { aggregate: GradientAggregate; score: ScoreKind; batchSize: number; onProgress?: GradientProgress },
 ): ImportanceScores {
   const { statistic, losses } = accumulateGradients(model, items, opts);
   const scores = new Map<string, Float32Array>();

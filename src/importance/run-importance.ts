@@ -8,7 +8,7 @@ import { loadModel, type LoadedModel } from "../model/load.js";
 import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { ProbeItem, ProbeSplit } from "../probes/schema.js";
 import { VERSION } from "../version.js";
-import { computeImportanceScores, checkScoreAggregate, type Aggregate, type ScoreKind } from "./gradients.js";
+import { computeImportanceScores, checkScoreAggregate, type GradientAggregate, type ScoreKind } from "./gradients.js";
 import { hashCheckpoint } from "../model/fingerprint.js";
 import { sha256Hex } from "../util/hash.js";
 import { scoreFileName, writeImportance, type ImportanceManifest } from "./importance-store.js";
@@ -24,7 +24,7 @@ export interface ImportanceRunOptions {
   probesDir: string;
   split: ProbeSplit;
   lossScope: LossScope;
-  aggregate: Aggregate;
+  aggregate: GradientAggregate;
   score: ScoreKind;
   batchSize: number;
   limit?: number;

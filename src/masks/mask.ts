@@ -7,7 +7,7 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256Hex } from "../util/hash.js";
 import { readJsonFile } from "../util/schema.js";
 import { VERSION } from "../version.js";
-import { ABLATION_VARIANTS, scopeNamesInLayerOrder } from "./variant.js";
+import { ABLATION_VARIANTS, variantNamesInLayerOrder } from "./variant.js";
 import { SELECTION_METHODS, type Selection } from "./selection.js";
 
 /**
@@ -201,7 +201,7 @@ export function maskFromSelection(
       chunkMinimum: selection.method === "chunked" ? chunkMinimum : null,
       importance,
     },
-    tensors: scopeNamesInLayerOrder(shapes.keys(), selection.variant).map((name) => ({
+    tensors: variantNamesInLayerOrder(shapes.keys(), selection.variant).map((name) => ({
       name,
       shape: shapes.get(name)!,
       indices: selection.indices.get(name) ?? new Uint32Array(0),

@@ -3,7 +3,7 @@ import { ablationCount, apportion } from "./ablation-count.js";
 import { selectExtremes, type Extreme, type Segment, type SelectedIndices } from "./exact-select.js";
 import { randomSelection } from "./random-subset.js";
 import type { ScoreSource } from "../importance/score-source.js";
-import { compareNames, scopeNamesInLayerOrder, type AblationVariant } from "./variant.js";
+import { compareNames, variantNamesInLayerOrder, type AblationVariant } from "./variant.js";
 
 /**
  * How the n elements are chosen (METHOD.md step 2):
@@ -83,7 +83,7 @@ export function parseControl(value: string): Control[] {
 export function selectElements(request: SelectionRequest): Selection[] {
   const { variant, nTotal, ks, method, controls } = request;
   const byName = new Map(request.sources.map((s) => [s.name, s]));
-  const layerOrder = scopeNamesInLayerOrder(byName.keys(), variant).map((n) => byName.get(n)!);
+  const layerOrder = variantNamesInLayerOrder(byName.keys(), variant).map((n) => byName.get(n)!);
   if (layerOrder.length === 0) {
     throw new BprofError(`no tensor of the '${variant}' scope among the scores`, { field: "variant" });
   }

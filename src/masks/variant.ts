@@ -19,7 +19,7 @@ export function parseVariant(value: string, where: { file?: string; field?: stri
   });
 }
 
-export function inScope(name: string, variant: AblationVariant): boolean {
+export function inVariant(name: string, variant: AblationVariant): boolean {
   const parsed = parseDecoderMatrix(name);
   if (!parsed) return false;
   return variant === "all" || MLP_MATRICES.has(parsed.matrix);
@@ -30,13 +30,13 @@ export function inScope(name: string, variant: AblationVariant): boolean {
  * down (the order a Llama registers them). This is the order `chunked` lays scores end to end
  * and the order random positions are numbered in.
  */
-export function scopeNamesInLayerOrder(names: Iterable<string>, variant: AblationVariant): string[] {
+export function variantNamesInLayerOrder(names: Iterable<string>, variant: AblationVariant): string[] {
   const rank = (n: string): [number, number] => {
     const p = parseDecoderMatrix(n)!;
     return [p.layer, DECODER_MATRICES.indexOf(p.matrix as (typeof DECODER_MATRICES)[number])];
   };
   return [...names]
-    .filter((n) => inScope(n, variant))
+    .filter((n) => inVariant(n, variant))
     .sort((a, b) => {
       const [la, ma] = rank(a);
       const [lb, mb] = rank(b);

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { BprofError } from "../errors.js";
 import { writeProfileReports } from "../report/write-reports.js";
-import { assembleProfile, profileJson } from "./profile-from-run.js";
+import { profileFromRun, profileJson } from "./profile-from-run.js";
 import { allStages, buildManifest, planJson, PROFILE_FILE, readManifest, readPlan, RUN_MANIFEST, RUN_PLAN, type RunManifest } from "./run-manifest.js";
 import type { RunPlan } from "./run-plan.js";
 import { RunStore, writeError } from "./run-store.js";
@@ -69,7 +69,7 @@ export function mergeRuns(runDirs: string[], out: string, options: { quiet?: boo
     }
   }
   store.writeFile(RUN_PLAN, first.planText);
-  const profile = assembleProfile(first.plan, store);
+  const profile = profileFromRun(first.plan, store);
   const files = [store.writeFile(PROFILE_FILE, profileJson(profile))];
   try {
     files.push(...writeProfileReports(profile, outDir));

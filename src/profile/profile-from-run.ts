@@ -1,6 +1,6 @@
 import { BprofError } from "../errors.js";
 import { readMask } from "../masks/mask.js";
-import { type AblatedInput, type BenchmarkInput, type MaskInput, buildProfile, type ItemScores } from "../stats/compute-profile.js";
+import { type AblatedInput, type BenchmarkInput, type MaskInput, computeProfile, type ItemScores } from "../stats/compute-profile.js";
 import type { RunPlan } from "./run-plan.js";
 import { planRef, type RunStore } from "./run-store.js";
 import { ProfileSchema, type Profile } from "../stats/profile-schema.js";
@@ -9,10 +9,11 @@ import { join } from "node:path";
 
 /**
  * profile.json from a run directory: the plan says which stages make the profile, the store
- * holds them. Nothing here needs the model, so `bprof merge` builds the profile of a sharded
+ * holds them; this reads their masks and per-item logs and hands them to the pure
+ * computeProfile (src/stats). Nothing here needs the model, so `bprof merge` builds the profile of a sharded
  * run the same way an unsharded run does, from the same files: the same bytes.
  */
-export function assembleProfile(plan: RunPlan, store: RunStore): Profile {
+export function profileFromRun(plan: RunPlan, store: RunStore): Profile {
   const missing = [
     ...plan.masks.filter((m) => !store.has(planRef("mask", m))).map((m) => m.dir),
     ...plan.evaluations.filter((e) => !store.has(planRef("evaluation", e))).map((e) => e.dir),
@@ -59,7 +60,7 @@ export function assembleProfile(plan: RunPlan, store: RunStore): Profile {
       });
     }
   }
-  return ProfileSchema.parse(buildProfile({ run: plan.run, abilities: plan.abilities, benchmarks, ablated, masks }));
+  return ProfileSchema.parse(computeProfile({ run: plan.run, abilities: plan.abilities, benchmarks, ablated, masks }));
 }
 
 /** profile.json's text: two-space JSON and a final newline, the same bytes for the same profile. */

@@ -2,7 +2,7 @@ import { basename, resolve } from "node:path";
 import type { Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import { parseWithSchema } from "../util/schema.js";
-import { AGGREGATES, SCORES, checkScoreAggregate, type Aggregate, type ScoreKind } from "../importance/gradients.js";
+import { AGGREGATES, SCORES, checkScoreAggregate, type GradientAggregate, type ScoreKind } from "../importance/gradients.js";
 import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../importance/render.js";
 import { ABLATION_VARIANTS, type AblationVariant } from "../masks/variant.js";
 import { SELECTION_METHODS, type SelectionMethod } from "../masks/selection.js";
@@ -65,7 +65,7 @@ export interface ProfileOptions {
   /** At most N items of every benchmark and every probe split. */
   limit?: number;
   lossScope?: LossScope;
-  aggregate?: Aggregate;
+  aggregate?: GradientAggregate;
   score?: ScoreKind;
   systemPrompt?: string;
   /** Cut probe items longer than the context instead of failing. */
@@ -100,7 +100,7 @@ export interface ResolvedOptions {
   selfProfile: boolean;
   limit: number | null;
   lossScope: LossScope;
-  aggregate: Aggregate;
+  aggregate: GradientAggregate;
   score: ScoreKind;
   systemPrompt: string;
   truncate: boolean;

@@ -6,25 +6,21 @@ import { ModelScoringLM } from "../eval/model-lm.js";
 import { prepareBenchmark, type PreparedBenchmark } from "../eval/prepare.js";
 import { primaryMetricKey, type LoadedSpec } from "../eval/spec.js";
 import { findSpecFiles } from "../eval/shipped-specs.js";
-import { tokenizeBenchmark } from "../eval/tokenize.js";
+import { tokenizeBenchmark, type TokenizedBenchmark } from "../eval/tokenize.js";
 import { ablationCount } from "../masks/ablation-count.js";
 import { hashCheckpoint, hashTokenizer } from "../model/fingerprint.js";
 import { tokenizeProbes } from "../importance/probe-tokens.js";
-import { inScope } from "../masks/variant.js";
+import { inVariant } from "../masks/variant.js";
 import { loadModel, type LoadedModel } from "../model/load.js";
 import { loadAbilities } from "../probes/abilities.js";
 import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { Ability, ProbeItem } from "../probes/schema.js";
 import { writeProfileReports } from "../report/write-reports.js";
 import { VERSION } from "../version.js";
-import { assembleProfile, profileJson } from "./profile-from-run.js";
-import { checkBenchmarkFits } from "./benchmark-fit.js";
+import { profileFromRun, profileJson } from "./profile-from-run.js";
 import { hashOf } from "../util/hash.js";
 import { createLog } from "../util/progress.js";
-import { evaluateUnderMask, type ReadyBenchmark } from "./evaluation-stage.js";
-import { ensureImportance } from "./importance-stage.js";
-import { ensureAbilityMasks, ensureRandomMask } from "./stages.js";
-import { RunContext } from "./run-context.js";
+import { evaluateUnderMask, type ReadyBenchmark, ensureImportance, ensureAbilityMasks, ensureRandomMask, RunContext } from "./stages.js";
 import { buildManifest, planJson, previousInvocations, PROFILE_FILE, RUN_MANIFEST, RUN_PLAN, type RunManifest } from "./run-manifest.js";
 import { resolveProfileOptions, modelName, type ProfileOptions, type ResolvedOptions } from "./run-options.js";
 import { buildRunPlan, type PlannedBenchmark } from "./run-plan.js";
@@ -130,7 +126,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
     if (o.shard.count === 1) {
       const assembling = performance.now();
       log(`statistics (${o.statistics.bootstrap_samples} bootstrap resamples) and reports`);
-      result = assembleProfile(plan, store);
+      result = profileFromRun(plan, store);
       files.push(store.writeFile(PROFILE_FILE, profileJson(result)));
       try {
         files.push(...writeProfileReports(result, o.out));
@@ -258,7 +254,7 @@ function checkProbesFit(loaded: LoadedModel, trainProbes: Map<string, ProbeItem[
 function checkAblationCounts(loaded: LoadedModel, o: ResolvedOptions): void {
   for (const variant of o.variants) {
     let nScope = 0;
-    for (const [name, t] of loaded.model.params) if (inScope(name, variant)) nScope += t.numel;
+    for (const [name, t] of loaded.model.params) if (inVariant(name, variant)) nScope += t.numel;
     for (const k of o.ks) ablationCount(k, loaded.info.numParameters, nScope);
   }
 }
@@ -267,3 +263,41 @@ function limited<T>(items: T[], limit: number | null): T[] {
   return limit === null ? items : items.slice(0, limit);
 }
 
+/**
+ * Whether a model can run a benchmark at all, checked after tokenizing and before any heavy
+ * work. An item longer than the model's context is scored as lm-evaluation-harness does
+ * (the context loses its oldest tokens), which is fine for a few items; a benchmark whose
+ * every item is cut, or with an answer that cannot fit even alone, cannot be profiled.
+ * Returns how many items will be truncated.
+ */
+export function checkBenchmarkFits(tokenized: TokenizedBenchmark, maxLength: number): number {
+  const { loaded } = tokenized.prepared;
+  const where = { file: loaded.path, field: "data" };
+  let overlong = 0;
+  let shortest = Infinity;
+  for (const entry of tokenized.items) {
+    let needed: number;
+    if ("pairs" in entry) {
+      needed = Math.max(...entry.pairs.map((p) => p.context.length + p.continuation.length - 1));
+      const answer = entry.pairs.find((p) => p.continuation.length > maxLength);
+      if (answer) {
+        throw new BprofError(
+          `item ${entry.item.id} has a choice of ${answer.continuation.length} tokens, longer than the model's whole context of ${maxLength}`,
+          where,
+        );
+      }
+    } else {
+      needed = entry.prompt.length + loaded.spec.generation.max_gen_toks;
+    }
+    shortest = Math.min(shortest, needed);
+    if (needed > maxLength) overlong++;
+  }
+  if (overlong === tokenized.items.length) {
+    throw new BprofError(
+      `every one of the ${overlong} items of '${loaded.spec.name}' is longer than the model's context of ${maxLength} tokens ` +
+        `(the shortest needs ${shortest}): this model cannot run this benchmark`,
+      where,
+    );
+  }
+  return overlong;
+}

@@ -1,12 +1,28 @@
 import { importanceScoreSources, readImportanceManifest } from "../importance/importance-store.js";
-import { provenanceOf, writeMask, maskFromSelection } from "../masks/mask.js";
+import { provenanceOf, writeMask, maskFromSelection, readMask } from "../masks/mask.js";
 import type { ScoreSource } from "../importance/score-source.js";
 import type { AblationVariant } from "../masks/variant.js";
 import { selectElements, type Control, type Selection } from "../masks/selection.js";
 import { createProgress, type Progress } from "../util/progress.js";
-import type { RunContext } from "./run-context.js";
-import type { PlanMask } from "./run-plan.js";
-import { planRef } from "./run-store.js";
+import type { PlanMask, PlanImportance, PlanEvaluation } from "./run-plan.js";
+import { planRef, type RunStore, type StageRef } from "./run-store.js";
+import { importanceOfLoadedModel } from "../importance/run-importance.js";
+import type { ProbeItem } from "../probes/schema.js";
+import { applyMask } from "../masks/apply-mask.js";
+import { summariseScores, writeEvaluation } from "../eval/evaluate.js";
+import type { PreparedBenchmark } from "../eval/prepare.js";
+import { scoreBenchmark } from "../eval/score.js";
+import type { TokenizedBenchmark } from "../eval/tokenize.js";
+import type { ModelScoringLM } from "../eval/model-lm.js";
+import type { LoadedModel } from "../model/load.js";
+import type { ResolvedOptions } from "./run-options.js";
+
+/**
+ * The three kinds of stage a profile run computes into its store: one ability's importance,
+ * its masks (and the random controls), and every benchmark evaluated under one mask. Each
+ * `ensure…`/`evaluate…` skips what the store already holds (RunContext.isDone) and commits what
+ * it computes (RunContext.commit), so a re-run resumes where the last one stopped.
+ */
 
 /**
  * An ability's top (and bottom) masks in the store, selected from its importance where
@@ -80,4 +96,129 @@ function select(
 
 function distinct<T>(values: T[]): T[] {
   return [...new Set(values)];
+}
+
+/** One ability's importance directory in the store, computed unless it is there; returns its path. */
+export async function ensureImportance(ctx: RunContext, importance: PlanImportance, probes: ProbeItem[]): Promise<string> {
+  const ref = planRef("importance", importance);
+  if (!ctx.isDone(ref)) {
+    const o = ctx.options;
+    ctx.log(`importance of ${importance.ability}: ${probes.length} train items`);
+    await ctx.commit(ref, (dir) => {
+      importanceOfLoadedModel(ctx.loaded, probes, {
+        ability: importance.ability,
+        probesDir: o.probesDir,
+        split: "train",
+        lossScope: o.lossScope,
+        aggregate: o.aggregate,
+        score: o.score,
+        batchSize: o.importanceBatchSize,
+        limit: o.limit ?? undefined,
+        systemPrompt: o.systemPrompt,
+        truncate: o.truncate,
+        out: dir,
+        quiet: o.quiet,
+        modelHash: ctx.modelHash,
+      });
+    });
+  }
+  return ctx.store.path(ref);
+}
+
+/** A benchmark ready to score: loaded, rendered and tokenized once for the whole run. */
+export interface ReadyBenchmark {
+  name: string;
+  prepared: PreparedBenchmark;
+  tokenized: TokenizedBenchmark;
+  /** The item limit it was prepared with (recorded in results.json). */
+  limit: number | null;
+}
+
+/**
+ * Every pending evaluation under one mask (or the base model when `mask` is null): the mask
+ * is ablated in place once, every benchmark scored and stored with its per-item log, and the
+ * weights restored exactly (restore() re-hashes the touched values and throws if they differ).
+ */
+export async function evaluateUnderMask(
+  ctx: RunContext,
+  mask: PlanMask | null,
+  evaluations: PlanEvaluation[],
+  benchmarks: Map<string, ReadyBenchmark>,
+): Promise<void> {
+  const pending = evaluations.filter((e) => !ctx.isDone(planRef("evaluation", e)));
+  if (pending.length === 0) return;
+  const o = ctx.options;
+  const label = `eval ${mask?.name ?? "base"}`;
+  const total = pending.reduce((s, e) => s + benchmarks.get(e.benchmark)!.tokenized.items.length, 0);
+  ctx.log(`${label}: ${pending.length} benchmarks, ${total} items`);
+  const progress = createProgress({ label, total, unit: "items", quiet: o.quiet });
+
+  const maskData = mask ? readMask(ctx.store.path(planRef("mask", mask))) : null;
+  const ablation = maskData ? applyMask(ctx.loaded.model.params, maskData) : null;
+  try {
+    for (const evaluation of pending) {
+      const bench = benchmarks.get(evaluation.benchmark)!;
+      let done = 0;
+      const started = performance.now();
+      const scores = await scoreBenchmark(ctx.lm, bench.tokenized, {
+        sharedContext: o.sharedContext,
+        batchSize: o.evalBatchSize,
+        progress: (now) => {
+          progress.tick(now - done);
+          done = now;
+        },
+      });
+      const result = summariseScores(bench.prepared, scores, {
+        sharedContext: o.sharedContext,
+        addBos: bench.tokenized.addBos,
+        limit: bench.limit,
+        skipBadRows: false,
+      });
+      result.results.model = ctx.loaded.info.path;
+      if (ablation && mask) result.results.mask = { dir: mask.dir, touched: ablation.touched, checksum: ablation.checksum };
+      await ctx.commit(planRef("evaluation", evaluation), (dir) => void writeEvaluation(dir, result), (performance.now() - started) / 1000);
+    }
+  } finally {
+    ablation?.restore();
+  }
+  progress.done();
+}
+
+/** What every stage of a running profile shares: the store, the loaded model, the options. */
+export class RunContext {
+  /** Stages this invocation has computed: done even under --force. */
+  private readonly computed = new Set<string>();
+  computedCount = 0;
+  reusedCount = 0;
+
+  constructor(
+    readonly store: RunStore,
+    readonly options: ResolvedOptions,
+    /** Each stage's inputs by key (from the plan). */
+    private readonly inputs: Map<string, Record<string, unknown>>,
+    readonly loaded: LoadedModel,
+    readonly lm: ModelScoringLM,
+    readonly modelHash: string,
+    readonly log: (message: string) => void,
+  ) {}
+
+  /** A stage is done when this run computed it, or the store holds it and --force was not given. */
+  isDone(ref: StageRef): boolean {
+    if (this.computed.has(ref.key)) return true;
+    if (!this.options.force && this.store.has(ref)) {
+      this.computed.add(ref.key);
+      this.reusedCount++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Store a stage; `computedSeconds` is the work done before `write` (recorded in its marker). */
+  async commit(ref: StageRef, write: (dir: string) => void | Promise<void>, computedSeconds = 0): Promise<void> {
+    const inputs = this.inputs.get(ref.key);
+    if (inputs === undefined) throw new Error(`no inputs recorded for stage ${ref.dir}`);
+    await this.store.commit(ref, inputs, write, computedSeconds);
+    this.computed.add(ref.key);
+    this.computedCount++;
+  }
 }

@@ -67,7 +67,7 @@ export interface ProfileInput {
  * deterministic: the same input (in any order) gives the same profile, byte for byte once
  * serialised, which is what lets an interrupted run resume to an identical result.
  */
-export function buildProfile(input: ProfileInput): Profile {
+export function computeProfile(input: ProfileInput): Profile {
   const stats = input.run.options.statistics;
   const abilityOrder = new Map(input.abilities.map((a, i) => [a.id, i]));
   const variantOrder = new Map(input.run.options.variants.map((v, i) => [v, i]));

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { buildProfile } from "../../src/stats/compute-profile.js";
+import { computeProfile } from "../../src/stats/compute-profile.js";
 import { writeProfileReports } from "../../src/report/write-reports.js";
 import { renderCompareHtml } from "../../src/report/compare-report.js";
 import { compareProfiles } from "../../src/report/compare.js";
@@ -57,7 +57,7 @@ async function openInChromium<T>(file: string, visit: (page: import("playwright-
 }
 
 describe.skipIf(!hasChromium)("report.html in headless Chromium", () => {
-  const profile = buildProfile(syntheticProfileInput());
+  const profile = computeProfile(syntheticProfileInput());
   const dir = mkdtempSync(join(tmpdir(), "bprof-report-browser-"));
   writeProfileReports(profile, dir);
   const reportFile = join(dir, "report.html");
@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)("report.html in headless Chromium", () => {
   });
 
   it("opens the compare page the same way", async () => {
-    const other = buildProfile(syntheticProfileInput({ seed: 7 }));
+    const other = computeProfile(syntheticProfileInput({ seed: 7 }));
     const compareFile = join(dir, "compare.html");
     writeFileAtomic(
       compareFile,

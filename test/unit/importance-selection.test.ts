@@ -4,7 +4,7 @@ import { ablationCount, apportion } from "../../src/masks/ablation-count.js";
 import { scoresFromArray, type ScoreSource } from "../../src/importance/score-source.js";
 import { Xoshiro128 } from "../../src/util/prng.js";
 import { selectElements, type Selection, type SelectionMethod } from "../../src/masks/selection.js";
-import { scopeNamesInLayerOrder } from "../../src/masks/variant.js";
+import { variantNamesInLayerOrder } from "../../src/masks/variant.js";
 
 // A toy 3-layer Llama's decoder matrices, plus tensors that are never in a scope.
 const SHAPES: Record<string, number> = {
@@ -66,7 +66,7 @@ function asPlain(sel: Selection): Map<string, number[]> {
 }
 
 function scopeElements(scores: Map<string, Float32Array>, variant: "mlp" | "all"): Element[][] {
-  return scopeNamesInLayerOrder(scores.keys(), variant).map((name) =>
+  return variantNamesInLayerOrder(scores.keys(), variant).map((name) =>
     [...scores.get(name)!].map((score, index) => ({ name, index, score })),
   );
 }

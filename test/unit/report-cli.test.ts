@@ -5,7 +5,7 @@ import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { registerCompareCommand } from "../../src/cli/commands/compare.js";
 import { registerReportCommand } from "../../src/cli/commands/report.js";
-import { buildProfile } from "../../src/stats/compute-profile.js";
+import { computeProfile } from "../../src/stats/compute-profile.js";
 import type { Profile } from "../../src/stats/profile-schema.js";
 import { syntheticProfileInput } from "../helpers/synthetic-profile.js";
 
@@ -37,7 +37,7 @@ function runDir(profile: Profile, text = JSON.stringify(profile, null, 2)): stri
 }
 
 describe("bprof report / compare", () => {
-  const profile = buildProfile(syntheticProfileInput({ selfProfile: false, kValues: [1e-3, 1e-2] }));
+  const profile = computeProfile(syntheticProfileInput({ selfProfile: false, kValues: [1e-3, 1e-2] }));
   let previousExitCode: typeof process.exitCode;
   beforeEach(() => {
     previousExitCode = process.exitCode;

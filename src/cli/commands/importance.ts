@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { BprofError } from "../../errors.js";
-import { AGGREGATES, SCORES, type Aggregate, type ScoreKind } from "../../importance/gradients.js";
+import { AGGREGATES, SCORES, type GradientAggregate, type ScoreKind } from "../../importance/gradients.js";
 import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../../importance/render.js";
 import { runImportance } from "../../importance/run-importance.js";
 import { defaultProbesDir } from "../../probes/paths.js";
@@ -65,7 +65,7 @@ export function registerImportanceCommand(program: Command): void {
           probesDir: flags.probes ?? defaultProbesDir(),
           split: oneOf<ProbeSplit>(flags.split, PROBE_SPLITS, "--split"),
           lossScope: oneOf<LossScope>(flags.lossScope, LOSS_SCOPES, "--loss-scope"),
-          aggregate: oneOf<Aggregate>(flags.aggregate, AGGREGATES, "--aggregate"),
+          aggregate: oneOf<GradientAggregate>(flags.aggregate, AGGREGATES, "--aggregate"),
           score: oneOf<ScoreKind>(flags.score, SCORES, "--score"),
           batchSize: parsePositiveInt(flags.batchSize, "--batch-size"),
           limit: flags.limit === undefined ? undefined : parsePositiveInt(flags.limit, "--limit"),

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { BprofError } from "../../errors.js";
 import { parseFractions } from "../../masks/ablation-count.js";
-import { AGGREGATES, SCORES, type Aggregate, type ScoreKind } from "../../importance/gradients.js";
+import { AGGREGATES, SCORES, type GradientAggregate, type ScoreKind } from "../../importance/gradients.js";
 import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../../importance/render.js";
 import { parseVariant } from "../../masks/variant.js";
 import { parseMethod } from "../../masks/selection.js";
@@ -99,7 +99,7 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
     selfProfile: flags.selfProfile ?? false,
     limit: flags.limit === undefined ? undefined : parsePositiveInt(flags.limit, "--limit"),
     lossScope: oneOf<LossScope>(flags.lossScope, LOSS_SCOPES, "--loss-scope"),
-    aggregate: oneOf<Aggregate>(flags.aggregate, AGGREGATES, "--aggregate"),
+    aggregate: oneOf<GradientAggregate>(flags.aggregate, AGGREGATES, "--aggregate"),
     score: oneOf<ScoreKind>(flags.score, SCORES, "--score"),
     systemPrompt: flags.systemPrompt,
     truncate: flags.truncate ?? false,
