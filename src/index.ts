@@ -22,7 +22,7 @@ export { writeProfileReports } from "./report/write-reports.js";
 export { loadProfile } from "./report/load-profile.js";
 export { compareProfiles } from "./report/compare.js";
 export * from "./probes/index.js";
-export { selectElements, parseControl, parseMethod, SELECTION_METHODS, type Selection, type SelectionMethod, type Control } from "./masks/selection.js";
+export { selectElements, parseControl, SELECTION_METHODS, type Selection, type SelectionMethod, type Control } from "./masks/selection.js";
 export { scoresFromArray, scoresFromFile, type ScoreSource } from "./importance/score-source.js";
 export { ABLATION_VARIANTS, inVariant, variantNamesInLayerOrder, type AblationVariant } from "./masks/variant.js";
 export { ablationCount } from "./masks/ablation-count.js";
@@ -39,5 +39,9 @@ export { createProgress, type Progress, type ProgressOptions } from "./util/prog
 export { profile, type ProfileRunResult } from "./profile/run-profile.js";
 export { mergeRuns, type MergeResult } from "./profile/merge-runs.js";
 export { type ProfileOptions, type ControlPlan } from "./profile/run-options.js";
+export { PROFILE_OPTIONS } from "./profile/defaults.js";
+export { IMPORTANCE_OPTIONS } from "./importance/options.js";
+export { SELECTION_OPTIONS } from "./masks/options.js";
+export type { OptionSpec } from "./util/option-spec.js";
 export { validate, validationOf, formatValidation, type Validation, type ValidationRow } from "./organism/validate.js";
 export { PLANTED_BENCHMARKS, plantedRows, mixtureCounts, type PlantedDefinition } from "./organism/planted.js";

@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import type { Device } from "../engine/index.js";
-import { BprofError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { createProgress } from "../util/progress.js";
 import type { ParamDType } from "../model/llama.js";
@@ -8,6 +7,7 @@ import { loadModel, type LoadedModel } from "../model/load.js";
 import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { ProbeItem, ProbeSplit } from "../probes/schema.js";
 import { VERSION } from "../version.js";
+import { IMPORTANCE_OPTIONS } from "./options.js";
 import { computeImportanceScores, checkScoreAggregate, type GradientAggregate, type ScoreKind } from "./gradients.js";
 import { hashCheckpoint } from "../model/fingerprint.js";
 import { sha256Hex } from "../util/hash.js";
@@ -40,13 +40,14 @@ export interface ImportanceRunOptions {
  * input is checked before the gradient pass, and nothing is written unless it all succeeds.
  */
 export async function runImportance(opts: ImportanceRunOptions): Promise<ImportanceManifest> {
+  const o = IMPORTANCE_OPTIONS;
+  o.lossScope.parse(opts.lossScope);
+  o.aggregate.parse(opts.aggregate);
+  o.score.parse(opts.score);
+  o.batchSize.parse(opts.batchSize);
+  o.split.parse(opts.split);
+  o.limit.parse(opts.limit);
   checkScoreAggregate(opts.score, opts.aggregate);
-  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
-    throw new BprofError(`batch size must be a positive integer, got ${opts.batchSize}`, { field: "batch-size" });
-  }
-  if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) {
-    throw new BprofError(`limit must be a positive integer, got ${opts.limit}`, { field: "limit" });
-  }
   const probes = loadProbeSplit(opts.probesDir, opts.ability, opts.split).slice(0, opts.limit);
   const loaded = await loadModel(opts.model, { tokenizer: opts.tokenizer, device: opts.device, dtype: opts.dtype });
   try {

@@ -31,18 +31,6 @@ function decimalFraction(x: number): { numerator: bigint; denominator: bigint } 
     : { numerator: digits, denominator: 10n ** BigInt(-exponent) };
 }
 
-/** Parse "1e-4,1.6e-4" into the k values (each checked later against N_total). */
-export function parseFractions(text: string): number[] {
-  const ks = text.split(",").map((s) => s.trim());
-  return ks.map((s) => {
-    const k = Number(s);
-    if (s === "" || !Number.isFinite(k) || k <= 0 || k >= 1) {
-      throw new BprofError(`ablation fraction k must be a number in (0, 1), got '${s}'`, { field: "k" });
-    }
-    return k;
-  });
-}
-
 /**
  * Split `total` into integer parts proportional to `weights`, summing exactly to `total`:
  * floors of the exact quotas, then one more to the largest remainders (ties: earlier entry).

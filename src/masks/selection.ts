@@ -56,13 +56,6 @@ export interface Selection {
   indices: SelectedIndices;
 }
 
-export function parseMethod(value: string): SelectionMethod {
-  if ((SELECTION_METHODS as readonly string[]).includes(value)) return value as SelectionMethod;
-  throw new BprofError(`unknown selection method '${value}' (expected one of: ${SELECTION_METHODS.join(", ")})`, {
-    field: "method",
-  });
-}
-
 /** "bottom" | "random:1,2,3" → controls (the importance selection itself is always made too). */
 export function parseControl(value: string): Control[] {
   if (value === "bottom") return [{ kind: "bottom" }];

@@ -1,4 +1,3 @@
-import { BprofError } from "../errors.js";
 import { DECODER_MATRICES, parseDecoderMatrix } from "../model/parameters.js";
 
 /**
@@ -10,14 +9,6 @@ export const ABLATION_VARIANTS = ["mlp", "all"] as const;
 export type AblationVariant = (typeof ABLATION_VARIANTS)[number];
 
 const MLP_MATRICES = new Set<string>(["mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]);
-
-export function parseVariant(value: string, where: { file?: string; field?: string } = {}): AblationVariant {
-  if ((ABLATION_VARIANTS as readonly string[]).includes(value)) return value as AblationVariant;
-  throw new BprofError(`unknown ablation variant '${value}' (expected one of: ${ABLATION_VARIANTS.join(", ")})`, {
-    field: "variant",
-    ...where,
-  });
-}
 
 export function inVariant(name: string, variant: AblationVariant): boolean {
   const parsed = parseDecoderMatrix(name);

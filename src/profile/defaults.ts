@@ -1,12 +1,18 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { findSpecFiles } from "../eval/shipped-specs.js";
+import { IMPORTANCE_OPTIONS } from "../importance/options.js";
+import { SELECTION_OPTIONS } from "../masks/options.js";
 import type { AblationVariant } from "../masks/variant.js";
+import { DEFAULT_STATISTICS_OPTIONS } from "../stats/profile-schema.js";
+import { listOption, numberOption, optionalPositiveIntOption, positiveIntOption } from "../util/option-spec.js";
 import { packageRoot } from "../util/package-root.js";
 
 /**
  * What `bprof profile` does when told nothing: profile the project's own model organism on
- * the benchmarks shipped with bprof, against all ten abilities. Every default lives here.
+ * the benchmarks shipped with bprof, against all ten abilities. Every default of a profile
+ * lives here or on the option declaration it comes from (importance/options.ts,
+ * masks/options.ts), and PROFILE_OPTIONS below is what the library, the CLI and the run key use.
  */
 
 /** The model organism (issue 7), relative to the package root. */
@@ -44,3 +50,25 @@ export function defaultBenchmarkSpecs(): string[] {
 
 export const DEFAULT_IMPORTANCE_BATCH_SIZE = 8;
 export const DEFAULT_EVAL_BATCH_SIZE = 16;
+
+/**
+ * The options of `profile()` and `bprof profile` that have a value to check: name, type (what
+ * `parse` returns), default and help, declared once. resolveProfileOptions parses every one;
+ * the CLI registers the same names and help and hands its text over unparsed.
+ */
+export const PROFILE_OPTIONS = {
+  variants: listOption(SELECTION_OPTIONS.variant, "variants", "<list>", DEFAULT_VARIANTS, "ablation variants, comma-separated"),
+  ks: listOption(SELECTION_OPTIONS.k, "k", "<fractions>", DEFAULT_KS, "ablation fractions, comma-separated"),
+  method: SELECTION_OPTIONS.method,
+  lossScope: IMPORTANCE_OPTIONS.lossScope,
+  aggregate: IMPORTANCE_OPTIONS.aggregate,
+  score: IMPORTANCE_OPTIONS.score,
+  systemPrompt: IMPORTANCE_OPTIONS.systemPrompt,
+  importanceBatchSize: { ...IMPORTANCE_OPTIONS.batchSize, default: DEFAULT_IMPORTANCE_BATCH_SIZE },
+  evalBatchSize: positiveIntOption("eval-batch-size", "<n>", DEFAULT_EVAL_BATCH_SIZE, "requests per forward on the per-choice path"),
+  limit: optionalPositiveIntOption("limit", "<n>", "at most N items of every benchmark and probe split (a quick look)"),
+  bootstrapSamples: positiveIntOption("bootstrap", "<B>", DEFAULT_STATISTICS_OPTIONS.bootstrap_samples, "paired-bootstrap resamples"),
+  seed: numberOption("seed", "<n>", DEFAULT_STATISTICS_OPTIONS.seed, "bootstrap seed"),
+  confidence: numberOption("confidence", "<level>", DEFAULT_STATISTICS_OPTIONS.confidence, "two-sided interval level"),
+  minMargin: numberOption("min-margin", "<m>", DEFAULT_STATISTICS_OPTIONS.min_margin, "AIS is undefined where base score − chance is below this"),
+};

@@ -2,21 +2,14 @@ import { basename, resolve } from "node:path";
 import type { Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import { parseWithSchema } from "../util/schema.js";
-import { AGGREGATES, SCORES, checkScoreAggregate, type GradientAggregate, type ScoreKind } from "../importance/gradients.js";
-import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../importance/render.js";
-import { ABLATION_VARIANTS, type AblationVariant } from "../masks/variant.js";
-import { SELECTION_METHODS, type SelectionMethod } from "../masks/selection.js";
+import { checkScoreAggregate, type GradientAggregate, type ScoreKind } from "../importance/gradients.js";
+import type { LossScope } from "../importance/render.js";
+import type { AblationVariant } from "../masks/variant.js";
+import type { SelectionMethod } from "../masks/selection.js";
 import type { ParamDType } from "../model/llama.js";
 import { defaultAbilitiesDir, defaultProbesDir } from "../probes/paths.js";
-import {
-  DEFAULT_CONTROLS,
-  DEFAULT_EVAL_BATCH_SIZE,
-  DEFAULT_IMPORTANCE_BATCH_SIZE,
-  DEFAULT_KS,
-  DEFAULT_VARIANTS,
-  defaultBenchmarkSpecs,
-  defaultModelPath,
-} from "./defaults.js";
+import type { OptionSpec } from "../util/option-spec.js";
+import { DEFAULT_CONTROLS, PROFILE_OPTIONS, defaultBenchmarkSpecs, defaultModelPath } from "./defaults.js";
 import { DEFAULT_STATISTICS_OPTIONS, StatisticsOptionsSchema, type StatisticsOptions } from "../stats/profile-schema.js";
 
 /** Which share of a run's work this process computes (`--shard i/n`). */
@@ -55,23 +48,25 @@ export interface ProfileOptions {
   probesDir?: string;
   /** Spec files, shipped benchmark names, or folders of specs; default the shipped samples (and planted benchmarks). */
   benchmarks?: readonly string[];
-  variants?: readonly AblationVariant[];
-  ks?: readonly number[];
+  /** Also as text, e.g. "mlp,all" (what the CLI hands over). */
+  variants?: readonly AblationVariant[] | string;
+  /** Also as text, e.g. "1e-4,1e-3". */
+  ks?: readonly number[] | string;
   method?: SelectionMethod;
   /** `random:N` (N seeds 0…N−1), `bottom`, `none`, comma-separated; or the plan itself. */
   controls?: string | ControlPlan;
   /** Score every ability's own test split as a benchmark (the selectivity matrix). */
   selfProfile?: boolean;
   /** At most N items of every benchmark and every probe split. */
-  limit?: number;
+  limit?: number | string | null;
   lossScope?: LossScope;
   aggregate?: GradientAggregate;
   score?: ScoreKind;
   systemPrompt?: string;
   /** Cut probe items longer than the context instead of failing. */
   truncate?: boolean;
-  importanceBatchSize?: number;
-  evalBatchSize?: number;
+  importanceBatchSize?: number | string;
+  evalBatchSize?: number | string;
   sharedContext?: boolean;
   statistics?: Partial<StatisticsOptions>;
   /** Compute only this shard's share of the work ("i/n", 0-based). */
@@ -116,35 +111,21 @@ export interface ResolvedOptions {
 
 export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions {
   const model = resolve(options.model ?? defaultModelPath());
-  const ks = [...(options.ks ?? DEFAULT_KS)];
-  for (const k of ks) {
-    if (!Number.isFinite(k) || k <= 0 || k >= 1) throw new BprofError(`ablation fraction k must be a number in (0, 1), got ${k}`, { field: "k" });
-  }
-  const variants = [...(options.variants ?? DEFAULT_VARIANTS)];
-  for (const v of variants) {
-    if (!(ABLATION_VARIANTS as readonly string[]).includes(v)) {
-      throw new BprofError(`unknown ablation variant '${v}' (expected one of: ${ABLATION_VARIANTS.join(", ")})`, { field: "variants" });
-    }
-  }
-  rejectRepeats(ks.map(String), "k");
-  rejectRepeats(variants, "variants");
-  if (ks.length === 0) throw new BprofError("no ablation fraction k given", { field: "k" });
-  if (variants.length === 0) throw new BprofError("no ablation variant given", { field: "variants" });
-  const method = options.method ?? "top";
-  if (!(SELECTION_METHODS as readonly string[]).includes(method)) throw new BprofError(`unknown selection method '${method}'`, { field: "method" });
-  const lossScope = options.lossScope ?? "full";
-  const aggregate = options.aggregate ?? "signed-sum";
-  const score = options.score ?? "taylor";
-  if (!(LOSS_SCOPES as readonly string[]).includes(lossScope)) throw new BprofError(`unknown loss scope '${lossScope}'`, { field: "loss-scope" });
-  if (!(AGGREGATES as readonly string[]).includes(aggregate)) throw new BprofError(`unknown aggregate '${aggregate}'`, { field: "aggregate" });
-  if (!(SCORES as readonly string[]).includes(score)) throw new BprofError(`unknown score '${score}'`, { field: "score" });
+  // Every checked option is parsed by its one declaration (defaults.ts): one error path, one wording.
+  const given = <T>(spec: OptionSpec<T>, value: unknown): T => spec.parse(value ?? spec.default);
+  const ks = given(PROFILE_OPTIONS.ks, options.ks);
+  const variants = given(PROFILE_OPTIONS.variants, options.variants);
+  const method = given(PROFILE_OPTIONS.method, options.method);
+  const lossScope = given(PROFILE_OPTIONS.lossScope, options.lossScope);
+  const aggregate = given(PROFILE_OPTIONS.aggregate, options.aggregate);
+  const score = given(PROFILE_OPTIONS.score, options.score);
   checkScoreAggregate(score, aggregate);
 
-  const statistics = parseWithSchema(StatisticsOptionsSchema, { ...DEFAULT_STATISTICS_OPTIONS, ...options.statistics }, { field: "statistics" });
-  const limit = options.limit ?? null;
-  if (limit !== null) positiveInteger(limit, "limit");
-  const importanceBatchSize = positiveInteger(options.importanceBatchSize ?? DEFAULT_IMPORTANCE_BATCH_SIZE, "batch-size");
-  const evalBatchSize = positiveInteger(options.evalBatchSize ?? DEFAULT_EVAL_BATCH_SIZE, "eval-batch-size");
+  const givenStatistics = Object.fromEntries(Object.entries(options.statistics ?? {}).filter(([, v]) => v !== undefined));
+  const statistics = parseWithSchema(StatisticsOptionsSchema, { ...DEFAULT_STATISTICS_OPTIONS, ...givenStatistics }, { field: "statistics" });
+  const limit = PROFILE_OPTIONS.limit.parse(options.limit);
+  const importanceBatchSize = given(PROFILE_OPTIONS.importanceBatchSize, options.importanceBatchSize);
+  const evalBatchSize = given(PROFILE_OPTIONS.evalBatchSize, options.evalBatchSize);
   const controls = typeof options.controls === "object" ? options.controls : parseControls(options.controls ?? DEFAULT_CONTROLS);
   const shard = typeof options.shard === "object" ? options.shard : parseShard(options.shard ?? "0/1");
 
@@ -166,7 +147,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
     lossScope,
     aggregate,
     score,
-    systemPrompt: options.systemPrompt ?? DEFAULT_SYSTEM_PROMPT,
+    systemPrompt: given(PROFILE_OPTIONS.systemPrompt, options.systemPrompt),
     truncate: options.truncate ?? false,
     importanceBatchSize,
     evalBatchSize,
@@ -205,15 +186,3 @@ export function modelName(modelPath: string): string {
   return basename(modelPath).replace(/\.bin$/, "");
 }
 
-function positiveInteger(n: number, field: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new BprofError(`must be a positive integer, got ${n}`, { field });
-  return n;
-}
-
-function rejectRepeats(values: readonly string[], field: string): void {
-  const seen = new Set<string>();
-  for (const v of values) {
-    if (seen.has(v)) throw new BprofError(`'${v}' is given twice`, { field });
-    seen.add(v);
-  }
-}

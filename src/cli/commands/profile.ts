@@ -1,16 +1,12 @@
 import type { Command } from "commander";
-import { BprofError } from "../../errors.js";
-import { parseFractions } from "../../masks/ablation-count.js";
-import { AGGREGATES, SCORES, type GradientAggregate, type ScoreKind } from "../../importance/gradients.js";
-import { DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../../importance/render.js";
-import { parseVariant } from "../../masks/variant.js";
-import { parseMethod } from "../../masks/selection.js";
-import { DEFAULT_CONTROLS, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_IMPORTANCE_BATCH_SIZE, DEFAULT_KS, DEFAULT_MODEL, DEFAULT_VARIANTS } from "../../profile/defaults.js";
 import { profile } from "../../profile/run-profile.js";
-import { DEFAULT_STATISTICS_OPTIONS } from "../../stats/profile-schema.js";
+import type { GradientAggregate, ScoreKind } from "../../importance/gradients.js";
+import type { LossScope } from "../../importance/render.js";
+import type { SelectionMethod } from "../../masks/selection.js";
+import { DEFAULT_CONTROLS, DEFAULT_MODEL, PROFILE_OPTIONS } from "../../profile/defaults.js";
+import { addOption } from "../options.js";
+import { parseDevice, parseDtype } from "../option-parsers.js";
 import { runCommand } from "../run-command.js";
-import { oneOf } from "./importance.js";
-import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
 
 interface ProfileFlags {
   model?: string;
@@ -19,24 +15,24 @@ interface ProfileFlags {
   abilitiesDir?: string;
   probes?: string;
   benchmarks?: string[];
-  variants: string;
-  k: string;
-  controls: string;
-  method: string;
+  variants?: string;
+  k?: string;
+  controls?: string;
+  method?: string;
   selfProfile?: boolean;
   limit?: string;
-  lossScope: string;
-  aggregate: string;
-  score: string;
-  systemPrompt: string;
+  lossScope?: string;
+  aggregate?: string;
+  score?: string;
+  systemPrompt?: string;
   truncate?: boolean;
-  batchSize: string;
-  evalBatchSize: string;
+  batchSize?: string;
+  evalBatchSize?: string;
   sharedContext: boolean;
-  bootstrap: string;
-  seed: string;
-  confidence: string;
-  minMargin: string;
+  bootstrap?: string;
+  seed?: string;
+  confidence?: string;
+  minMargin?: string;
   device: string;
   dtype?: string;
   shard?: string;
@@ -46,34 +42,30 @@ interface ProfileFlags {
 }
 
 export function registerProfileCommand(program: Command): void {
-  program
+  const o = PROFILE_OPTIONS;
+  const command = program
     .command("profile")
     .description("Profile benchmarks by ability: importance → masks → ablated evaluation → AIS → reports, resumable (METHOD.md)")
     .option("--model <path>", `Hugging Face model directory or llama2.c checkpoint (default: ${DEFAULT_MODEL})`)
     .option("--abilities <ids>", "comma-separated ability ids, or all", "all")
-    .option("--benchmarks <specs...>", "spec files, shipped benchmark names or folders of specs (default: benchmarks/samples and benchmarks/planted)")
-    .option("--variants <list>", "ablation scopes: mlp, all (comma-separated)", DEFAULT_VARIANTS.join(","))
-    .option("--k <fractions>", "ablation fractions, comma-separated", DEFAULT_KS.join(","))
-    .option("--controls <list>", "random:N (N seeded random masks), bottom, or none; comma-separated", DEFAULT_CONTROLS)
-    .option("--self-profile", "also score each ability's own test split (the selectivity matrix)")
-    .option("--limit <n>", "at most N items of every benchmark and probe split (a quick look)")
+    .option("--benchmarks <specs...>", "spec files, shipped benchmark names or folders of specs (default: benchmarks/samples and benchmarks/planted)");
+  addOption(command, o.variants);
+  addOption(command, o.ks);
+  command
+    .option("--controls <list>", `random:N (N seeded random masks), bottom, or none; comma-separated (default: ${DEFAULT_CONTROLS})`)
+    .option("--self-profile", "also score each ability's own test split (the selectivity matrix)");
+  addOption(command, o.limit);
+  command
     .option("--out <dir>", "run directory (default: runs/<model name>)")
     .option("--shard <i/n>", "compute only shard i of n (0-based); combine shards with bprof merge")
     .option("--force", "recompute every stage, even those the run directory holds")
-    .option("--quiet", "no progress on stderr")
-    .option("--method <method>", "selection: top | per-matrix | chunked", "top")
-    .option("--loss-scope <scope>", `importance loss over: ${LOSS_SCOPES.join(" | ")}`, "full")
-    .option("--aggregate <how>", `gradient accumulation: ${AGGREGATES.join(" | ")}`, "signed-sum")
-    .option("--score <kind>", `per-weight score: ${SCORES.join(" | ")}`, "taylor")
-    .option("--system-prompt <text>", "system turn of the rendered probes", DEFAULT_SYSTEM_PROMPT)
-    .option("--truncate", "cut probe items longer than the model's context (default: error)")
-    .option("--batch-size <n>", "probe items per backward pass", String(DEFAULT_IMPORTANCE_BATCH_SIZE))
-    .option("--eval-batch-size <n>", "requests per forward on the per-choice path", String(DEFAULT_EVAL_BATCH_SIZE))
-    .option("--no-shared-context", "score each choice with its own forward pass")
-    .option("--bootstrap <B>", "paired-bootstrap resamples", String(DEFAULT_STATISTICS_OPTIONS.bootstrap_samples))
-    .option("--seed <n>", "bootstrap seed", String(DEFAULT_STATISTICS_OPTIONS.seed))
-    .option("--confidence <level>", "two-sided interval level", String(DEFAULT_STATISTICS_OPTIONS.confidence))
-    .option("--min-margin <m>", "AIS is undefined where base score − chance is below this", String(DEFAULT_STATISTICS_OPTIONS.min_margin))
+    .option("--quiet", "no progress on stderr");
+  for (const spec of [o.method, o.lossScope, o.aggregate, o.score, o.systemPrompt]) addOption(command, spec);
+  command.option("--truncate", "cut probe items longer than the model's context (default: error)");
+  for (const spec of [o.importanceBatchSize, o.evalBatchSize]) addOption(command, spec);
+  command.option("--no-shared-context", "score each choice with its own forward pass");
+  for (const spec of [o.bootstrapSamples, o.seed, o.confidence, o.minMargin]) addOption(command, spec);
+  command
     .option("--abilities-dir <dir>", "ability definitions (default: the shipped abilities/)")
     .option("--probes <dir>", "probe splits as <dir>/<ability>/<split>.jsonl (default: the shipped probes/)")
     .option("--tokenizer <file>", "tokenizer.bin or tokenizer directory (default: next to the model)")
@@ -83,6 +75,7 @@ export function registerProfileCommand(program: Command): void {
 }
 
 async function profileAction(flags: ProfileFlags): Promise<void> {
+  const o = PROFILE_OPTIONS;
   const result = await profile({
     model: flags.model,
     tokenizer: flags.tokenizer,
@@ -92,25 +85,26 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
     abilitiesDir: flags.abilitiesDir,
     probesDir: flags.probes,
     benchmarks: flags.benchmarks,
-    variants: flags.variants.split(",").map((v) => parseVariant(v.trim(), { field: "--variants" })),
-    ks: parseFractions(flags.k),
-    method: parseMethod(flags.method),
+    // The option values go to the library as text: profile() parses each (defaults.ts).
+    variants: flags.variants,
+    ks: flags.k,
+    method: flags.method as SelectionMethod | undefined,
     controls: flags.controls,
     selfProfile: flags.selfProfile ?? false,
-    limit: flags.limit === undefined ? undefined : parsePositiveInt(flags.limit, "--limit"),
-    lossScope: oneOf<LossScope>(flags.lossScope, LOSS_SCOPES, "--loss-scope"),
-    aggregate: oneOf<GradientAggregate>(flags.aggregate, AGGREGATES, "--aggregate"),
-    score: oneOf<ScoreKind>(flags.score, SCORES, "--score"),
+    limit: flags.limit,
+    lossScope: flags.lossScope as LossScope | undefined,
+    aggregate: flags.aggregate as GradientAggregate | undefined,
+    score: flags.score as ScoreKind | undefined,
     systemPrompt: flags.systemPrompt,
     truncate: flags.truncate ?? false,
-    importanceBatchSize: parsePositiveInt(flags.batchSize, "--batch-size"),
-    evalBatchSize: parsePositiveInt(flags.evalBatchSize, "--eval-batch-size"),
+    importanceBatchSize: flags.batchSize,
+    evalBatchSize: flags.evalBatchSize,
     sharedContext: flags.sharedContext,
     statistics: {
-      bootstrap_samples: parsePositiveInt(flags.bootstrap, "--bootstrap"),
-      seed: parseNumber(flags.seed, "--seed"),
-      confidence: parseNumber(flags.confidence, "--confidence"),
-      min_margin: parseNumber(flags.minMargin, "--min-margin"),
+      bootstrap_samples: flags.bootstrap === undefined ? undefined : o.bootstrapSamples.parse(flags.bootstrap),
+      seed: flags.seed === undefined ? undefined : o.seed.parse(flags.seed),
+      confidence: flags.confidence === undefined ? undefined : o.confidence.parse(flags.confidence),
+      min_margin: flags.minMargin === undefined ? undefined : o.minMargin.parse(flags.minMargin),
     },
     shard: flags.shard,
     force: flags.force ?? false,
@@ -129,10 +123,4 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
       `${result.profile.cells.length} cells (${defined} with a defined AIS); ${stages}\n`,
   );
   for (const file of result.files) process.stdout.write(`${file}\n`);
-}
-
-function parseNumber(value: string, option: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) throw new BprofError(`not a number: '${value}'`, { field: option });
-  return n;
 }

@@ -1,25 +1,26 @@
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
-import { BprofError } from "../../errors.js";
-import { AGGREGATES, SCORES } from "../../importance/gradients.js";
-import { LOSS_SCOPES } from "../../importance/render.js";
-import { parseVariant } from "../../masks/variant.js";
-import { parseMethod } from "../../masks/selection.js";
 import { DEFAULT_MODEL } from "../../profile/defaults.js";
 import { DEFAULT_VALIDATE_K, DEFAULT_VALIDATE_LIMIT, formatValidation, validate } from "../../organism/validate.js";
+import type { GradientAggregate, ScoreKind } from "../../importance/gradients.js";
+import { IMPORTANCE_OPTIONS } from "../../importance/options.js";
+import type { LossScope } from "../../importance/render.js";
+import { SELECTION_OPTIONS } from "../../masks/options.js";
+import type { SelectionMethod } from "../../masks/selection.js";
+import type { AblationVariant } from "../../masks/variant.js";
+import { addOption } from "../options.js";
 import { runCommand } from "../run-command.js";
 import { parseLimitOrAll, parsePositiveInt } from "../option-parsers.js";
-import { oneOf } from "./importance.js";
 
 interface ValidateFlags {
   model?: string;
   planted?: string;
-  variant: string;
-  k: string;
-  lossScope: string;
-  aggregate: string;
-  score: string;
-  method: string;
+  variant?: string;
+  k?: string;
+  lossScope?: string;
+  aggregate?: string;
+  score?: string;
+  method?: string;
   randomSeeds: string;
   limit?: string;
   out?: string;
@@ -29,17 +30,15 @@ interface ValidateFlags {
 }
 
 export function registerValidateCommand(program: Command): void {
-  program
+  const command = program
     .command("validate")
     .description("Check the method on planted benchmarks (known ability mixtures): Pearson r with the expected profile, top-ability match, selectivity, random-control |AIS|")
     .option("--model <path>", `model directory (default: ${DEFAULT_MODEL})`)
-    .option("--planted <dir>", "folder of planted benchmark specs (default: benchmarks/planted)")
-    .option("--variant <v>", "ablation scope: mlp or all", "mlp")
-    .option("--k <fraction>", "ablation fraction", String(DEFAULT_VALIDATE_K))
-    .option("--loss-scope <scope>", `importance loss scope: ${LOSS_SCOPES.join(", ")}`, "full")
-    .option("--aggregate <a>", `gradient aggregation: ${AGGREGATES.join(", ")}`, "signed-sum")
-    .option("--score <s>", `importance score: ${SCORES.join(", ")}`, "taylor")
-    .option("--method <m>", "selection: top, per-matrix, chunked", "top")
+    .option("--planted <dir>", "folder of planted benchmark specs (default: benchmarks/planted)");
+  addOption(command, SELECTION_OPTIONS.variant);
+  addOption(command, SELECTION_OPTIONS.k, DEFAULT_VALIDATE_K);
+  for (const spec of [IMPORTANCE_OPTIONS.lossScope, IMPORTANCE_OPTIONS.aggregate, IMPORTANCE_OPTIONS.score, SELECTION_OPTIONS.method]) addOption(command, spec);
+  command
     .option("--random-seeds <n>", "random-control masks", "3")
     .option("--limit <n>", `at most N items of every benchmark and probe split, or all (default: ${DEFAULT_VALIDATE_LIMIT})`)
     .option("--out <dir>", "run directory (default: runs/validate-<model name>; finished stages are reused)")
@@ -48,18 +47,17 @@ export function registerValidateCommand(program: Command): void {
     .option("--quiet", "no progress on stderr")
     .action(
       runCommand(async (flags: ValidateFlags) => {
-        const k = Number(flags.k);
-        if (!Number.isFinite(k) || k <= 0 || k >= 1) throw new BprofError(`ablation fraction must be in (0, 1), got '${flags.k}'`, { field: "--k" });
         const model = flags.model ?? DEFAULT_MODEL;
+        // Words go over as given (profile() checks them); the fraction is read by its declaration.
         const result = await validate({
           model: flags.model,
           plantedDir: flags.planted,
-          variant: parseVariant(flags.variant, { field: "--variant" }) as "mlp" | "all",
-          k,
-          lossScope: oneOf(flags.lossScope, LOSS_SCOPES, "--loss-scope"),
-          aggregate: oneOf(flags.aggregate, AGGREGATES, "--aggregate"),
-          score: oneOf(flags.score, SCORES, "--score"),
-          method: parseMethod(flags.method),
+          variant: flags.variant as AblationVariant | undefined,
+          k: flags.k === undefined ? undefined : SELECTION_OPTIONS.k.parse(flags.k),
+          lossScope: flags.lossScope as LossScope | undefined,
+          aggregate: flags.aggregate as GradientAggregate | undefined,
+          score: flags.score as ScoreKind | undefined,
+          method: flags.method as SelectionMethod | undefined,
           randomSeeds: parsePositiveInt(flags.randomSeeds, "--random-seeds"),
           limit: flags.limit === undefined ? undefined : parseLimitOrAll(flags.limit),
           out: flags.out ?? resolve("runs", `validate-${basename(resolve(model))}`),
