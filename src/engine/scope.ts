@@ -80,6 +80,11 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/** Whether autograd records operations now (false inside noGrad). */
+export function gradEnabled(): boolean {
+  return native.isGradEnabled();
+}
+
 /** Native tensor references alive now (created and not yet disposed or collected). */
 export function liveTensorCount(): number {
   return native.liveTensorCount();
