@@ -7,7 +7,7 @@ import tseslint from "typescript-eslint";
  * node:, npm packages, src/errors.ts and src/version.ts. A folder may import only folders listed
  * here; no file may import src/index.ts (the library's face) or the CLI.
  */
-const LAYERS = {
+export const LAYERS = {
   cli: ["organism", "profile", "report", "stats", "masks", "importance", "eval", "probes", "model", "engine", "util"],
   organism: ["profile", "report", "stats", "masks", "importance", "eval", "probes", "model", "engine", "util"],
   profile: ["report", "stats", "masks", "importance", "eval", "probes", "model", "engine", "util"],
