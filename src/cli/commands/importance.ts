@@ -5,8 +5,7 @@ import type { GradientAggregate, ScoreKind } from "../../importance/gradients.js
 import { IMPORTANCE_OPTIONS } from "../../importance/options.js";
 import type { LossScope } from "../../importance/render.js";
 import type { ProbeSplit } from "../../probes/schema.js";
-import { addOption } from "../options.js";
-import { parseDevice, parseDtype } from "../option-parsers.js";
+import { addOption, parseDevice, parseDtype } from "../option-parsers.js";
 import { runCommand } from "../run-command.js";
 
 interface ImportanceFlags {

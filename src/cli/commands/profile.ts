@@ -4,8 +4,7 @@ import type { GradientAggregate, ScoreKind } from "../../importance/gradients.js
 import type { LossScope } from "../../importance/render.js";
 import type { SelectionMethod } from "../../masks/selection.js";
 import { DEFAULT_CONTROLS, DEFAULT_MODEL, PROFILE_OPTIONS } from "../../profile/defaults.js";
-import { addOption } from "../options.js";
-import { parseDevice, parseDtype } from "../option-parsers.js";
+import { addOption, parseDevice, parseDtype } from "../option-parsers.js";
 import { runCommand } from "../run-command.js";
 
 interface ProfileFlags {

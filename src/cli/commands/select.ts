@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { SELECTION_OPTIONS } from "../../masks/options.js";
 import { parseControl } from "../../masks/selection.js";
 import { listOption } from "../../util/option-spec.js";
-import { addOption } from "../options.js";
+import { addOption } from "../option-parsers.js";
 import { runSelect } from "../../masks/run-select.js";
 import { runCommand } from "../run-command.js";
 

@@ -8,9 +8,8 @@ import type { LossScope } from "../../importance/render.js";
 import { SELECTION_OPTIONS } from "../../masks/options.js";
 import type { SelectionMethod } from "../../masks/selection.js";
 import type { AblationVariant } from "../../masks/variant.js";
-import { addOption } from "../options.js";
+import { addOption, parseLimitOrAll, parsePositiveInt } from "../option-parsers.js";
 import { runCommand } from "../run-command.js";
-import { parseLimitOrAll, parsePositiveInt } from "../option-parsers.js";
 
 interface ValidateFlags {
   model?: string;
