@@ -7,13 +7,13 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { Command } from "commander";
 import { Tensor, engineInfo, noGrad, scope, type Device } from "../src/engine/index.js";
-import { applyMask } from "../src/ablation/apply-mask.js";
+import { applyMask } from "../src/masks/apply-mask.js";
 import { ModelScoringLM } from "../src/eval/model-lm.js";
-import { computeImportanceScores } from "../src/importance/compute-importance.js";
-import { maskFromSelection } from "../src/importance/mask-from-selection.js";
-import { SeededRandom } from "../src/importance/random-subset.js";
+import { computeImportanceScores } from "../src/importance/gradients.js";
+import { maskFromSelection } from "../src/masks/mask.js";
+import { Xoshiro128 } from "../src/util/prng.js";
 import { scoresFromArray } from "../src/importance/score-source.js";
-import { selectElements } from "../src/importance/selection.js";
+import { selectElements } from "../src/masks/selection.js";
 import { resolveModelConfig, type ModelConfig } from "../src/model/config.js";
 import { LlamaModel } from "../src/model/llama.js";
 import type { Tokenizer } from "../src/model/tokenizer/tokenizer.js";
@@ -307,8 +307,8 @@ const evalSection: BenchSection = {
     const model = LlamaModel.random(llamaConfig(shape), { seed: 2, device });
     try {
       const lm = new ModelScoringLM(model, idTokenizer(shape.vocab));
-      const rng = new SeededRandom(3);
-      const tokens = (min: number, max: number) => Array.from({ length: min + rng.below(max - min + 1) }, () => 3 + rng.below(shape.vocab - 3));
+      const rng = new Xoshiro128(3);
+      const tokens = (min: number, max: number) => Array.from({ length: min + rng.nextBelow53(max - min + 1) }, () => 3 + rng.nextBelow53(shape.vocab - 3));
       const items = Array.from({ length: 24 }, () => ({ context: tokens(64, 160), continuations: Array.from({ length: 4 }, () => tokens(12, 32)) }));
       const requests = items.flatMap(({ context, continuations }) => continuations.map((continuation) => ({ context, continuation })));
       const naiveTokens = requests.reduce((s, r) => s + r.context.length + r.continuation.length - 1, 0);
@@ -335,7 +335,7 @@ const evalSection: BenchSection = {
         sharedBest = Math.min(sharedBest, await timeOnceAsync(sharedBatched));
       }
 
-      const rngScores = new SeededRandom(4);
+      const rngScores = new Xoshiro128(4);
       const [selection] = selectElements({
         sources: [...model.params].map(([name, t]) => scoresFromArray(name, Float32Array.from({ length: t.numel }, () => rngScores.nextUint32() / 2 ** 32))),
         variant: "all",
@@ -389,10 +389,10 @@ const importanceSection: BenchSection = {
     const model = LlamaModel.random(config, { seed: 1, device });
     try {
       const paramBytes = [...model.params.values()].reduce((s, t) => s + t.byteSize, 0);
-      const rng = new SeededRandom(1);
+      const rng = new Xoshiro128(1);
       const items = (count: number) =>
         Array.from({ length: count }, (_, i) => {
-          const inputIds = Array.from({ length: 128 }, () => rng.below(config.vocabSize));
+          const inputIds = Array.from({ length: 128 }, () => rng.nextBelow53(config.vocabSize));
           return { id: `bench-${i}`, inputIds, lossMask: inputIds.map((_, t) => (t === 0 ? 0 : 1)) };
         });
 

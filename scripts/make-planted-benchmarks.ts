@@ -7,10 +7,11 @@
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { writeFileAtomic } from "../src/io/atomic-write.js";
+import { writeFileAtomic } from "../src/util/atomic-write.js";
 import { abilityBenchmark, PLANTED_BENCHMARKS, plantedRows, plantedSpecYaml } from "../src/organism/planted.js";
 import { GENERATORS } from "../src/probes/generators/index.js";
-import { defaultProbesDir, packageRoot } from "../src/probes/paths.js";
+import { defaultProbesDir } from "../src/probes/paths.js";
+import { packageRoot } from "../src/util/package-root.js";
 
 const { values: args } = parseArgs({
   options: {

@@ -6,8 +6,8 @@
  *   npx tsx scripts/make-sample-benchmarks.ts
  */
 import { join } from "node:path";
-import { seededRandom } from "../src/eval/seeded-random.js";
-import { writeFileAtomic } from "../src/io/atomic-write.js";
+import { seededUniform } from "../src/util/prng.js";
+import { writeFileAtomic } from "../src/util/atomic-write.js";
 import { shippedBenchmarksDir } from "../src/eval/shipped-specs.js";
 
 const outDir = join(shippedBenchmarksDir(), "samples", "data");
@@ -28,7 +28,7 @@ function csvField(value: string | number): string {
 
 /** Addition with four numeric options, gold as a letter: exercises CSV, gold_labels and acc_norm. */
 function arithmetic(): string {
-  const random = seededRandom("arithmetic");
+  const random = seededUniform("arithmetic");
   const rows = [["question", "A", "B", "C", "D", "answer"].join(",")];
   for (let i = 0; i < 40; i++) {
     const x = 1 + Math.floor(random() * 20);
@@ -51,7 +51,7 @@ function arithmetic(): string {
  * TinyStories, so even a tiny story model can beat chance.
  */
 function storyWords(): string {
-  const random = seededRandom("story-words");
+  const random = seededUniform("story-words");
   const names = ["Lily", "Tom", "Sue", "Ben", "Mia", "Max", "Anna", "Tim"];
   const frames: { text: string; answer: string; distractors: string[] }[] = [
     { text: "{name} went to the park to play with {pronoun}", answer: "friends", distractors: ["taxes", "invoices"] },
@@ -81,7 +81,7 @@ function storyWords(): string {
 
 /** Repeat a word after seeing two solved examples: a generation task with few-shot and stop sequences. */
 function repeatWord(): string {
-  const random = seededRandom("repeat-word");
+  const random = seededUniform("repeat-word");
   const words = ["ball", "tree", "dog", "cat", "sun", "park", "cake", "bird", "fish", "box", "car", "hat", "cup", "bed", "toy", "boat"];
   return (
     shuffled(words, random)

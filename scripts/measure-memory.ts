@@ -48,7 +48,7 @@ async function measureCase(c: Case): Promise<Measurement> {
   const baselineBytes = process.memoryUsage().rss;
   const { resolveModelConfig } = await import("../src/model/config.js");
   const { LlamaModel } = await import("../src/model/llama.js");
-  const { computeImportanceScores } = await import("../src/importance/compute-importance.js");
+  const { computeImportanceScores } = await import("../src/importance/gradients.js");
   const config = resolveModelConfig(configOf(c.model), "measure-memory");
   const model = LlamaModel.random(config, { seed: 1, dtype: c.dtype });
   const items = Array.from({ length: c.rows }, (_, i) => {

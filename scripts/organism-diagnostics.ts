@@ -29,7 +29,7 @@ import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { noGrad, setNumThreads } from "../src/engine/index.js";
-import { writeFileAtomic } from "../src/io/atomic-write.js";
+import { writeFileAtomic } from "../src/util/atomic-write.js";
 import { encodeSafetensors } from "../src/model/loaders/safetensors.js";
 import { HfTokenizer } from "../src/model/tokenizer/hf-tokenizer.js";
 import { mcExample, packExamples, type Example } from "../src/organism/examples.js";
@@ -39,7 +39,7 @@ import { associativeRecallExamples, copyExamples, SYNTHETIC_IDS, SYNTHETIC_VOCAB
 import { ORGANISM_SPECIAL_TOKENS } from "../src/organism/tokenizer-files.js";
 import { modelTensors, train, weightedLoss, type SpecialIds, type TrainOptions } from "../src/organism/train.js";
 import { generatorFor } from "../src/probes/generators/index.js";
-import { Rng } from "../src/probes/rng.js";
+import { Rng } from "../src/util/prng.js";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,

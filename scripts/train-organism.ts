@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { setNumThreads } from "../src/engine/index.js";
 import { DEFAULT_SYSTEM_PROMPT } from "../src/importance/render.js";
-import { writeFileAtomic } from "../src/io/atomic-write.js";
+import { writeFileAtomic } from "../src/util/atomic-write.js";
 import { encodeSafetensors } from "../src/model/loaders/safetensors.js";
 import { HfTokenizer } from "../src/model/tokenizer/hf-tokenizer.js";
 import { trainByteLevelBpe } from "../src/organism/byte-level-bpe.js";

@@ -1,8 +1,10 @@
 import type { Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
 import type { ParamDType } from "../model/llama.js";
+import type { Command } from "commander";
+import type { OptionSpec } from "../util/option-spec.js";
 
-/** Parsers of the CLI's option values; each error names its option. */
+/** The CLI's option helpers: registering an option the library declares, and parsers of the options only the CLI has (each error names its option). */
 
 function isPositiveInt(n: number): boolean {
   return Number.isInteger(n) && n > 0;
@@ -41,4 +43,17 @@ export function parseDtype(value: string | undefined): ParamDType | undefined {
   if (value === undefined) return undefined;
   if (value === "f32" || value === "bf16" || value === "f16") return value;
   throw new BprofError(`unknown dtype '${value}' (f32, bf16 or f16)`, { field: "--dtype" });
+}
+
+/** What the help needs of any option, whatever its value type. */
+type ShownOption = Pick<OptionSpec<unknown>, "name" | "placeholder" | "help" | "default"> & { format(value: never): string };
+
+/**
+ * Register an option declared in the library (its name, help and default), without a commander
+ * default: an option not given stays undefined and the library fills in the same default, and
+ * a given one is handed over as text for the library to parse, so both speak with one voice.
+ */
+export function addOption(command: Command, spec: ShownOption, defaultValue: unknown = spec.default): Command {
+  const shown = defaultValue === null ? "" : ` (default: ${spec.format(defaultValue as never)})`;
+  return command.option(`--${spec.name}${spec.placeholder ? ` ${spec.placeholder}` : ""}`, `${spec.help}${shown}`);
 }

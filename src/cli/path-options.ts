@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { BprofError } from "../errors.js";
-import { checkOutputPath } from "../io/output-path.js";
-import { packageRoot } from "../probes/paths.js";
+import { checkOutputPath } from "../util/output-path.js";
+import { packageRoot } from "../util/package-root.js";
 
 /**
  * Every command's path options, checked once before its action runs: a path option given as

@@ -2,8 +2,8 @@ import { BprofError } from "../errors.js";
 
 /**
  * Wrap a command's action so that every failure ends the same way: one readable line on
- * stderr and a non-zero exit. Bad input (BprofError) prints its message; anything else
- * is a bug, so its stack is printed too.
+ * stderr and a non-zero exit. Bad input (BprofError) prints its message; anything else is a
+ * bug, which prints its message too, and its stack when BPROF_DEBUG is set.
  */
 export function runCommand<A extends unknown[]>(action: (...args: A) => Promise<void> | void) {
   return async (...args: A): Promise<void> => {

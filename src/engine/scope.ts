@@ -1,5 +1,10 @@
 import { native, type NativeHandle } from "./native.js";
-import { Tensor } from "./tensor.js";
+
+/** What a scope manages: a native handle and a way to release it (a Tensor). */
+export interface Scoped {
+  readonly handle: NativeHandle;
+  dispose(): void;
+}
 
 /**
  * Deterministic release of native memory, like tf.tidy: JS garbage collection does not see
@@ -12,25 +17,28 @@ import { Tensor } from "./tensor.js";
  * is slow (finalizers run between event-loop turns, never inside a synchronous loop), so
  * loops belong in scopes.
  */
-const openScopes: Tensor[][] = [];
-const keptTensors = new WeakSet<Tensor>();
+const openScopes: Scoped[][] = [];
+const keptTensors = new WeakSet<Scoped>();
+/** Everything ever tracked: how a returned value's tensors are recognised without importing Tensor. */
+const trackedObjects = new WeakSet<object>();
 const releaseWhenCollected = new FinalizationRegistry<NativeHandle>((handle) => native.dispose(handle));
 
 /** Called by every new Tensor: the innermost open scope owns it, else the garbage collector. */
-export function track(tensor: Tensor): void {
+export function track(tensor: Scoped): void {
+  trackedObjects.add(tensor);
   const current = openScopes[openScopes.length - 1];
   if (current) current.push(tensor);
   else releaseWhenCollected.register(tensor, tensor.handle, tensor);
 }
 
 /** Called by Tensor.dispose(). */
-export function untrack(tensor: Tensor): void {
+export function untrack(tensor: Scoped): void {
   releaseWhenCollected.unregister(tensor);
 }
 
 /** Runs fn synchronously; frees every tensor created inside except those it returns. */
 export function scope<T>(fn: () => T): T {
-  const created: Tensor[] = [];
+  const created: Scoped[] = [];
   openScopes.push(created);
   let result: T;
   try {
@@ -54,7 +62,7 @@ export function scope<T>(fn: () => T): T {
 }
 
 /** Exempts a tensor from every scope it was created in; the caller disposes it. */
-export function keep<T extends Tensor>(tensor: T): T {
+export function keep<T extends Scoped>(tensor: T): T {
   if (!keptTensors.has(tensor)) {
     keptTensors.add(tensor);
     releaseWhenCollected.register(tensor, tensor.handle, tensor);
@@ -72,26 +80,31 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/** Whether autograd records operations now (false inside noGrad). */
+export function gradEnabled(): boolean {
+  return native.isGradEnabled();
+}
+
 /** Native tensor references alive now (created and not yet disposed or collected). */
 export function liveTensorCount(): number {
   return native.liveTensorCount();
 }
 
-function release(created: Tensor[], spared: Set<Tensor>): void {
+function release(created: Scoped[], spared: Set<Scoped>): void {
   for (const tensor of created) {
     if (!spared.has(tensor) && !keptTensors.has(tensor)) tensor.dispose();
   }
 }
 
 /** Tensors inside a returned value: a Tensor, or arrays, plain objects, Maps and Sets of them. */
-function reachableTensors(value: unknown): Set<Tensor> {
-  const found = new Set<Tensor>();
+function reachableTensors(value: unknown): Set<Scoped> {
+  const found = new Set<Scoped>();
   const seen = new Set<object>();
   const visit = (v: unknown): void => {
     if (v === null || typeof v !== "object" || seen.has(v)) return;
     seen.add(v);
-    if (v instanceof Tensor) {
-      found.add(v);
+    if (trackedObjects.has(v)) {
+      found.add(v as Scoped);
     } else if (Array.isArray(v) || v instanceof Set) {
       for (const item of v) visit(item);
     } else if (v instanceof Map) {

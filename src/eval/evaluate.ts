@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { sha256Hex } from "../util/hash.js";
 import { VERSION } from "../version.js";
 import { BprofError } from "../errors.js";
 import { renderedPrompt, type MultipleChoiceItem } from "./items.js";
@@ -13,11 +14,11 @@ import {
   meanWithStderr,
   normaliseForMatch,
   perplexityAggregate,
-  type Aggregate,
+  type MeanWithStderr,
 } from "./metrics.js";
 import { prepareBenchmark, type PreparedBenchmark, type PrepareOptions } from "./prepare.js";
 import { scoreBenchmark, type GenerationScore, type ItemScore, type MultipleChoiceScore, type ScoreOptions, type ScoringPath } from "./score.js";
-import { loadBenchmarkSpec, metricKeys, primaryMetricKey, sha256, type BenchmarkSpec, type LoadedSpec } from "./spec.js";
+import { loadBenchmarkSpec, metricKeys, primaryMetricKey, type BenchmarkSpec, type LoadedSpec } from "./spec.js";
 import { tokenizeBenchmark, type TokenizeOptions } from "./tokenize.js";
 
 /** One line of samples.jsonl for a multiple-choice item. */
@@ -68,7 +69,7 @@ export interface EvalResults {
   skipped_rows: number;
   chance: number;
   primary_metric: string;
-  metrics: Record<string, Aggregate>;
+  metrics: Record<string, MeanWithStderr>;
   /** Tokens the model read, summed over items (the shared-context path reads fewer). */
   tokens_fed: number;
   scoring_paths: Record<ScoringPath, number>;
@@ -129,7 +130,7 @@ export function summariseScores(prepared: PreparedBenchmark, scores: ItemScore[]
   const samples = scores.map((score) =>
     score.item.task === "multiple_choice" ? multipleChoiceSample(score as MultipleChoiceScore, spec, primary) : generationSample(score as GenerationScore, spec, primary),
   );
-  const metrics: Record<string, Aggregate> = {};
+  const metrics: Record<string, MeanWithStderr> = {};
   for (const key of keys) metrics[key] = (key === "perplexity" ? perplexityAggregate : meanWithStderr)(samples.map((s) => s.scores[key]!));
   const paths: Record<ScoringPath, number> = { shared: 0, naive: 0 };
   for (const sample of samples) if ("path" in sample) paths[sample.path]++;
@@ -191,7 +192,7 @@ function multipleChoiceSample(score: MultipleChoiceScore, spec: BenchmarkSpec, p
   const correct = single ? score.results[0]!.isGreedy : primary === "mc2" ? (item.trueChoices?.[pred] ?? pred === item.gold) : scores[primary] === 1;
   return {
     id: item.id,
-    prompt_hash: sha256(renderedPrompt(item)),
+    prompt_hash: sha256Hex(renderedPrompt(item)),
     path: score.path,
     loglik,
     is_greedy: score.results.map((r) => r.isGreedy),
@@ -231,7 +232,7 @@ function generationSample(score: GenerationScore, spec: BenchmarkSpec, primary: 
   const primaryFilter = primary.includes(",") ? primary.slice(primary.indexOf(",") + 1) : "none";
   return {
     id: item.id,
-    prompt_hash: sha256(renderedPrompt(item)),
+    prompt_hash: sha256Hex(renderedPrompt(item)),
     text,
     pred: preds[primaryFilter]!,
     preds,

@@ -1,6 +1,6 @@
 import { BprofError } from "../errors.js";
 import type { BenchmarkDoc } from "./items.js";
-import { seededRandom } from "./seeded-random.js";
+import { seededUniform } from "../util/prng.js";
 import type { BenchmarkSpec } from "./spec.js";
 
 export interface FewshotPool {
@@ -26,7 +26,7 @@ export function chooseFewshot(doc: BenchmarkDoc, pool: FewshotPool, fewshot: Ben
     throw new BprofError(`few-shot needs ${fewshot.n} examples but the source has ${candidates.length}${group}`, { field: "fewshot.n" });
   }
   if (fewshot.sampler === "first_n") return candidates.slice(0, fewshot.n);
-  const random = seededRandom(`${fewshot.seed}:${doc.id}`);
+  const random = seededUniform(`${fewshot.seed}:${doc.id}`);
   const picked = [...candidates];
   for (let i = 0; i < fewshot.n; i++) {
     const j = i + Math.floor(random() * (picked.length - i));

@@ -1,10 +1,11 @@
 import { join } from "node:path";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { writeEvaluation, type EvalResults, type Evaluation, type GenerationSample, type MultipleChoiceSample } from "./evaluate.js";
 import type { GenerationItem, MultipleChoiceItem } from "./items.js";
 import { isLmEvalSpec } from "./lm-eval-task/load-task.js";
 import type { PreparedBenchmark } from "./prepare.js";
-import { metricKeys, sha256, type BenchmarkSpec } from "./spec.js";
+import { sha256Hex } from "../util/hash.js";
+import { metricKeys, type BenchmarkSpec } from "./spec.js";
 
 /**
  * bprof's evaluations in the shape lm-evaluation-harness writes them (lm_eval/evaluator.py
@@ -58,7 +59,7 @@ export function lmEvalSamples(run: TaskRun): LmEvalSample[] {
     const sample = evaluation.samples[docId]!;
     const doc = item.record ?? {};
     const target = pythonStr(item.loggedTarget ?? (item.task === "multiple_choice" ? item.gold : item.target));
-    const hashes = { doc_hash: sha256(JSON.stringify(doc, null, 2)), target_hash: sha256(target) };
+    const hashes = { doc_hash: sha256Hex(JSON.stringify(doc, null, 2)), target_hash: sha256Hex(target) };
     if (item.task === "multiple_choice") {
       const mc = sample as MultipleChoiceSample;
       const results = mc.loglik.map((ll, i) => [pythonFloat(ll), pythonStr(mc.is_greedy[i]!)]);
@@ -73,7 +74,7 @@ export function lmEvalSamples(run: TaskRun): LmEvalSample[] {
           filter: "none",
           metrics: Object.keys(mc.scores),
           ...hashes,
-          prompt_hash: sha256(item.requests[0]!.context),
+          prompt_hash: sha256Hex(item.requests[0]!.context),
           ...mc.scores,
         },
       ];
@@ -91,7 +92,7 @@ export function lmEvalSamples(run: TaskRun): LmEvalSample[] {
         filter,
         metrics: ["exact_match"],
         ...hashes,
-        prompt_hash: sha256((item as GenerationItem).prompt),
+        prompt_hash: sha256Hex((item as GenerationItem).prompt),
         exact_match: gen.scores[key]!,
       };
     });
@@ -134,7 +135,7 @@ export function lmEvalResults(runs: TaskRun[], info: RunInfo, samples: Map<strin
     nSamples[name] = { original: prepared.available, effective: evaluation.results.n };
     groupSubtasks[name] = [];
     const lines = samples.get(name) ?? [];
-    taskHashes[name] = sha256(lines.map((s) => s.doc_hash + s.prompt_hash + s.target_hash).join(""));
+    taskHashes[name] = sha256Hex(lines.map((s) => s.doc_hash + s.prompt_hash + s.target_hash).join(""));
   }
   return {
     results,
@@ -166,7 +167,7 @@ export function lmEvalResults(runs: TaskRun[], info: RunInfo, samples: Map<strin
     model_name: info.model,
     model_name_sanitized: info.model.replaceAll("/", "__"),
     system_instruction: info.systemInstruction,
-    system_instruction_sha: info.systemInstruction === null ? null : sha256(info.systemInstruction),
+    system_instruction_sha: info.systemInstruction === null ? null : sha256Hex(info.systemInstruction),
     fewshot_as_multiturn: false,
     chat_template: null,
     chat_template_sha: null,

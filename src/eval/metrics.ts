@@ -101,7 +101,7 @@ export function normaliseForMatch(text: string, options: ExactMatchOptions): str
   return out;
 }
 
-export interface Aggregate {
+export interface MeanWithStderr {
   value: number;
   /** Standard error of the mean: sample standard deviation / sqrt(n); null for n < 2. */
   stderr: number | null;
@@ -109,11 +109,11 @@ export interface Aggregate {
 }
 
 /** lm-eval's perplexity aggregation: exp(−mean log-likelihood); no stderr (lm-eval bootstraps one). */
-export function perplexityAggregate(logliks: number[]): Aggregate {
+export function perplexityAggregate(logliks: number[]): MeanWithStderr {
   return { value: Math.exp(-logliks.reduce((a, b) => a + b, 0) / logliks.length), stderr: null, n: logliks.length };
 }
 
-export function meanWithStderr(values: number[]): Aggregate {
+export function meanWithStderr(values: number[]): MeanWithStderr {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { value: mean, stderr: null, n };

@@ -136,25 +136,18 @@ export class ModelScoringLM implements ScoringLM {
 
   async generate(prompt: number[], opts: { maxNewTokens: number; stop: string[] }): Promise<string> {
     const room = Math.min(opts.maxNewTokens, this.maxLength - prompt.length);
-    const generated: number[] = [];
+    if (room <= 0) return "";
+    // The model's greedy decoder; the text is decoded after each token (never the end-of-sequence
+    // token) until a stop string appears in it.
     let text = "";
-    const cache = this.model.newCache(1);
-    try {
-      noGrad(() => {
-        let next = prompt;
-        while (generated.length < room) {
-          const ids = next;
-          const token = scope(() => Number(this.model.forward(this.ids([ids]), { cache }).narrow(1, ids.length - 1, 1).argmax(-1).item()));
-          if (this.stopIds.has(token)) break;
-          generated.push(token);
-          text = this.decode(generated);
-          if (opts.stop.some((s) => s !== "" && text.includes(s))) break;
-          next = [token];
-        }
-      });
-    } finally {
-      cache.dispose();
-    }
+    this.model.generate(prompt, {
+      maxNewTokens: room,
+      stopIds: [...this.stopIds],
+      until: (generated) => {
+        text = this.decode([...generated]);
+        return opts.stop.some((s) => s !== "" && text.includes(s));
+      },
+    });
     return text;
   }
 

@@ -1,18 +1,10 @@
-import { existsSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../util/package-root.js";
 
-/**
- * The benchmarks/ folder shipped with bprof, found by walking up from this file to the
- * package root (the same walk works from src/ under tsx and from dist/ when built).
- */
+/** The benchmarks/ folder shipped with bprof. */
 export function shippedBenchmarksDir(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("bprof's package root was not found above " + import.meta.dirname);
-    dir = parent;
-  }
-  return join(dir, "benchmarks");
+  return join(packageRoot(), "benchmarks");
 }
 
 /** Every spec (*.yaml) under a folder, sub-folders included, sorted; data folders are skipped. */

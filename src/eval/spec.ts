@@ -1,10 +1,11 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
-import { decodeUtf8 } from "../io/read-utf8.js";
+import { decodeUtf8 } from "../util/read-utf8.js";
+import { sha256Hex, stableJson } from "../util/hash.js";
+import { parseWithSchema } from "../util/schema.js";
 import { compileRegex } from "./python-regex.js";
 
 /**
@@ -181,18 +182,13 @@ export function parseBenchmarkSpec(text: string, path: string): LoadedSpec {
   if (yamlError) {
     throw new BprofError(`invalid YAML: ${yamlError.message.split("\n")[0]}`, { file: path, line: yamlError.linePos?.[0].line });
   }
-  const parsed = benchmarkSpecSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const fieldPath = issue.path.map(String);
-    throw new BprofError(issue.message, { file: path, line: lineOfPath(doc, lineCounter, issue.path), field: fieldPath.join(".") || undefined });
-  }
+  const spec = parseWithSchema(benchmarkSpecSchema, doc.toJS(), { file: path, lineOf: (issuePath) => lineOfPath(doc, lineCounter, issuePath) });
   const fieldLines: Record<string, number> = {};
-  for (const key of Object.keys(parsed.data)) {
+  for (const key of Object.keys(spec)) {
     const line = lineOfPath(doc, lineCounter, [key]);
     if (line !== undefined) fieldLines[key] = line;
   }
-  return { spec: parsed.data, path, hash: sha256(stableStringify(parsed.data)), fieldLines };
+  return { spec, path, hash: sha256Hex(stableJson(spec)), fieldLines };
 }
 
 /** Resolve a path written in a spec against the spec's directory. */
@@ -207,19 +203,4 @@ function lineOfPath(doc: ReturnType<typeof parseDocument>, lineCounter: LineCoun
     if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
   }
   return undefined;
-}
-
-export function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }

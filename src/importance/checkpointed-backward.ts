@@ -1,6 +1,6 @@
 import { noGrad, scope, type Tensor } from "../engine/index.js";
 import type { LlamaModel } from "../model/llama.js";
-import { batchRows, lossesFromLogits } from "./item-losses.js";
+import { batchRows } from "./item-losses.js";
 import type { RenderedProbe } from "./render.js";
 
 /**
@@ -26,7 +26,7 @@ export function checkpointedBackward(model: LlamaModel, batch: RenderedProbe[]):
     // The head: final norm, logits and loss with their graph, from x_L as a leaf.
     const top = x.setRequiresGrad(true);
     const losses = scope(() => {
-      const perItem = lossesFromLogits(model.unembed(model.finalNorm(top)), rows); // [B]
+      const perItem = model.weightedLossOfLogits(model.unembed(model.finalNorm(top)), rows.input, rows.weights); // [B]
       perItem.sum().backward();
       return perItem.detach().toFloat32();
     });

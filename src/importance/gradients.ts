@@ -4,7 +4,7 @@ import type { LlamaModel } from "../model/llama.js";
 import { checkpointedBackward } from "./checkpointed-backward.js";
 import { perItemLosses } from "./item-losses.js";
 import type { RenderedProbe } from "./render.js";
-import { inScope } from "./scope.js";
+import { parseDecoderMatrix } from "../model/parameters.js";
 
 /**
  * How per-item gradients g_i = ∇θ L_i are accumulated over the train split (docs/method.md, step 1)
@@ -17,7 +17,7 @@ import { inScope } from "./scope.js";
  * size. Either way the result does not depend on the batch size.
  */
 export const AGGREGATES = ["signed-sum", "abs-sum", "fisher"] as const;
-export type Aggregate = (typeof AGGREGATES)[number];
+export type GradientAggregate = (typeof AGGREGATES)[number];
 
 /**
  * The score per weight element from θ and G:
@@ -41,7 +41,7 @@ export interface AccumulatedGradients {
 }
 
 export interface GradientOptions {
-  aggregate: Aggregate;
+  aggregate: GradientAggregate;
   /** Items per backward at most (signed-sum; the other aggregates take one item at a time). */
   batchSize: number;
   /** Also at most this many token slots (rows × longest row) per backward; null/absent: no bound. */
@@ -74,9 +74,9 @@ export function itemBatches(items: RenderedProbe[], batchSize: number, batchToke
   return out;
 }
 
-/** Every decoder weight matrix: the union of the ablation scopes, the only tensors scored. */
+/** Every decoder weight matrix (the union of the ablation variants): the only tensors scored. */
 export function scoredParameterNames(model: LlamaModel): string[] {
-  return [...model.params.keys()].filter((name) => inScope(name, "all"));
+  return [...model.params.keys()].filter((name) => parseDecoderMatrix(name) !== null);
 }
 
 /**
@@ -164,8 +164,42 @@ export function scoreTensor(theta: Tensor, statistic: Tensor, score: ScoreKind):
   });
 }
 
-export function checkScoreAggregate(score: ScoreKind, aggregate: Aggregate): void {
+export function checkScoreAggregate(score: ScoreKind, aggregate: GradientAggregate): void {
   if (score === "fisher" && aggregate !== "fisher") {
     throw new BprofError(`score 'fisher' is θ² ⊙ Σ g_i² and needs --aggregate fisher (got '${aggregate}')`, { field: "score" });
   }
+}
+
+export interface ImportanceScores {
+  /** Per decoder weight matrix, its flat row-major scores (empty when they went to onTensorScores). */
+  scores: Map<string, Float32Array>;
+  /** Per item, L_i. */
+  losses: Float64Array;
+}
+
+/** Steps 1's gradients and scores for tokenized items, on the model as loaded (nothing written). */
+export function computeImportanceScores(
+  model: LlamaModel,
+  items: RenderedProbe[],
+  opts: GradientOptions & {
+    score: ScoreKind;
+    /** Takes each tensor's scores as they are made, instead of the returned map: the host holds one tensor's at a time. */
+    onTensorScores?: (name: string, scores: Float32Array) => void;
+  },
+): ImportanceScores {
+  const { statistic, losses } = accumulateGradients(model, items, opts);
+  const scores = new Map<string, Float32Array>();
+  try {
+    // One tensor at a time, releasing its G as soon as it is scored: peak memory stays flat.
+    for (const [name, g] of statistic) {
+      const s: Tensor = keep(scope(() => scoreTensor(model.param(name), g, opts.score).to({ device: "cpu" })));
+      if (opts.onTensorScores) opts.onTensorScores(name, s.toFloat32());
+      else scores.set(name, s.toFloat32());
+      s.dispose();
+      g.dispose();
+    }
+  } finally {
+    for (const g of statistic.values()) g.dispose();
+  }
+  return { scores, losses };
 }

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
+import { readJsonFile } from "../util/schema.js";
 import { AGGREGATES, SCORES } from "./gradients.js";
-import type { ImportanceProvenance } from "./mask.js";
 import { LOSS_SCOPES } from "./render.js";
 import { scoresFromFile, type ScoreSource } from "./score-source.js";
 
@@ -66,34 +66,11 @@ export function scoreFileName(name: string): string {
   return join("scores", `${name}.f32`);
 }
 
-/** What a mask records of the importance it was selected from. */
-export function provenanceOf(manifest: ImportanceManifest): ImportanceProvenance {
-  return {
-    ability: manifest.probes.ability,
-    split: manifest.probes.split,
-    lossScope: manifest.rendering.lossScope,
-    aggregate: manifest.aggregate,
-    score: manifest.score,
-    modelHash: manifest.model.hash,
-    probeHash: manifest.probes.hash,
-  };
-}
 
 export function readImportanceManifest(dir: string): ImportanceManifest {
   const path = join(dir, IMPORTANCE_MANIFEST);
   if (!existsSync(path)) throw new BprofError(`not an importance directory (no ${IMPORTANCE_MANIFEST})`, { file: dir });
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new BprofError(`is not valid JSON: ${(err as Error).message}`, { file: path });
-  }
-  const parsed = ImportanceManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BprofError(issue.message, { file: path, field: issue.path.map(String).join(".") || undefined });
-  }
-  return parsed.data;
+  return readJsonFile(path, ImportanceManifestSchema);
 }
 
 /** The per-tensor score files of an importance directory, read lazily in ranges. */

@@ -1,17 +1,17 @@
 import { join, resolve } from "node:path";
 import type { Device } from "../engine/index.js";
-import { BprofError } from "../errors.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
-import { createProgress } from "../io/progress.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { createProgress } from "../util/progress.js";
 import type { ParamDType } from "../model/llama.js";
 import { loadModel, type LoadedModel } from "../model/load.js";
 import { DEFAULT_TEMPLATE_DATE } from "../model/tokenizer/template-date.js";
 import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { ProbeItem, ProbeSplit } from "../probes/schema.js";
 import { VERSION } from "../version.js";
-import { computeImportanceScores } from "./compute-importance.js";
-import { hashCheckpoint, sha256Text } from "./fingerprint.js";
-import { checkScoreAggregate, type Aggregate, type ScoreKind } from "./gradients.js";
+import { IMPORTANCE_OPTIONS } from "./options.js";
+import { computeImportanceScores, checkScoreAggregate, type GradientAggregate, type ScoreKind } from "./gradients.js";
+import { hashCheckpoint } from "../model/fingerprint.js";
+import { sha256Hex } from "../util/hash.js";
 import { IMPORTANCE_MANIFEST, scoreFileName, type ImportanceManifest } from "./importance-store.js";
 import { tokenizeProbes, tokensJsonl } from "./probe-tokens.js";
 import { renderFormat, type LossScope } from "./render.js";
@@ -26,7 +26,7 @@ export interface ImportanceRunOptions {
   probesDir: string;
   split: ProbeSplit;
   lossScope: LossScope;
-  aggregate: Aggregate;
+  aggregate: GradientAggregate;
   score: ScoreKind;
   batchSize: number;
   /** At most this many token slots (rows × longest row) per backward; null: only batchSize bounds a batch. */
@@ -48,16 +48,16 @@ export interface ImportanceRunOptions {
  * input is checked before the gradient pass, and nothing is written unless it all succeeds.
  */
 export async function runImportance(opts: ImportanceRunOptions): Promise<ImportanceManifest> {
+  const o = IMPORTANCE_OPTIONS;
+  o.lossScope.parse(opts.lossScope);
+  o.aggregate.parse(opts.aggregate);
+  o.score.parse(opts.score);
+  o.batchSize.parse(opts.batchSize);
+  o.split.parse(opts.split);
+  o.limit.parse(opts.limit);
   checkScoreAggregate(opts.score, opts.aggregate);
-  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
-    throw new BprofError(`batch size must be a positive integer, got ${opts.batchSize}`, { field: "batch-size" });
-  }
-  if (opts.batchTokens != null && (!Number.isInteger(opts.batchTokens) || opts.batchTokens < 1)) {
-    throw new BprofError(`batch token budget must be a positive integer, got ${opts.batchTokens}`, { field: "batch-tokens" });
-  }
-  if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) {
-    throw new BprofError(`limit must be a positive integer, got ${opts.limit}`, { field: "limit" });
-  }
+  if (opts.batchTokens != null) o.batchTokens.parse(opts.batchTokens);
+  if (opts.templateDate !== undefined) o.templateDate.parse(opts.templateDate);
   const probes = loadProbeSplit(opts.probesDir, opts.ability, opts.split).slice(0, opts.limit);
   const loaded = await loadModel(opts.model, { tokenizer: opts.tokenizer, device: opts.device, dtype: opts.dtype, allowUnusedTensors: opts.allowUnusedTensors });
   try {
@@ -116,7 +116,7 @@ export function importanceOfLoadedModel(
       file: resolve(probeFile),
       ability: opts.ability,
       split: opts.split,
-      hash: sha256Text(JSON.stringify(probes)),
+      hash: sha256Hex(JSON.stringify(probes)),
       items: probes.length,
       limit: opts.limit ?? null,
     },
@@ -125,7 +125,7 @@ export function importanceOfLoadedModel(
       systemPrompt: opts.systemPrompt,
       lossScope: opts.lossScope,
       templateDate: opts.templateDate ?? DEFAULT_TEMPLATE_DATE,
-      tokensHash: sha256Text(dump),
+      tokensHash: sha256Hex(dump),
       truncated: tokenized.truncated,
     },
     aggregate: opts.aggregate,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
+import { parseWithSchema } from "../util/schema.js";
 import { llamaFeatures, type ArchitectureFeatures } from "./architecture.js";
 
 /**
@@ -122,13 +123,7 @@ const ATTENTION_BIAS_ON_ALL = new Set<ModelType>(["llama", "qwen3", "gemma2", "g
 
 /** Validate a parsed config.json object and fill in every default. `file` names it in errors. */
 export function resolveModelConfig(raw: unknown, file: string): ModelConfig {
-  const parsed = HfConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") || undefined;
-    throw new BprofError(issue?.message ?? "invalid config", { file, field });
-  }
-  const c = parsed.data;
+  const c = parseWithSchema(HfConfigSchema, raw, { file });
   if (!(SUPPORTED_MODEL_TYPES as readonly string[]).includes(c.model_type)) {
     throw new BprofError(
       `unknown model_type '${c.model_type}' (supported: ${SUPPORTED_MODEL_TYPES.join(", ")})`,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { BprofError } from "../errors.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { toHfConfig } from "./config.js";
 import { readLlama2cCheckpoint } from "./loaders/llama2c.js";
 import type { RawTensor } from "./loaders/raw-tensor.js";

@@ -58,6 +58,8 @@ export interface GenerateOptions {
   maxNewTokens: number;
   /** Token ids that end generation (kept in the output); default the config's eos ids. */
   stopIds?: readonly number[];
+  /** Asked after each new token that is no stop id, with every new token so far: true ends generation. */
+  until?: (generated: readonly number[]) => boolean;
 }
 
 export class LlamaModel {
@@ -343,23 +345,46 @@ export class LlamaModel {
   }
 
   /**
-   * Mean next-token cross-entropy: position t predicts token t+1, averaged over the
-   * positions whose target counts (lossMask, default attentionMask, default all).
+   * Next-token cross-entropy, weighted per target token and summed per row: position t−1
+   * predicts token t, and
+   *   L_b = Σ_{t ≥ 1} w[b, t] · −log softmax(logits[b, t−1])[x[b, t]].
+   * w[b, 0] is never read (the first token has no prediction); padding weighs 0. The one
+   * cross-entropy of bprof: `loss` below, importance's per-item losses and the organism's
+   * training loss are this with different weights.
+   * inputIds [B, T] i64, weights [B, T] f32 → [B] f32.
+   */
+  weightedLoss(inputIds: Tensor, weights: Tensor, opts: ForwardOptions = {}): Tensor {
+    return scope(() => this.weightedLossOfLogits(this.forward(inputIds, opts), inputIds, weights));
+  }
+
+  /**
+   * weightedLoss from logits already made (activation checkpointing computes the head apart).
+   * logits [B, T, V], inputIds [B, T] i64, weights [B, T] f32 → [B] f32.
+   */
+  weightedLossOfLogits(logits: Tensor, inputIds: Tensor, weights: Tensor): Tensor {
+    return scope(() => {
+      const [B, T] = inputIds.shape as [number, number];
+      const V = logits.shape[2]!;
+      const predictions = logits.narrow(1, 0, T - 1).reshape([B * (T - 1), V]); // [B·(T-1), V]
+      const targets = inputIds.to({ device: this.device }).narrow(1, 1, T - 1).reshape([B * (T - 1)]); // [B·(T-1)]
+      const nll = predictions.crossEntropy(targets, { reduction: "none" }); // [B·(T-1)]
+      const w = weights.to({ dtype: "f32", device: this.device }).narrow(1, 1, T - 1).reshape([B * (T - 1)]); // [B·(T-1)]
+      return nll.mul(w).reshape([B, T - 1]).sum(1); // [B]
+    });
+  }
+
+  /**
+   * Mean next-token cross-entropy over the targets that count (lossMask, default
+   * attentionMask, default all): weightedLoss with w = counted / Σ counted, summed.
    * inputIds [B, T] i64, masks [B, T] → scalar f32.
    */
   loss(inputIds: Tensor, opts: { attentionMask?: Tensor; lossMask?: Tensor } = {}): Tensor {
     return scope(() => {
       const [B, T] = inputIds.shape as [number, number];
-      const logits = this.forward(inputIds, { attentionMask: opts.attentionMask }); // [B, T, V]
-      const V = logits.shape[2]!;
-      let targets = inputIds.to({ device: this.device }).narrow(1, 1, T - 1); // [B, T-1]
-      const counted = opts.lossMask ?? opts.attentionMask;
-      if (counted) targets = targets.maskedFill(counted.to({ device: this.device }).narrow(1, 1, T - 1).eq(0), -100); // [B, T-1]
-      // The last position predicts nothing: an ignored target there lets the loss read the
-      // logits as they are ([B·T, V], a view) instead of copying the first T-1 positions out.
-      const nothing = Tensor.full([B, 1], -100, { dtype: "i64", device: this.device }); // [B, 1]
-      targets = Tensor.cat([targets, nothing], 1); // [B, T]
-      return logits.reshape([B * T, V]).crossEntropy(targets.reshape([B * T]), { ignoreIndex: -100 }); // []
+      const mask = opts.lossMask ?? opts.attentionMask;
+      const counted = mask ? mask.to({ dtype: "f32", device: this.device }) : Tensor.ones([B, T], { dtype: "f32", device: this.device }); // [B, T]
+      const n = counted.narrow(1, 1, T - 1).sum(); // []
+      return this.weightedLoss(inputIds, counted.div(n), { attentionMask: opts.attentionMask }).sum(); // []
     });
   }
 
@@ -380,7 +405,7 @@ export class LlamaModel {
             return logits.narrow(1, ids.length - 1, 1).argmax(-1).item(); // [1, 1] → id
           });
           out.push(token);
-          if (stop.has(token)) break;
+          if (stop.has(token) || opts.until?.(out)) break;
           next = [token];
         }
       });

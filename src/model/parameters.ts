@@ -64,3 +64,34 @@ export function countParameters(shapes: Map<string, number[]>): number {
   for (const shape of shapes.values()) n += shape.reduce((a, b) => a * b, 1);
   return n;
 }
+
+/**
+ * The weight matrices of a decoder layer, in Hugging Face Llama registration order ("layer order").
+ * Phi-3's fused matrices (qkv_proj, gate_up_proj) stand where the ones they fuse stand.
+ */
+export const DECODER_MATRICES = [
+  "self_attn.q_proj",
+  "self_attn.k_proj",
+  "self_attn.v_proj",
+  "self_attn.qkv_proj",
+  "self_attn.o_proj",
+  "mlp.gate_proj",
+  "mlp.up_proj",
+  "mlp.gate_up_proj",
+  "mlp.down_proj",
+] as const;
+
+const DECODER_MATRIX = /^model\.layers\.(\d+)\.([a-z_]+\.[a-z_]+)\.weight$/;
+
+export interface DecoderMatrix {
+  layer: number;
+  /** e.g. "mlp.gate_proj" */
+  matrix: string;
+}
+
+/** Parse an HF parameter name as a decoder-layer weight matrix, or null if it is none. */
+export function parseDecoderMatrix(name: string): DecoderMatrix | null {
+  const m = DECODER_MATRIX.exec(name);
+  if (!m || !(DECODER_MATRICES as readonly string[]).includes(m[2]!)) return null;
+  return { layer: Number(m[1]), matrix: m[2]! };
+}

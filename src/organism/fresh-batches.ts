@@ -2,7 +2,7 @@ import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
 import { GENERATORS } from "../probes/generators/index.js";
 import type { ProbeGenerator } from "../probes/generators/types.js";
 import { loadProbeSplit } from "../probes/load.js";
-import { Rng } from "../probes/rng.js";
+import { Rng } from "../util/prng.js";
 import { probeContentKey } from "../probes/schema.js";
 import { chatExample, mcExample, packExamples, proseExample, type Example, type PackedRow } from "./examples.js";
 import { arithmetic, binding, BINDING_LEVELS, numberSequence, tokenCopy, wordCopy, type DrillVocab } from "./in-context-drills.js";

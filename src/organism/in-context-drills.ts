@@ -1,6 +1,6 @@
 import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
 import type { ProbeGenerator } from "../probes/generators/types.js";
-import type { Rng } from "../probes/rng.js";
+import type { Rng } from "../util/prng.js";
 import type { Example } from "./examples.js";
 
 /**

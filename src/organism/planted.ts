@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { BprofError } from "../errors.js";
 import { loadProbeSplit } from "../probes/load.js";
-import { Rng } from "../probes/rng.js";
+import { Rng } from "../util/prng.js";
 import type { ProbeItem } from "../probes/schema.js";
 import { mcPrompt } from "./examples.js";
 

@@ -1,4 +1,4 @@
-import { Rng } from "../probes/rng.js";
+import { Rng } from "../util/prng.js";
 import type { Example } from "./examples.js";
 
 /**

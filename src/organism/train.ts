@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { keep, manualSeed, noGrad, scope, Tensor } from "../engine/index.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { resolveModelConfig, type ModelConfig } from "../model/config.js";
 import { LlamaModel } from "../model/llama.js";
 import type { RawTensor } from "../model/loaders/raw-tensor.js";
 import { encodeSafetensors, openSafetensorsFile } from "../model/loaders/safetensors.js";
-import { Rng } from "../probes/rng.js";
+import { Rng } from "../util/prng.js";
 import { AdamW, clipGradNorm, DEFAULT_ADAMW, type AdamWState } from "./adamw.js";
 import { packExamples, type Example, type PackedRow } from "./examples.js";
 
@@ -86,35 +86,21 @@ export function learningRate(step: number, o: Pick<TrainOptions, "peakLr" | "war
 
 /**
  * Weighted mean next-token cross-entropy over B packed rows of T tokens:
- * Σ_t w_t · CE(t) / Σ_t w_t, where w_t weighs predicting token t from the tokens before it.
- * Logits are made only where w_t > 0: with answer-only weights that skips most of the
- * vocabulary projection, a small model's largest matmul. With `documentMask` each packed
- * example attends only to itself (rows need segmentIds). → [].
+ * Σ_t w_t · CE(t) / Σ_t w_t, where w_t weighs predicting token t from the tokens before it
+ * (the model's weightedLoss with the weights divided by their sum). With `documentMask` each
+ * packed example attends only to itself (rows need segmentIds). → [].
  */
 export function weightedLoss(model: LlamaModel, rows: readonly PackedRow[], documentMask = false): Tensor {
   return scope(() => {
     const B = rows.length;
     const T = rows[0]!.inputIds.length;
-    const from: number[] = []; // flat [B·T] index of the hidden state that predicts each weighted token
-    const targets: number[] = [];
-    const weights: number[] = [];
-    rows.forEach((row, b) =>
-      row.weights.forEach((w, t) => {
-        if (t === 0 || w <= 0) return;
-        from.push(b * T + t - 1);
-        targets.push(row.inputIds[t]!);
-        weights.push(w);
-      }),
-    );
-    if (from.length === 0) throw new Error("weightedLoss: no token in the batch has a weight above 0");
-    const N = from.length;
+    const counted = rows.flatMap((row) => row.weights.map((w, t) => (t === 0 || w <= 0 ? 0 : w))); // [B·T]
+    const total = counted.reduce((sum, x) => sum + x, 0);
+    if (total === 0) throw new Error("weightedLoss: no token in the batch has a weight above 0");
     const ids = Tensor.fromInt64(rows.flatMap((r) => r.inputIds), [B, T]); // [B, T]
     const segmentIds = documentMask ? Tensor.fromInt64(rows.flatMap((r) => r.segmentIds), [B, T]) : undefined; // [B, T]
-    const hidden = model.hiddenStates(ids, { segmentIds }); // [B, T, C]
-    const picked = hidden.reshape([B * T, hidden.shape[2]!]).indexSelect(0, Tensor.fromInt64(from, [N])); // [N, C]
-    const ce = model.unembed(picked).crossEntropy(Tensor.fromInt64(targets, [N]), { reduction: "none" }); // [N]
-    const w = Tensor.fromFloat32(Float32Array.from(weights), [N]); // [N]
-    return ce.mul(w).sum().div(weights.reduce((sum, x) => sum + x, 0)); // []
+    const weights = Tensor.fromFloat32(Float32Array.from(counted, (w) => w / total), [B, T]); // [B, T]
+    return model.weightedLoss(ids, weights, { segmentIds }).sum(); // []
   });
 }
 

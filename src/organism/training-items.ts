@@ -1,6 +1,6 @@
 import { FACT_RELATIONS } from "../probes/generators/knowledge-recall.js";
 import type { EntityFamily, ProbeGenerator, ProbeTemplate } from "../probes/generators/types.js";
-import { Rng } from "../probes/rng.js";
+import { Rng } from "../util/prng.js";
 import { probeContentKey, type ProbeItem } from "../probes/schema.js";
 import { factSplit } from "./declarative-corpus.js";
 

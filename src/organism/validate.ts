@@ -5,11 +5,11 @@ import { findSpecFiles } from "../eval/shipped-specs.js";
 import { loadBenchmarkSpec } from "../eval/spec.js";
 import { profile, type ProfileRunResult } from "../profile/run-profile.js";
 import type { ProfileOptions } from "../profile/run-options.js";
-import { possessedAbilities } from "../profile/competence-gate.js";
+import { possessedAbilities } from "../stats/competence-gate.js";
 import type { Preset } from "../profile/presets.js";
-import type { Profile } from "../profile/schema.js";
-import { slicePurity } from "../profile/slices.js";
-import { packageRoot } from "../probes/paths.js";
+import type { Profile } from "../stats/profile-schema.js";
+import { slicePurity } from "../stats/slices.js";
+import { packageRoot } from "../util/package-root.js";
 
 /**
  * `bprof validate`: the method checked against planted ground truth (docs/method.md,

@@ -1,5 +1,5 @@
-import type { Aggregate } from "../importance/gradients.js";
-import { inScope } from "../importance/scope.js";
+import type { GradientAggregate } from "../importance/gradients.js";
+import { parseDecoderMatrix } from "../model/parameters.js";
 import type { ModelConfig } from "../model/config.js";
 import { expectedParameterShapes } from "../model/parameters.js";
 import { MEASURED } from "./measured-constants.js";
@@ -40,7 +40,7 @@ export type CheckpointChoice = (typeof CHECKPOINT_CHOICES)[number];
 export interface PlanOptions {
   device: PlanDevice;
   dtype: PlanDType;
-  aggregate: Aggregate;
+  aggregate: GradientAggregate;
   /** Items per importance backward. */
   batchSize: number;
   /** Token slots per backward at most (null: batchSize rows of seqLen). */
@@ -113,7 +113,7 @@ export function parameterCounts(config: ModelConfig): MemoryPlan["parameters"] {
   for (const [name, shape] of expectedParameterShapes(config)) {
     const n = shape.reduce((a, b) => a * b, 1);
     total += n;
-    if (inScope(name, "all")) {
+    if (parseDecoderMatrix(name) !== null) {
       scored += n;
       largestScored = Math.max(largestScored, n);
     }
@@ -214,7 +214,7 @@ export function profilePlanOptions(
   o: {
     device: string;
     dtype?: PlanDType;
-    aggregate: Aggregate;
+    aggregate: GradientAggregate;
     importanceBatchSize: number;
     importanceBatchTokens: number | null;
     checkpointLayers: CheckpointChoice;

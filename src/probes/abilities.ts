@@ -4,7 +4,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { BprofError } from "../errors.js";
 import { defaultAbilitiesDir } from "./paths.js";
 import { AbilitySchema, type Ability } from "./schema.js";
-import { describeZodIssue } from "./zod-issue.js";
+import { parseWithSchema } from "../util/schema.js";
 
 export function loadAbilityFile(file: string): Ability {
   let parsed: unknown;
@@ -14,16 +14,12 @@ export function loadAbilityFile(file: string): Ability {
     const line = err instanceof YAMLParseError ? err.linePos?.[0]?.line : undefined;
     throw new BprofError(`malformed YAML (${(err as Error).message.split("\n")[0]})`, { file, line });
   }
-  const result = AbilitySchema.safeParse(parsed);
-  if (!result.success) {
-    const { field, message } = describeZodIssue(result.error, parsed);
-    throw new BprofError(message, { file, field });
-  }
+  const ability = parseWithSchema(AbilitySchema, parsed, { file });
   const expectedId = basename(file).replace(/\.ya?ml$/, "");
-  if (result.data.id !== expectedId) {
-    throw new BprofError(`id ${JSON.stringify(result.data.id)} does not match the file name (${expectedId})`, { file, field: "id" });
+  if (ability.id !== expectedId) {
+    throw new BprofError(`id ${JSON.stringify(ability.id)} does not match the file name (${expectedId})`, { file, field: "id" });
   }
-  return result.data;
+  return ability;
 }
 
 /**

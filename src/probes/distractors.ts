@@ -1,4 +1,4 @@
-import type { Rng } from "./rng.js";
+import type { Rng } from "../util/prng.js";
 
 /** n distinct values from a pool, none equal to anything in `exclude`. */
 export function pickOthers(rng: Rng, pool: readonly string[], exclude: readonly string[], n = 3): string[] {

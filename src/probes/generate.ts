@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { sha256Hex } from "../util/hash.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { GENERATORS } from "./generators/index.js";
 import type { EntityFamily, ProbeDraft, ProbeGenerator, ProbeTemplate } from "./generators/types.js";
-import type { ProbeManifest } from "./manifest.js";
-import { Rng } from "./rng.js";
-import { PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
+import { type ProbeManifest, PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
+import { Rng } from "../util/prng.js";
 
 export const DEFAULT_PROBE_SEED = 1234;
 export const SPLIT_SIZES: Record<ProbeSplit, number> = { train: 2000, dev: 200, test: 500 };
@@ -100,10 +99,6 @@ export function formatProbeJsonl(items: readonly ProbeItem[]): string {
   return items.map((item) => JSON.stringify(item)).join("\n") + "\n";
 }
 
-export function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
 /** Every file of a full generation (relative path → content), manifest included. */
 export function generateProbeFiles(
   seed: number = DEFAULT_PROBE_SEED,
@@ -119,7 +114,7 @@ export function generateProbeFiles(
       const path = `${generator.ability}/${split}.jsonl`;
       const content = formatProbeJsonl(splits[split]);
       files.set(path, content);
-      entry[split] = { file: path, items: splits[split].length, sha256: sha256(content) };
+      entry[split] = { file: path, items: splits[split].length, sha256: sha256Hex(content) };
     }
     manifest.abilities[generator.ability] = entry;
     onProgress(`generated ${generator.ability}: ${PROBE_SPLITS.map((s) => `${s} ${splits[s].length}`).join(", ")}`);

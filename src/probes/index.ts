@@ -13,8 +13,8 @@ export {
   formatProbeJsonl,
   type ProbeSplits,
 } from "./generate.js";
-export { ProbeManifestSchema, type ProbeManifest } from "./manifest.js";
+export { ProbeManifestSchema, type ProbeManifest } from "./schema.js";
 export { GENERATORS, generatorFor } from "./generators/index.js";
 export type { ProbeGenerator, ProbeTemplate, ProbeDraft, EntityFamily } from "./generators/types.js";
-export { Rng } from "./rng.js";
+export { Rng } from "../util/prng.js";
 export { defaultAbilitiesDir, defaultProbesDir } from "./paths.js";

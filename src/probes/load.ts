@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
 import { PROBE_SPLITS, ProbeItemSchema, type ProbeItem, type ProbeSplit } from "./schema.js";
-import { describeZodIssue } from "./zod-issue.js";
-import { decodeUtf8 } from "../io/read-utf8.js";
+import { parseWithSchema } from "../util/schema.js";
+import { decodeUtf8 } from "../util/read-utf8.js";
 
 /**
  * Parse a probe JSONL text. Every failure is a BprofError naming the file, the 1-based line
@@ -24,12 +24,7 @@ export function parseProbeJsonl(text: string, file: string, expectedAbility?: st
     } catch (err) {
       throw new BprofError(`malformed JSON (${(err as Error).message})`, { file, line });
     }
-    const result = ProbeItemSchema.safeParse(parsed);
-    if (!result.success) {
-      const { field, message } = describeZodIssue(result.error, parsed);
-      throw new BprofError(message, { file, line, field });
-    }
-    const item = result.data;
+    const item = parseWithSchema(ProbeItemSchema, parsed, { file, line });
     if (new Set(item.options).size !== item.options.length) {
       throw new BprofError("options must be distinct, or the gold answer is ambiguous", { file, line, field: "options" });
     }

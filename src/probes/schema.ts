@@ -39,3 +39,17 @@ export type ProbeItem = z.infer<typeof ProbeItemSchema>;
 export function probeContentKey(item: Pick<ProbeItem, "context" | "question" | "answer">): string {
   return JSON.stringify([item.context ?? "", item.question, item.answer]);
 }
+
+const SplitFileSchema = z.strictObject({
+  file: z.string(),
+  items: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/** Mirrors probes/manifest.json: how the set was generated and what each file must hash to. */
+export const ProbeManifestSchema = z.strictObject({
+  seed: z.number().int(),
+  heldOutTestShare: z.number(),
+  abilities: z.record(z.string(), z.strictObject({ train: SplitFileSchema, dev: SplitFileSchema, test: SplitFileSchema })),
+});
+export type ProbeManifest = z.infer<typeof ProbeManifestSchema>;

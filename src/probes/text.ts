@@ -18,12 +18,6 @@ export function withArticle(word: string): string {
   return `${article(word)} ${word}`;
 }
 
-/** "A, B and C" */
-export function listAnd(items: readonly string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-
 /** Fill {name} slots; a missing slot is a bug in the generator, so it throws. */
 export function fill(template: string, slots: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {

@@ -1,11 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { BprofError } from "../errors.js";
-import { sha256 } from "./generate.js";
+import { sha256Hex } from "../util/hash.js";
 import { itemLineNumbers, loadProbeSplit, probeSplitPath } from "./load.js";
-import { ProbeManifestSchema } from "./manifest.js";
-import { PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
-import { describeZodIssue } from "./zod-issue.js";
+import { ProbeManifestSchema, PROBE_SPLITS, probeContentKey, type ProbeItem, type ProbeSplit } from "./schema.js";
+import { describeZodIssue } from "../util/schema.js";
 
 export interface AbilityProbeSummary {
   ability: string;
@@ -143,7 +142,7 @@ function checkManifest(dir: string, abilityDirs: string[], problems: string[]): 
       const content = readFileSync(path, "utf8");
       const count = content.split("\n").filter((line) => line.trim() !== "").length;
       if (count !== entry[split].items) problems.push(`${path}: has ${count} items, manifest says ${entry[split].items}`);
-      if (sha256(content) !== entry[split].sha256) problems.push(`${path}: sha256 differs from the manifest (edited after generation?)`);
+      if (sha256Hex(content) !== entry[split].sha256) problems.push(`${path}: sha256 differs from the manifest (edited after generation?)`);
     }
   }
 }

@@ -1,13 +1,21 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { findSpecFiles } from "../eval/shipped-specs.js";
-import type { Contrast } from "../importance/contrast.js";
-import type { AblationVariant } from "../importance/scope.js";
-import { packageRoot } from "../probes/paths.js";
+import { IMPORTANCE_OPTIONS } from "../importance/options.js";
+import type { Contrast } from "../masks/contrast.js";
+import { SELECTION_OPTIONS } from "../masks/options.js";
+import type { AblationVariant } from "../masks/variant.js";
+import { DEFAULT_STATISTICS_OPTIONS } from "../stats/profile-schema.js";
+import { CHECKPOINT_CHOICES } from "../plan/memory-plan.js";
+import { choiceOption, listOption, numberOption, optionalPositiveIntOption, positiveIntOption, type OptionSpec } from "../util/option-spec.js";
+import { BprofError } from "../errors.js";
+import { packageRoot } from "../util/package-root.js";
 
 /**
  * What `bprof profile` does when told nothing: profile the project's own model organism on
- * the benchmarks shipped with bprof, against all ten abilities. Every default lives here.
+ * the benchmarks shipped with bprof, against all ten abilities. Every default of a profile
+ * lives here or on the option declaration it comes from (importance/options.ts,
+ * masks/options.ts), and PROFILE_OPTIONS below is what the library, the CLI and the run key use.
  */
 
 /** The model organism (issue 7), relative to the package root. */
@@ -59,3 +67,48 @@ export const DEFAULT_GATE_MARGIN = 0.05;
 
 export const DEFAULT_IMPORTANCE_BATCH_SIZE = 8;
 export const DEFAULT_EVAL_BATCH_SIZE = 16;
+
+/**
+ * The options of `profile()` and `bprof profile` that have a value to check: name, type (what
+ * `parse` returns), default and help, declared once. resolveProfileOptions parses every one;
+ * the CLI registers the same names and help and hands its text over unparsed.
+ */
+export const PROFILE_OPTIONS = {
+  variants: listOption(SELECTION_OPTIONS.variant, "variants", "<list>", DEFAULT_VARIANTS, "ablation variants, comma-separated"),
+  ks: listOption(SELECTION_OPTIONS.k, "k", "<fractions>", DEFAULT_KS, "ablation fractions, comma-separated"),
+  method: SELECTION_OPTIONS.method,
+  lossScope: IMPORTANCE_OPTIONS.lossScope,
+  aggregate: IMPORTANCE_OPTIONS.aggregate,
+  score: IMPORTANCE_OPTIONS.score,
+  systemPrompt: IMPORTANCE_OPTIONS.systemPrompt,
+  contrast: { ...SELECTION_OPTIONS.contrast, default: DEFAULT_CONTRAST },
+  gateMargin: gateMarginOption(),
+  templateDate: IMPORTANCE_OPTIONS.templateDate,
+  // Named for what it sizes, so that it does not read as lm-eval's --batch_size (docs/profile.md).
+  importanceBatchSize: { ...IMPORTANCE_OPTIONS.batchSize, name: "importance-batch-size", default: DEFAULT_IMPORTANCE_BATCH_SIZE },
+  importanceBatchTokens: IMPORTANCE_OPTIONS.batchTokens,
+  checkpointLayers: choiceOption("checkpoint-layers", "<when>", CHECKPOINT_CHOICES, "auto", "activation checkpointing per decoder layer (auto: where the memory plan needs it)"),
+  evalBatchSize: positiveIntOption("eval-batch-size", "<n>", DEFAULT_EVAL_BATCH_SIZE, "requests per forward on the per-choice path"),
+  limit: optionalPositiveIntOption("limit", "<n>", "at most N items of every benchmark and probe split (a quick look)"),
+  bootstrapSamples: positiveIntOption("bootstrap", "<B>", DEFAULT_STATISTICS_OPTIONS.bootstrap_samples, "paired-bootstrap resamples"),
+  seed: numberOption("bootstrap-seed", "<n>", DEFAULT_STATISTICS_OPTIONS.seed, "seed of the paired bootstrap"),
+  confidence: numberOption("confidence", "<level>", DEFAULT_STATISTICS_OPTIONS.confidence, "two-sided interval level"),
+  minMargin: numberOption("min-margin", "<m>", DEFAULT_STATISTICS_OPTIONS.min_margin, "AIS is undefined where base score − chance is below this"),
+};
+
+/** The competence gate's margin: a number in [0, 1). */
+function gateMarginOption(): OptionSpec<number> {
+  const name = "gate-margin";
+  return {
+    name,
+    placeholder: "<m>",
+    help: "an ability is possessed when its test accuracy's lower 95% bound exceeds chance + m",
+    default: DEFAULT_GATE_MARGIN,
+    parse(value) {
+      const m = typeof value === "string" ? (value.trim() === "" ? NaN : Number(value)) : value;
+      if (typeof m === "number" && Number.isFinite(m) && m >= 0 && m < 1) return m;
+      throw new BprofError(`gate margin must be in [0, 1), got ${String(value)}`, { field: name });
+    },
+    format: String,
+  };
+}

@@ -1,12 +1,12 @@
 import { resolve } from "node:path";
 import { BprofError } from "../errors.js";
 import { writeProfileReports } from "../report/write-reports.js";
-import { assembleProfile, profileJson } from "./assemble-profile.js";
-import { profileJsonSchemaText, PROFILE_SCHEMA_FILE } from "./profile-json-schema.js";
+import { profileFromRun, profileJson } from "./profile-from-run.js";
+import { profileJsonSchemaText, PROFILE_SCHEMA_FILE } from "../stats/profile-json-schema.js";
 import { allStages, buildManifest, planJson, PROFILE_FILE, readManifest, readPlan, RUN_MANIFEST, RUN_PLAN, type RunManifest } from "./run-manifest.js";
 import type { RunPlan } from "./run-plan.js";
 import { RunStore, writeError } from "./run-store.js";
-import type { Profile } from "./schema.js";
+import type { Profile } from "../stats/profile-schema.js";
 import { assignShards, unitStages, workUnits } from "./shards.js";
 
 export interface MergeResult {
@@ -71,7 +71,7 @@ export function mergeRuns(runDirs: string[], out: string, options: { quiet?: boo
       }
     }
     store.writeFile(RUN_PLAN, first.planText);
-    const profile = assembleProfile(first.plan, store);
+    const profile = profileFromRun(first.plan, store);
     const files = [store.writeFile(PROFILE_FILE, profileJson(profile)), store.writeFile(PROFILE_SCHEMA_FILE, profileJsonSchemaText())];
     try {
       files.push(...writeProfileReports(profile, outDir));

@@ -1,4 +1,7 @@
-import type { ProfileOptions } from "./run-options.js";
+import type { GradientAggregate, ScoreKind } from "../importance/gradients.js";
+import type { LossScope } from "../importance/render.js";
+import type { Contrast } from "../masks/contrast.js";
+import type { SelectionMethod } from "../masks/selection.js";
 
 /**
  * `--preset paper`: every method choice of the original benchmark-profiling authors in one
@@ -13,7 +16,18 @@ export type Preset = (typeof PRESETS)[number];
 
 export const PAPER_KS: readonly number[] = [1e-5, 4e-5, 1.6e-4, 6.4e-4, 2.56e-3, 1.024e-2];
 
-export const PRESET_OPTIONS: Record<Preset, Readonly<Partial<ProfileOptions>>> = {
+/** The method choices a preset sets: a part of ProfileOptions (run-options.ts), each by its own type. */
+export interface PresetChoices {
+  lossScope?: LossScope;
+  aggregate?: GradientAggregate;
+  score?: ScoreKind;
+  method?: SelectionMethod;
+  contrast?: Contrast;
+  ks?: readonly number[];
+  controls?: string;
+}
+
+export const PRESET_OPTIONS: Record<Preset, Readonly<PresetChoices>> = {
   paper: {
     lossScope: "full",
     aggregate: "signed-sum",

@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { BprofError } from "../errors.js";
-import { hashOf } from "./content-hash.js";
-import { planRef, RunPlanSchema, type RunPlan } from "./run-plan.js";
-import type { RunStore, StageRef } from "./run-store.js";
-import type { Shard } from "./shards.js";
+import { readJsonFile } from "../util/schema.js";
+import { hashOf } from "../util/hash.js";
+import type { Shard } from "./run-options.js";
+import { RunPlanSchema, type RunPlan } from "./run-plan.js";
+import { planRef, type RunStore, type StageRef } from "./run-store.js";
 
 /**
  * The files of a run directory besides its stages:
@@ -114,18 +113,6 @@ export function allStages(plan: RunPlan): StageRef[] {
   ];
 }
 
-function readJson<T>(file: string, schema: z.ZodType<T>): T {
-  if (!existsSync(file)) throw new BprofError("missing (not a bprof run directory, or the run never started)", { file });
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new BprofError(`is not valid JSON: ${(err as Error).message}`, { file });
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BprofError(issue.message, { file, field: issue.path.map(String).join(".") || undefined });
-  }
-  return parsed.data;
+function readJson<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
+  return readJsonFile(file, schema, "missing (not a bprof run directory, or the run never started)");
 }

@@ -2,29 +2,37 @@ import type { LoadedSpec } from "../eval/spec.js";
 import { basename, resolve } from "node:path";
 import type { Device } from "../engine/index.js";
 import { BprofError } from "../errors.js";
-import { AGGREGATES, SCORES, checkScoreAggregate, type Aggregate, type ScoreKind } from "../importance/gradients.js";
-import { CONTRASTS, type Contrast } from "../importance/contrast.js";
-import { DEFAULT_LOSS_SCOPE, DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../importance/render.js";
-import { ABLATION_VARIANTS, type AblationVariant } from "../importance/scope.js";
-import { SELECTION_METHODS, type SelectionMethod } from "../importance/selection.js";
+import { parseWithSchema } from "../util/schema.js";
+import { checkScoreAggregate, type GradientAggregate, type ScoreKind } from "../importance/gradients.js";
+import type { LossScope } from "../importance/render.js";
+import type { Contrast } from "../masks/contrast.js";
+import type { AblationVariant } from "../masks/variant.js";
+import type { SelectionMethod } from "../masks/selection.js";
 import type { ParamDType } from "../model/llama.js";
-import { checkOutputPath } from "../io/output-path.js";
-import { DEFAULT_TEMPLATE_DATE, parseTemplateDate } from "../model/tokenizer/template-date.js";
-import { defaultAbilitiesDir, defaultProbesDir, packageRoot } from "../probes/paths.js";
-import {
-  DEFAULT_CONTRAST,
-  DEFAULT_CONTROLS,
-  DEFAULT_EVAL_BATCH_SIZE,
-  DEFAULT_GATE_MARGIN,
-  DEFAULT_IMPORTANCE_BATCH_SIZE,
-  DEFAULT_KS,
-  DEFAULT_VARIANTS,
-  defaultBenchmarkSpecs,
-  defaultModelPath,
-} from "./defaults.js";
+import { defaultAbilitiesDir, defaultProbesDir } from "../probes/paths.js";
+import { checkOutputPath } from "../util/output-path.js";
+import { packageRoot } from "../util/package-root.js";
+import type { OptionSpec } from "../util/option-spec.js";
+import { DEFAULT_CONTROLS, PROFILE_OPTIONS, defaultBenchmarkSpecs, defaultModelPath } from "./defaults.js";
 import { PRESET_OPTIONS, PRESETS, type Preset } from "./presets.js";
-import { DEFAULT_STATISTICS_OPTIONS, StatisticsOptionsSchema, type StatisticsOptions } from "./schema.js";
-import { parseShard, type Shard } from "./shards.js";
+import { DEFAULT_STATISTICS_OPTIONS, StatisticsOptionsSchema, type StatisticsOptions } from "../stats/profile-schema.js";
+
+/** Which share of a run's work this process computes (`--shard i/n`). */
+export interface Shard {
+  /** 0-based */
+  index: number;
+  count: number;
+}
+
+/** "i/n" with 0 ≤ i < n. */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new BprofError(`shard must be i/n (e.g. 0/3), got '${text}'`, { field: "shard" });
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || index >= count) throw new BprofError(`shard ${text}: need 0 ≤ i < n`, { field: "shard" });
+  return { index, count };
+}
 
 /** The controls of a run: the bottom-n mask per ability, and random masks per seed. */
 export interface ControlPlan {
@@ -53,17 +61,19 @@ export interface ProfileOptions {
    * (lm-eval tasks from `--tasks`); default the shipped samples (and planted benchmarks).
    */
   benchmarks?: readonly (string | LoadedSpec)[];
-  variants?: readonly AblationVariant[];
-  ks?: readonly number[];
+  /** Also as text, e.g. "mlp,all" (what the CLI hands over). */
+  variants?: readonly AblationVariant[] | string;
+  /** Also as text, e.g. "1e-4,1e-3". */
+  ks?: readonly number[] | string;
   method?: SelectionMethod;
   /** `random:N` (N seeds 0…N−1), `bottom`, `none`, comma-separated; or the plan itself. */
   controls?: string | ControlPlan;
   /** Score every ability's own test split as a benchmark (the selectivity matrix). */
   selfProfile?: boolean;
   /** At most N items of every benchmark and every probe split. */
-  limit?: number;
+  limit?: number | string | null;
   lossScope?: LossScope;
-  aggregate?: Aggregate;
+  aggregate?: GradientAggregate;
   score?: ScoreKind;
   /** Selection by the ability's own scores or by their ratio to the other abilities' (contrast.ts). */
   contrast?: Contrast;
@@ -78,14 +88,14 @@ export interface ProfileOptions {
   systemPrompt?: string;
   /** Cut probe items longer than the context instead of failing. */
   truncate?: boolean;
-  importanceBatchSize?: number;
+  importanceBatchSize?: number | string;
   /** At most this many token slots per importance backward (null: batch size only). */
-  importanceBatchTokens?: number | null;
+  importanceBatchTokens?: number | string | null;
   /** Activation checkpointing per decoder layer: auto = where the memory plan needs it. */
   checkpointLayers?: CheckpointChoice;
   /** Device memory to plan for, in bytes (default: host RAM on cpu, 80 GB on cuda). */
   deviceMemory?: number;
-  evalBatchSize?: number;
+  evalBatchSize?: number | string;
   sharedContext?: boolean;
   statistics?: Partial<StatisticsOptions>;
   /** Compute only this shard's share of the work ("i/n", 0-based). */
@@ -115,7 +125,7 @@ export interface ResolvedOptions {
   selfProfile: boolean;
   limit: number | null;
   lossScope: LossScope;
-  aggregate: Aggregate;
+  aggregate: GradientAggregate;
   score: ScoreKind;
   contrast: Contrast;
   gate: boolean;
@@ -144,45 +154,25 @@ export function resolveProfileOptions(given: ProfileOptions): ResolvedOptions {
   // A preset fills in what the caller left unset; what the caller set wins.
   const options: ProfileOptions = { ...(given.preset ? PRESET_OPTIONS[given.preset] : {}), ...definedOnly(given) };
   const model = resolve(options.model ?? defaultModelPath());
-  const ks = [...(options.ks ?? DEFAULT_KS)];
-  for (const k of ks) {
-    if (!Number.isFinite(k) || k <= 0 || k >= 1) throw new BprofError(`ablation fraction k must be a number in (0, 1), got ${k}`, { field: "k" });
-  }
-  const variants = [...(options.variants ?? DEFAULT_VARIANTS)];
-  for (const v of variants) {
-    if (!(ABLATION_VARIANTS as readonly string[]).includes(v)) {
-      throw new BprofError(`unknown ablation variant '${v}' (expected one of: ${ABLATION_VARIANTS.join(", ")})`, { field: "variants" });
-    }
-  }
+  // Every checked option is parsed by its one declaration (defaults.ts): one error path, one wording.
+  const parsed = <T>(spec: OptionSpec<T>, value: unknown): T => spec.parse(value ?? spec.default);
+  const ks = parsed(PROFILE_OPTIONS.ks, options.ks);
+  const variants = parsed(PROFILE_OPTIONS.variants, options.variants);
   const abilities = options.abilities ?? "all";
   if (abilities !== "all") rejectRepeats(abilities, "abilities");
-  rejectRepeats(ks.map(String), "k");
-  rejectRepeats(variants, "variants");
-  if (ks.length === 0) throw new BprofError("no ablation fraction k given", { field: "k" });
-  if (variants.length === 0) throw new BprofError("no ablation variant given", { field: "variants" });
-  const method = options.method ?? "top";
-  if (!(SELECTION_METHODS as readonly string[]).includes(method)) throw new BprofError(`unknown selection method '${method}'`, { field: "method" });
-  const lossScope = options.lossScope ?? DEFAULT_LOSS_SCOPE;
-  const contrast = options.contrast ?? DEFAULT_CONTRAST;
-  if (!(CONTRASTS as readonly string[]).includes(contrast)) throw new BprofError(`unknown contrast '${contrast}'`, { field: "contrast" });
-  const gateMargin = options.gateMargin ?? DEFAULT_GATE_MARGIN;
-  if (!Number.isFinite(gateMargin) || gateMargin < 0 || gateMargin >= 1) throw new BprofError(`gate margin must be in [0, 1), got ${gateMargin}`, { field: "gate-margin" });
-  const aggregate = options.aggregate ?? "signed-sum";
-  const score = options.score ?? "taylor";
-  if (!(LOSS_SCOPES as readonly string[]).includes(lossScope)) throw new BprofError(`unknown loss scope '${lossScope}'`, { field: "loss-scope" });
-  if (!(AGGREGATES as readonly string[]).includes(aggregate)) throw new BprofError(`unknown aggregate '${aggregate}'`, { field: "aggregate" });
-  if (!(SCORES as readonly string[]).includes(score)) throw new BprofError(`unknown score '${score}'`, { field: "score" });
+  const method = parsed(PROFILE_OPTIONS.method, options.method);
+  const lossScope = parsed(PROFILE_OPTIONS.lossScope, options.lossScope);
+  const contrast = parsed(PROFILE_OPTIONS.contrast, options.contrast);
+  const gateMargin = parsed(PROFILE_OPTIONS.gateMargin, options.gateMargin);
+  const aggregate = parsed(PROFILE_OPTIONS.aggregate, options.aggregate);
+  const score = parsed(PROFILE_OPTIONS.score, options.score);
   checkScoreAggregate(score, aggregate);
 
-  const statistics = StatisticsOptionsSchema.safeParse({ ...DEFAULT_STATISTICS_OPTIONS, ...options.statistics });
-  if (!statistics.success) {
-    const issue = statistics.error.issues[0]!;
-    throw new BprofError(issue.message, { field: `statistics.${issue.path.map(String).join(".")}` });
-  }
-  const limit = options.limit ?? null;
-  if (limit !== null) positiveInteger(limit, "limit");
-  const importanceBatchSize = positiveInteger(options.importanceBatchSize ?? DEFAULT_IMPORTANCE_BATCH_SIZE, "batch-size");
-  const evalBatchSize = positiveInteger(options.evalBatchSize ?? DEFAULT_EVAL_BATCH_SIZE, "eval-batch-size");
+  const givenStatistics = Object.fromEntries(Object.entries(options.statistics ?? {}).filter(([, v]) => v !== undefined));
+  const statistics = parseWithSchema(StatisticsOptionsSchema, { ...DEFAULT_STATISTICS_OPTIONS, ...givenStatistics }, { field: "statistics" });
+  const limit = PROFILE_OPTIONS.limit.parse(options.limit);
+  const importanceBatchSize = parsed(PROFILE_OPTIONS.importanceBatchSize, options.importanceBatchSize);
+  const evalBatchSize = parsed(PROFILE_OPTIONS.evalBatchSize, options.evalBatchSize);
   const controls = typeof options.controls === "object" ? options.controls : parseControls(options.controls ?? DEFAULT_CONTROLS);
   const shard = typeof options.shard === "object" ? options.shard : parseShard(options.shard ?? "0/1");
 
@@ -208,17 +198,17 @@ export function resolveProfileOptions(given: ProfileOptions): ResolvedOptions {
     contrast,
     gate: options.gate ?? true,
     gateMargin,
-    templateDate: parseTemplateDate(options.templateDate ?? DEFAULT_TEMPLATE_DATE),
+    templateDate: parsed(PROFILE_OPTIONS.templateDate, options.templateDate),
     preset: given.preset ?? null,
-    systemPrompt: options.systemPrompt ?? DEFAULT_SYSTEM_PROMPT,
+    systemPrompt: parsed(PROFILE_OPTIONS.systemPrompt, options.systemPrompt),
     truncate: options.truncate ?? false,
     importanceBatchSize,
-    importanceBatchTokens: options.importanceBatchTokens == null ? null : positiveInteger(options.importanceBatchTokens, "batch-tokens"),
-    checkpointLayers: options.checkpointLayers ?? "auto",
+    importanceBatchTokens: PROFILE_OPTIONS.importanceBatchTokens.parse(options.importanceBatchTokens),
+    checkpointLayers: parsed(PROFILE_OPTIONS.checkpointLayers, options.checkpointLayers),
     deviceMemory: options.deviceMemory === undefined ? null : positiveBytes(options.deviceMemory),
     evalBatchSize,
     sharedContext: options.sharedContext ?? true,
-    statistics: statistics.data,
+    statistics,
     shard,
     force: options.force ?? false,
     quiet: options.quiet ?? false,
@@ -254,11 +244,6 @@ export function parseControls(text: string): ControlPlan {
 /** A model's display name: its directory or checkpoint file name. */
 export function modelName(modelPath: string): string {
   return basename(modelPath).replace(/\.bin$/, "");
-}
-
-function positiveInteger(n: number, field: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new BprofError(`must be a positive integer, got ${n}`, { field });
-  return n;
 }
 
 function rejectRepeats(values: readonly string[], field: string): void {

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { CONTROLS, RunInfoSchema, type RunInfo } from "./schema.js";
-import { hashOf } from "./content-hash.js";
+import { SELECTION_METHODS } from "../masks/selection.js";
+import { ABLATION_VARIANTS } from "../masks/variant.js";
+import { CONTROLS, RunInfoSchema, type RunInfo } from "../stats/profile-schema.js";
+import { hashOf } from "../util/hash.js";
 import type { ResolvedOptions } from "./run-options.js";
 import { stageRef, type StageRef } from "./run-store.js";
 
@@ -27,9 +29,9 @@ const PlanMaskSchema = z.strictObject({
   dir: z.string(),
   /** null for random controls, which do not depend on an ability. */
   ability: z.string().nullable(),
-  variant: z.enum(["mlp", "all"]),
+  variant: z.enum(ABLATION_VARIANTS),
   k: z.number().gt(0).lt(1),
-  method: z.enum(["top", "per-matrix", "chunked"]),
+  method: z.enum(SELECTION_METHODS),
   control: z.enum(CONTROLS),
   seed: z.int().nullable(),
   /** Key of the importance stage the mask is selected from; null for random controls. */
@@ -263,8 +265,4 @@ export function buildRunPlan(
     },
     inputs,
   };
-}
-
-export function planRef(kind: StageRef["kind"], entry: { key: string; dir: string }): StageRef {
-  return { kind, key: entry.key, dir: entry.dir };
 }

@@ -7,11 +7,11 @@ import { ModelScoringLM } from "../eval/model-lm.js";
 import { prepareBenchmark, type PreparedBenchmark } from "../eval/prepare.js";
 import { primaryMetricKey, type LoadedSpec } from "../eval/spec.js";
 import { findSpecFiles } from "../eval/shipped-specs.js";
-import { tokenizeBenchmark } from "../eval/tokenize.js";
-import { ablationCount } from "../importance/ablation-count.js";
-import { hashCheckpoint } from "../importance/fingerprint.js";
+import { tokenizeBenchmark, type TokenizedBenchmark } from "../eval/tokenize.js";
+import { ablationCount } from "../masks/ablation-count.js";
+import { hashCheckpoint, hashTokenizer } from "../model/fingerprint.js";
 import { tokenizeProbes } from "../importance/probe-tokens.js";
-import { inScope } from "../importance/scope.js";
+import { inVariant } from "../masks/variant.js";
 import { loadModel, type LoadedModel } from "../model/load.js";
 import { describePlan, optionsThatFit, planMemory, profilePlanOptions } from "../plan/memory-plan.js";
 import { planConfig } from "../plan/plan-config.js";
@@ -20,19 +20,16 @@ import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { Ability, ProbeItem } from "../probes/schema.js";
 import { writeProfileReports } from "../report/write-reports.js";
 import { VERSION } from "../version.js";
-import { assembleProfile, profileJson } from "./assemble-profile.js";
-import { checkBenchmarkFits, warnOverlong } from "./benchmark-fit.js";
-import { hashOf, hashTokenizer } from "./content-hash.js";
-import { evaluateUnderMask, type ReadyBenchmark } from "./evaluation-stage.js";
-import { ensureImportance } from "./importance-stage.js";
-import { ensureAbilityMasks, ensureRandomMask } from "./mask-stage.js";
-import { RunContext } from "./run-context.js";
-import { profileJsonSchemaText, PROFILE_SCHEMA_FILE } from "./profile-json-schema.js";
+import { profileFromRun, profileJson } from "./profile-from-run.js";
+import { hashOf } from "../util/hash.js";
+import { createLog } from "../util/progress.js";
+import { evaluateUnderMask, type ReadyBenchmark, ensureImportance, ensureAbilityMasks, ensureRandomMask, RunContext } from "./stages.js";
+import { profileJsonSchemaText, PROFILE_SCHEMA_FILE } from "../stats/profile-json-schema.js";
 import { buildManifest, planJson, previousInvocations, PROFILE_FILE, RUN_MANIFEST, RUN_PLAN, type RunManifest } from "./run-manifest.js";
 import { resolveProfileOptions, modelName, type ProfileOptions, type ResolvedOptions } from "./run-options.js";
 import { buildRunPlan, type PlannedBenchmark, type RunPlan } from "./run-plan.js";
 import { RunStore, writeError } from "./run-store.js";
-import type { Profile } from "./schema.js";
+import type { Profile } from "../stats/profile-schema.js";
 import { selfProfileBenchmark } from "./self-profile.js";
 import { assignShards, unitStages, workUnits, type WorkUnit } from "./shards.js";
 
@@ -58,7 +55,7 @@ export interface ProfileRunResult {
 export async function profile(options: ProfileOptions = {}): Promise<ProfileRunResult> {
   const started = performance.now();
   const resolved = resolveProfileOptions(options);
-  const log = stageLogger(resolved.quiet);
+  const log = createLog({ quiet: resolved.quiet });
 
   const abilities = pickAbilities(resolved);
   const trainProbes = new Map(abilities.map((a) => [a.id, limited(loadProbeSplit(resolved.probesDir, a.id, "train"), resolved.limit)]));
@@ -140,7 +137,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
     if (o.shard.count === 1) {
       const assembling = performance.now();
       log(`statistics (${o.statistics.bootstrap_samples} bootstrap resamples) and reports`);
-      result = assembleProfile(plan, store);
+      result = profileFromRun(plan, store);
       files.push(store.writeFile(PROFILE_FILE, profileJson(result)), store.writeFile(PROFILE_SCHEMA_FILE, profileJsonSchemaText()));
       try {
         files.push(...writeProfileReports(result, o.out));
@@ -283,7 +280,7 @@ function checkProbesFit(loaded: LoadedModel, trainProbes: Map<string, ProbeItem[
 function checkAblationCounts(loaded: LoadedModel, o: ResolvedOptions): void {
   for (const variant of o.variants) {
     let nScope = 0;
-    for (const [name, t] of loaded.model.params) if (inScope(name, variant)) nScope += t.numel;
+    for (const [name, t] of loaded.model.params) if (inVariant(name, variant)) nScope += t.numel;
     for (const k of o.ks) ablationCount(k, loaded.info.numParameters, nScope);
   }
 }
@@ -292,7 +289,6 @@ function limited<T>(items: T[], limit: number | null): T[] {
   return limit === null ? items : items.slice(0, limit);
 }
 
-/** One line per stage on stderr: plain on a terminal, timestamped in a log; nothing when quiet. */
 /**
  * The memory plan of the run (memory-plan.ts), printed before anything is loaded; a run that
  * would not fit is refused with the options that would. Resolves `--checkpoint-layers auto`.
@@ -315,9 +311,46 @@ function planRun(o: ResolvedOptions, abilities: number, log: (line: string) => v
   return { ...o, checkpointLayers: plan.checkpointLayers ? "on" : "off" };
 }
 
-function stageLogger(quiet: boolean): (message: string) => void {
-  return (message) => {
-    if (quiet) return;
-    process.stderr.write(process.stderr.isTTY ? `${message}\n` : `${new Date().toISOString()} ${message}\n`);
-  };
+/**
+ * Whether a model can run a benchmark at all, checked after tokenizing and before any heavy
+ * work. An item longer than the model's context is scored as lm-evaluation-harness does
+ * (the context loses its oldest tokens), which is fine for a few items; a benchmark whose
+ * every item is cut, or with an answer that cannot fit even alone, cannot be profiled.
+ * Returns how many items will be truncated.
+ */
+export function checkBenchmarkFits(tokenized: TokenizedBenchmark, maxLength: number): number {
+  const { loaded } = tokenized.prepared;
+  const where = { file: loaded.path, field: "data" };
+  let overlong = 0;
+  let shortest = Infinity;
+  for (const entry of tokenized.items) {
+    let needed: number;
+    if ("pairs" in entry) {
+      needed = Math.max(...entry.pairs.map((p) => p.context.length + p.continuation.length - 1));
+      const choice = entry.pairs.findIndex((p) => p.continuation.length > maxLength);
+      if (choice >= 0) {
+        throw new BprofError(
+          `item ${entry.item.id}: choice ${choice} is ${entry.pairs[choice]!.continuation.length} tokens, longer than the model's whole context of ${maxLength} (spec ${loaded.path})`,
+          { ...entry.item.source, field: entry.item.source.field ?? "choices" },
+        );
+      }
+    } else {
+      needed = entry.prompt.length + loaded.spec.generation.max_gen_toks;
+    }
+    shortest = Math.min(shortest, needed);
+    if (needed > maxLength) overlong++;
+  }
+  if (overlong === tokenized.items.length) {
+    throw new BprofError(
+      `every one of the ${overlong} items of '${loaded.spec.name}' is longer than the model's context of ${maxLength} tokens ` +
+        `(the shortest needs ${shortest}): this model cannot run this benchmark`,
+      where,
+    );
+  }
+  return overlong;
+}
+
+/** The warning for items that are cut to the context (lm-eval's left truncation), as eval and profile print it. */
+export function warnOverlong(overlong: number, total: number, benchmark: string): void {
+  process.stderr.write(`bprof: warning: ${overlong} of ${total} items of ${benchmark} are longer than the context and are cut as lm-eval cuts them\n`);
 }

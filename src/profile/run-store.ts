@@ -2,9 +2,9 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { VERSION } from "../version.js";
-import { hashOf } from "./content-hash.js";
+import { hashOf } from "../util/hash.js";
 import { removeAbandoned } from "./abandoned-files.js";
 import { RunLock } from "./run-lock.js";
 import { checkStageFiles, stageChecksums } from "./stage-checksums.js";
@@ -61,6 +61,11 @@ export function stageRef(kind: StageKind, name: string, inputs: Record<string, u
   const key = stageKey(kind, inputs);
   const folder = subfolder === undefined ? STAGE_FOLDERS[kind] : join(STAGE_FOLDERS[kind], safeName(subfolder));
   return { kind, key, dir: join(folder, `${safeName(name)}-${key.slice(0, 16)}`) };
+}
+
+/** The reference of a stage the plan lists (a plan entry carries its key and directory). */
+export function planRef(kind: StageKind, entry: { key: string; dir: string }): StageRef {
+  return { kind, key: entry.key, dir: entry.dir };
 }
 
 /** A name usable as one path component on every file system. */

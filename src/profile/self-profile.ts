@@ -4,7 +4,7 @@ import { renderItem } from "../eval/render.js";
 import { benchmarkSpecSchema, type LoadedSpec } from "../eval/spec.js";
 import { itemLineNumbers, probeSplitPath } from "../probes/load.js";
 import type { ProbeItem } from "../probes/schema.js";
-import { hashOf } from "./content-hash.js";
+import { hashOf } from "../util/hash.js";
 
 /**
  * The self-profile (docs/method.md, statistics): an ability's own test split scored as a

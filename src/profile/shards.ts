@@ -1,6 +1,5 @@
-import { BprofError } from "../errors.js";
-import { planRef, type PlanEvaluation, type PlanImportance, type PlanMask, type RunPlan } from "./run-plan.js";
-import type { StageRef } from "./run-store.js";
+import type { PlanEvaluation, PlanImportance, PlanMask, RunPlan } from "./run-plan.js";
+import { planRef, type StageRef } from "./run-store.js";
 
 /**
  * How a run is cut into shards. The work falls into units that share nothing expensive:
@@ -14,12 +13,6 @@ import type { StageRef } from "./run-store.js";
  * the same assignment without talking to the others.
  */
 
-export interface Shard {
-  /** 0-based */
-  index: number;
-  count: number;
-}
-
 export interface WorkUnit {
   id: string;
   importance: PlanImportance | null;
@@ -28,16 +21,6 @@ export interface WorkUnit {
   evaluations: PlanEvaluation[];
   /** Estimated cost in item passes: items evaluated, plus three per train item of importance (forward + backward). */
   cost: number;
-}
-
-/** "i/n" with 0 ≤ i < n. */
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m) throw new BprofError(`shard must be i/n (e.g. 0/3), got '${text}'`, { field: "shard" });
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  if (count < 1 || index >= count) throw new BprofError(`shard ${text}: need 0 ≤ i < n`, { field: "shard" });
-  return { index, count };
 }
 
 export function workUnits(plan: RunPlan): WorkUnit[] {

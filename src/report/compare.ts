@@ -1,4 +1,4 @@
-import type { Cell, Profile } from "../profile/schema.js";
+import type { Cell, Profile } from "../stats/profile-schema.js";
 import { ProfileIndex, type View } from "./profile-view.js";
 
 /** One profile being compared: a run at one (variant, k). */

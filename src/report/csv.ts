@@ -1,4 +1,4 @@
-import type { Profile } from "../profile/schema.js";
+import type { Profile } from "../stats/profile-schema.js";
 import { formatNumber } from "./format.js";
 
 export const CSV_COLUMNS = [

@@ -1,4 +1,4 @@
-import type { Cell, Profile } from "../profile/schema.js";
+import type { Cell, Profile } from "../stats/profile-schema.js";
 import { abbreviations } from "./abbreviate.js";
 import { aisVersusK } from "./charts/ais-vs-k.js";
 import { barDomain, barPanel } from "./charts/bars.js";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { BprofError } from "../errors.js";
-import { ProfileSchema, type Profile } from "../profile/schema.js";
+import { parseWithSchema } from "../util/schema.js";
+import { ProfileSchema, type Profile } from "../stats/profile-schema.js";
 
 /** Read and validate a profile.json; every problem is a BprofError naming file, line and field. */
 export function loadProfile(path: string): Profile {
@@ -17,14 +18,7 @@ export function loadProfile(path: string): Profile {
     const message = err instanceof Error ? err.message : String(err);
     throw new BprofError(`invalid JSON: ${message}`, { file: path, line: jsonErrorLine(text, message) });
   }
-  const parsed = ProfileSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
-    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : "";
-    throw new BprofError(`${issue.message}${more}`, { file: path, line: lineOfPath(text, issue.path), field: field || "(root)" });
-  }
-  return parsed.data;
+  return parseWithSchema(ProfileSchema, data, { file: path, lineOf: (issuePath) => lineOfPath(text, issuePath) });
 }
 
 /** V8 says "at position N" (or "line L column C"); turn either into a 1-based line. */

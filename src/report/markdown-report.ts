@@ -1,4 +1,4 @@
-import type { Cell, Profile } from "../profile/schema.js";
+import type { Cell, Profile } from "../stats/profile-schema.js";
 import { formatAis, formatInterval, formatK, formatMetric, formatScore, formatShare } from "./format.js";
 import { ProfileIndex, viewLabel } from "./profile-view.js";
 

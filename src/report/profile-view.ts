@@ -1,5 +1,5 @@
-import { possessedAbilities } from "../profile/competence-gate.js";
-import type { Benchmark, Cell, MaskLocation, Profile } from "../profile/schema.js";
+import { possessedAbilities } from "../stats/competence-gate.js";
+import type { Benchmark, Cell, MaskLocation, Profile } from "../stats/profile-schema.js";
 
 /** One (variant, k) slice of a profile: the benchmark × ability matrix the charts draw. */
 export interface View {

@@ -1,11 +1,9 @@
 import { join } from "node:path";
-import { writeFileAtomic } from "../io/atomic-write.js";
-import type { Profile } from "../profile/schema.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import type { Profile } from "../stats/profile-schema.js";
 import { renderProfileCsv, renderSlicesCsv } from "./csv.js";
 import { DEFAULT_REPORT_OPTIONS, renderProfileHtml, type ReportOptions } from "./html-report.js";
 import { renderProfileMarkdown } from "./markdown-report.js";
-
-export const REPORT_FILES = ["profile.csv", "slices.csv", "report.md", "report.html"] as const;
 
 /**
  * Render every report before writing any, then write each atomically: a failure leaves the

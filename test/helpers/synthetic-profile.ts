@@ -1,6 +1,6 @@
-import type { AblatedInput, BenchmarkInput, MaskInput, ProfileInput } from "../../src/profile/build-profile.js";
-import { createRng, type Rng } from "../../src/profile/random.js";
-import type { RunInfo } from "../../src/profile/schema.js";
+import type { AblatedInput, BenchmarkInput, MaskInput, ProfileInput } from "../../src/stats/compute-profile.js";
+import { createRng, type Xoshiro128 as Rng } from "../../src/util/prng.js";
+import type { RunInfo } from "../../src/stats/profile-schema.js";
 
 /** A benchmark name that would run script if any report failed to escape it. */
 export const XSS_NAME = `evil<script>window.__xss=1</script><img src=x onerror="window.__xss=2">`;

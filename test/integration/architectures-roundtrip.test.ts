@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readMask } from "../../src/importance/mask.js";
+import { readMask } from "../../src/masks/mask.js";
 import { readModelConfig } from "../../src/model/config.js";
 import { expectedParameterNames } from "../../src/model/parameters.js";
 import { writeByteTokenizer } from "./profile-fixture.js";

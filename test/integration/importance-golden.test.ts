@@ -3,10 +3,10 @@ import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readMask } from "../../src/importance/mask.js";
+import { readMask } from "../../src/masks/mask.js";
 import { DEFAULT_SYSTEM_PROMPT } from "../../src/importance/render.js";
 import { runImportance } from "../../src/importance/run-importance.js";
-import { runSelect } from "../../src/importance/run-select.js";
+import { runSelect } from "../../src/masks/run-select.js";
 import { requireShared, sharedPath } from "../helpers/shared.js";
 
 const FIXTURES = resolve(import.meta.dirname, "../fixtures/importance");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateBenchmark } from "../../src/eval/evaluate.js";
 import { ModelScoringLM } from "../../src/eval/model-lm.js";
 import { loadModel } from "../../src/model/load.js";
-import { packageRoot } from "../../src/probes/paths.js";
+import { packageRoot } from "../../src/util/package-root.js";
 
 const organism = join(packageRoot(), "models", "organism");
 const committed = existsSync(join(organism, "model.safetensors"));

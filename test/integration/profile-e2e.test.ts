@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest, readPlan } from "../../src/profile/run-manifest.js";
 import { loadProfile } from "../../src/report/load-profile.js";
-import type { Profile } from "../../src/profile/schema.js";
+import type { Profile } from "../../src/stats/profile-schema.js";
 import { ROOT, bprof, makeTinyRun, stageDirsWithoutMarker, type TinyRun } from "./profile-fixture.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "bprof-profile-e2e-"));

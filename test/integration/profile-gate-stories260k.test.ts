@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Profile } from "../../src/profile/schema.js";
+import type { Profile } from "../../src/stats/profile-schema.js";
 import { loadProfile } from "../../src/report/load-profile.js";
 import { requireShared, sharedPath } from "../helpers/shared.js";
 import { ROOT, bprof } from "./profile-fixture.js";

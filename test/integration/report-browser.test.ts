@@ -4,11 +4,11 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { buildProfile } from "../../src/profile/build-profile.js";
+import { computeProfile } from "../../src/stats/compute-profile.js";
 import { writeProfileReports } from "../../src/report/write-reports.js";
 import { renderCompareHtml } from "../../src/report/compare-report.js";
 import { compareProfiles } from "../../src/report/compare.js";
-import { writeFileAtomic } from "../../src/io/atomic-write.js";
+import { writeFileAtomic } from "../../src/util/atomic-write.js";
 import { loadProfile } from "../../src/report/load-profile.js";
 import { syntheticProfileInput, XSS_NAME } from "../helpers/synthetic-profile.js";
 
@@ -88,7 +88,7 @@ async function clippedLabels(page: import("playwright-core").Page): Promise<stri
 }
 
 describe.skipIf(!hasChromium)("report.html in headless Chromium", () => {
-  const profile = buildProfile(syntheticProfileInput());
+  const profile = computeProfile(syntheticProfileInput());
   const dir = mkdtempSync(join(tmpdir(), "bprof-report-browser-"));
   writeProfileReports(profile, dir);
   const reportFile = join(dir, "report.html");
@@ -157,7 +157,7 @@ describe.skipIf(!hasChromium)("report.html in headless Chromium", () => {
   });
 
   it("opens the compare page the same way", async () => {
-    const other = buildProfile(syntheticProfileInput({ seed: 7 }));
+    const other = computeProfile(syntheticProfileInput({ seed: 7 }));
     const compareFile = join(dir, "compare.html");
     writeFileAtomic(
       compareFile,

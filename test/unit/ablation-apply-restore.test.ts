@@ -2,13 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { applyMask, withAblation } from "../../src/ablation/apply-mask.js";
+import { applyMask, withAblation } from "../../src/masks/apply-mask.js";
 import { Tensor } from "../../src/engine/index.js";
 import { BprofError } from "../../src/errors.js";
-import { readMask, writeMask, type Mask } from "../../src/importance/mask.js";
-import { maskDirName, maskFromSelection } from "../../src/importance/mask-from-selection.js";
+import { readMask, writeMask, type Mask, maskDirName, maskFromSelection } from "../../src/masks/mask.js";
 import { scoresFromArray } from "../../src/importance/score-source.js";
-import { selectElements } from "../../src/importance/selection.js";
+import { selectElements } from "../../src/masks/selection.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "bprof-ablation-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -2,17 +2,17 @@ import { resolve, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scope } from "../../src/engine/index.js";
 import { accumulateGradients, itemBatches } from "../../src/importance/gradients.js";
-import { SeededRandom } from "../../src/importance/random-subset.js";
+import { Xoshiro128 } from "../../src/util/prng.js";
 import type { RenderedProbe } from "../../src/importance/render.js";
 import { loadWeights } from "../../src/model/load.js";
 
 const FIXTURES = resolve(import.meta.dirname, "../fixtures/models");
 
 function randomItems(count: number, vocab: number, seed: number): RenderedProbe[] {
-  const rng = new SeededRandom(seed);
+  const rng = new Xoshiro128(seed);
   return Array.from({ length: count }, (_, i) => {
-    const T = 4 + rng.below(12);
-    const inputIds = Array.from({ length: T }, () => rng.below(vocab));
+    const T = 4 + rng.nextBelow53(12);
+    const inputIds = Array.from({ length: T }, () => rng.nextBelow53(vocab));
     return { id: `item-${i}`, inputIds, lossMask: inputIds.map((_, t) => (t >= T - 3 ? 1 : 0)) };
   });
 }

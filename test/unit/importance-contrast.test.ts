@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { BprofError } from "../../src/errors.js";
-import { contrastBlock, contrastSources, scopeMean } from "../../src/importance/contrast.js";
+import { contrastBlock, contrastSources, scopeMean } from "../../src/masks/contrast.js";
 import { scoresFromArray } from "../../src/importance/score-source.js";
-import { selectElements } from "../../src/importance/selection.js";
+import { selectElements } from "../../src/masks/selection.js";
 
 const MLP = ["model.layers.0.mlp.gate_proj.weight", "model.layers.0.mlp.down_proj.weight"];
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { scope, Tensor } from "../../src/engine/index.js";
-import { deviceExtremes } from "../../src/importance/device-extremes.js";
-import { selectExtremes } from "../../src/importance/exact-select.js";
-import { SeededRandom } from "../../src/importance/random-subset.js";
+import { deviceExtremes } from "../../src/masks/device-extremes.js";
+import { selectExtremes } from "../../src/masks/exact-select.js";
+import { SeededRandom } from "../../src/masks/random-subset.js";
 import { scoresFromArray } from "../../src/importance/score-source.js";
 
 /** Scores with many ties (few distinct values), and some tensors entirely tied. */

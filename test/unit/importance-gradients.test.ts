@@ -2,14 +2,12 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveTensorCount, Tensor } from "../../src/engine/index.js";
 import { BprofError } from "../../src/errors.js";
-import { computeImportanceScores } from "../../src/importance/compute-importance.js";
-import { accumulateGradients, scoredParameterNames } from "../../src/importance/gradients.js";
+import { computeImportanceScores, accumulateGradients, scoredParameterNames } from "../../src/importance/gradients.js";
 import { tokenizeProbes } from "../../src/importance/probe-tokens.js";
-import type { RenderedProbe } from "../../src/importance/render.js";
-import { renderProbe } from "../../src/importance/render.js";
-import { SeededRandom } from "../../src/importance/random-subset.js";
+import { type RenderedProbe, renderProbe } from "../../src/importance/render.js";
+import { Xoshiro128 } from "../../src/util/prng.js";
 import { scoresFromArray } from "../../src/importance/score-source.js";
-import { selectElements } from "../../src/importance/selection.js";
+import { selectElements } from "../../src/masks/selection.js";
 import type { LlamaModel } from "../../src/model/llama.js";
 import { loadWeights } from "../../src/model/load.js";
 import type { ChatMessage, Tokenizer } from "../../src/model/tokenizer/tokenizer.js";
@@ -19,11 +17,11 @@ const FIXTURES = resolve(import.meta.dirname, "../fixtures/models");
 
 /** Random token sequences of different lengths (so batches need padding). */
 function randomItems(count: number, vocab: number, seed: number): RenderedProbe[] {
-  const rng = new SeededRandom(seed);
+  const rng = new Xoshiro128(seed);
   return Array.from({ length: count }, (_, i) => {
-    const T = 5 + rng.below(20);
-    const inputIds = Array.from({ length: T }, () => rng.below(vocab));
-    const answerFrom = T - 1 - rng.below(3);
+    const T = 5 + rng.nextBelow53(20);
+    const inputIds = Array.from({ length: T }, () => rng.nextBelow53(vocab));
+    const answerFrom = T - 1 - rng.nextBelow53(3);
     return { id: `item-${i}`, inputIds, lossMask: inputIds.map((_, t) => (t >= answerFrom ? 1 : 0)) };
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createProgress, formatDuration } from "../../src/io/progress.js";
+import { createProgress, formatDuration } from "../../src/util/progress.js";
 
 function fakeStream(isTTY: boolean) {
   const chunks: string[] = [];

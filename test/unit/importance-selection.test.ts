@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BprofError } from "../../src/errors.js";
-import { ablationCount, apportion } from "../../src/importance/ablation-count.js";
+import { ablationCount, apportion } from "../../src/masks/ablation-count.js";
 import { scoresFromArray, type ScoreSource } from "../../src/importance/score-source.js";
-import { SeededRandom } from "../../src/importance/random-subset.js";
-import { selectElements, type Selection, type SelectionMethod } from "../../src/importance/selection.js";
-import { scopeNamesInLayerOrder } from "../../src/importance/scope.js";
+import { Xoshiro128 } from "../../src/util/prng.js";
+import { selectElements, type Selection, type SelectionMethod } from "../../src/masks/selection.js";
+import { variantNamesInLayerOrder } from "../../src/masks/variant.js";
 
 // A toy 3-layer Llama's decoder matrices, plus tensors that are never in a scope.
 const SHAPES: Record<string, number> = {
@@ -25,10 +25,10 @@ const N_TOTAL = Object.values(SHAPES).reduce((a, b) => a + b, 0);
 const VALUES = [-2.5, -1e-30, -0, 0, 0.25, 0.25, 1, 3.4e38, 1e-40];
 
 function randomScores(seed: number): Map<string, Float32Array> {
-  const rng = new SeededRandom(seed);
+  const rng = new Xoshiro128(seed);
   const out = new Map<string, Float32Array>();
   for (const [name, numel] of Object.entries(SHAPES)) {
-    out.set(name, Float32Array.from({ length: numel }, () => VALUES[rng.below(VALUES.length)]!));
+    out.set(name, Float32Array.from({ length: numel }, () => VALUES[rng.nextBelow53(VALUES.length)]!));
   }
   return out;
 }
@@ -66,7 +66,7 @@ function asPlain(sel: Selection): Map<string, number[]> {
 }
 
 function scopeElements(scores: Map<string, Float32Array>, variant: "mlp" | "all"): Element[][] {
-  return scopeNamesInLayerOrder(scores.keys(), variant).map((name) =>
+  return variantNamesInLayerOrder(scores.keys(), variant).map((name) =>
     [...scores.get(name)!].map((score, index) => ({ name, index, score })),
   );
 }
@@ -149,11 +149,11 @@ describe("selection vs brute-force full sort (random scores with ties)", () => {
   }
 
   it("chunked at the real 10⁶ minimum over a 3M-element scope cuts real chunks", () => {
-    const rng = new SeededRandom(9);
+    const rng = new Xoshiro128(9);
     const numel = 1_000_000;
     const scores = new Map<string, Float32Array>();
     for (const m of ["gate_proj", "up_proj", "down_proj"]) {
-      scores.set(`model.layers.0.mlp.${m}.weight`, Float32Array.from({ length: numel }, () => rng.below(1000) / 7));
+      scores.set(`model.layers.0.mlp.${m}.weight`, Float32Array.from({ length: numel }, () => rng.nextBelow53(1000) / 7));
     }
     // n = 4 → f = 4/3e6, c = ⌊√(N/f)⌋ = 1.5e6: two chunks, each giving up ⌈4 · m / N⌉ = 2.
     const [sel] = selectElements({

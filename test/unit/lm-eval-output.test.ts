@@ -10,9 +10,9 @@ import { prepareBenchmark } from "../../src/eval/prepare.js";
 import { scoreBenchmark } from "../../src/eval/score.js";
 import { selectTasks } from "../../src/eval/select-tasks.js";
 import { tokenizeBenchmark } from "../../src/eval/tokenize.js";
-import { profileJsonSchemaText } from "../../src/profile/profile-json-schema.js";
-import { ProfileSchema } from "../../src/profile/schema.js";
-import { buildProfile } from "../../src/profile/build-profile.js";
+import { profileJsonSchemaText } from "../../src/stats/profile-json-schema.js";
+import { ProfileSchema } from "../../src/stats/profile-schema.js";
+import { computeProfile } from "../../src/stats/compute-profile.js";
 import { ByteHashLM } from "../helpers/byte-hash-lm.js";
 import { syntheticProfileInput } from "../helpers/synthetic-profile.js";
 
@@ -230,7 +230,7 @@ describe("profile.schema.json", () => {
     const schema = JSON.parse(profileJsonSchemaText()) as Record<string, unknown>;
     const validate = new Ajv({ allErrors: true }).compile(schema);
     for (const options of [{}, { selfProfile: true }, { seed: 7, kValues: [0.01, 0.05] }]) {
-      const profile = ProfileSchema.parse(buildProfile(syntheticProfileInput(options)));
+      const profile = ProfileSchema.parse(computeProfile(syntheticProfileInput(options)));
       const json = JSON.parse(JSON.stringify(profile)) as Record<string, unknown>;
       expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
       expect(validate({ ...json, schema_version: 99 })).toBe(false);

@@ -7,7 +7,8 @@ import { abilityBenchmark, mixtureCounts, PLANTED_BENCHMARKS, plantedRows, plant
 import { knowledgeSplitOf } from "../../src/organism/training-items.js";
 import { FACT_RELATIONS } from "../../src/probes/generators/knowledge-recall.js";
 import { loadProbeSplit } from "../../src/probes/load.js";
-import { defaultProbesDir, packageRoot } from "../../src/probes/paths.js";
+import { defaultProbesDir } from "../../src/probes/paths.js";
+import { packageRoot } from "../../src/util/package-root.js";
 import { probeContentKey } from "../../src/probes/schema.js";
 
 const probesDir = defaultProbesDir();

@@ -5,8 +5,8 @@ import { devTestExclusions, FreshBatches, mixture } from "../../src/organism/fre
 import { binding, numberSequence, tokenCopy, wordCopy, type DrillVocab } from "../../src/organism/in-context-drills.js";
 import { ORGANISM_SPECIAL_TOKENS } from "../../src/organism/tokenizer-files.js";
 import { GENERATORS, generatorFor } from "../../src/probes/generators/index.js";
-import { packageRoot } from "../../src/probes/paths.js";
-import { Rng } from "../../src/probes/rng.js";
+import { packageRoot } from "../../src/util/package-root.js";
+import { Rng } from "../../src/util/prng.js";
 import { probeContentKey } from "../../src/probes/schema.js";
 import { drawTrainingItem } from "../../src/organism/training-items.js";
 

@@ -108,7 +108,7 @@ describe("organism training", () => {
     ]);
   });
 
-  it("weighs each token's cross-entropy, making logits only where the weight is above 0", () => {
+  it("weighs each token's cross-entropy, counting only weights above 0", () => {
     const config = resolveModelConfig(organismHfConfig(options.architecture, ids), "test config");
     const model = LlamaModel.random(config, { seed: 6 });
     const rows = packExamples([{ inputIds: [1, 5, 6, 7], weights: [0, 0.1, 0, 1] }, { inputIds: [1, 9, 5], weights: [0, 0, 2] }], 8, 0);

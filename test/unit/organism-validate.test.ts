@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatValidation, pearson, validationOf } from "../../src/organism/validate.js";
-import type { Profile } from "../../src/profile/schema.js";
+import type { Profile } from "../../src/stats/profile-schema.js";
 
 const abilities = ["a", "b", "c", "d"];
 const accuracy: Record<string, number> = { a: 0.85, b: 0.65, c: 0.95, d: 0.75 };

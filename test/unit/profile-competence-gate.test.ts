@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { BprofError } from "../../src/errors.js";
-import { buildProfile } from "../../src/profile/build-profile.js";
-import { competenceOf, possessedAbilities } from "../../src/profile/competence-gate.js";
-import { ProfileSchema } from "../../src/profile/schema.js";
+import { computeProfile } from "../../src/stats/compute-profile.js";
+import { competenceOf, possessedAbilities } from "../../src/stats/competence-gate.js";
+import { ProfileSchema } from "../../src/stats/profile-schema.js";
 import { renderProfileHtml } from "../../src/report/html-report.js";
 import { renderProfileMarkdown } from "../../src/report/markdown-report.js";
 import { NOT_POSSESSED, syntheticProfileInput } from "../helpers/synthetic-profile.js";
@@ -42,7 +42,7 @@ describe("competence gate", () => {
   });
 
   it("keeps a not-possessed ability out of every dependence and out of the selectivity index", () => {
-    const profile = ProfileSchema.parse(buildProfile(syntheticProfileInput()));
+    const profile = ProfileSchema.parse(computeProfile(syntheticProfileInput()));
     const record = profile.competence!.abilities.find((a) => a.ability === NOT_POSSESSED)!;
     expect(record.possessed).toBe(false);
     expect(record.accuracy).toBeLessThan(0.35);
@@ -60,7 +60,7 @@ describe("competence gate", () => {
   });
 
   it("--no-gate leaves every ability in play", () => {
-    const profile = buildProfile(syntheticProfileInput({ gate: false }));
+    const profile = computeProfile(syntheticProfileInput({ gate: false }));
     expect(profile.competence!.enabled).toBe(false);
     expect(profile.cells.some((c) => c.dependence === "not-possessed")).toBe(false);
     expect(profile.selectivity![0]!.index_abilities).toContain(NOT_POSSESSED);
@@ -68,7 +68,7 @@ describe("competence gate", () => {
 
   it("records the gate without a self-profile (test splits on the base model only)", () => {
     const input = syntheticProfileInput({ selfProfile: false });
-    const profile = ProfileSchema.parse(buildProfile(input));
+    const profile = ProfileSchema.parse(computeProfile(input));
     expect(profile.selectivity).toBeNull();
     expect(profile.benchmarks.some((b) => b.self_ability !== null)).toBe(false);
     expect(profile.competence!.abilities.map((a) => a.ability)).toEqual(input.abilities.map((a) => a.id));
@@ -77,11 +77,11 @@ describe("competence gate", () => {
 
   it("refuses a profile whose gate is on but whose test splits were never scored", () => {
     const input = { ...syntheticProfileInput(), gate: [] };
-    expect(() => buildProfile(input)).toThrow(BprofError);
+    expect(() => computeProfile(input)).toThrow(BprofError);
   });
 
   it("never shows a not-possessed ability as a dependence in report.md or report.html", () => {
-    const profile = buildProfile(syntheticProfileInput());
+    const profile = computeProfile(syntheticProfileInput());
     const name = profile.abilities.find((a) => a.id === NOT_POSSESSED)!.name;
     const md = renderProfileMarkdown(profile);
     const page = renderProfileHtml(profile);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseControls } from "../../src/profile/run-options.js";
-import { assignShards, parseShard, type WorkUnit } from "../../src/profile/shards.js";
+import { parseShard } from "../../src/profile/run-options.js";
+import { assignShards, type WorkUnit } from "../../src/profile/shards.js";
 
 const unit = (id: string, cost: number): WorkUnit => ({ id, importance: null, masks: [], evaluations: [], cost });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildProfile } from "../../src/profile/build-profile.js";
-import { abilitySlices, isBinary, slicePurity } from "../../src/profile/slices.js";
+import { computeProfile } from "../../src/stats/compute-profile.js";
+import { abilitySlices, isBinary, slicePurity } from "../../src/stats/slices.js";
 import { renderSlicesCsv } from "../../src/report/csv.js";
 import { NOT_POSSESSED, syntheticProfileInput } from "../helpers/synthetic-profile.js";
 
@@ -42,7 +42,7 @@ describe("ability slices", () => {
     // MC2 scores an item by a probability mass, not right or wrong: no slices there.
     const mc2 = input.benchmarks.find((b) => b.name === "truthfulqa-mc2")!;
     mc2.base = { ids: mc2.base.ids, values: Array.from(mc2.base.values, (v) => (v === 1 ? 0.8 : 0.3)) };
-    const profile = buildProfile(input);
+    const profile = computeProfile(input);
     const gsm = profile.slices.slices.find((s) => s.benchmark === "gsm8k" && s.ability === "quantitative" && s.variant === "mlp")!;
     // gsm8k depends strongly on quantitative: its slice holds many items.
     expect(gsm.lost.length).toBeGreaterThan(20);

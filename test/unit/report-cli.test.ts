@@ -5,8 +5,8 @@ import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { registerCompareCommand } from "../../src/cli/commands/compare.js";
 import { registerReportCommand } from "../../src/cli/commands/report.js";
-import { buildProfile } from "../../src/profile/build-profile.js";
-import type { Profile } from "../../src/profile/schema.js";
+import { computeProfile } from "../../src/stats/compute-profile.js";
+import type { Profile } from "../../src/stats/profile-schema.js";
 import { syntheticProfileInput } from "../helpers/synthetic-profile.js";
 
 /** Run `bprof <args>` in-process with only this issue's commands registered. */
@@ -37,7 +37,7 @@ function runDir(profile: Profile, text = JSON.stringify(profile, null, 2)): stri
 }
 
 describe("bprof report / compare", () => {
-  const profile = buildProfile(syntheticProfileInput({ selfProfile: false, kValues: [1e-3, 1e-2] }));
+  const profile = computeProfile(syntheticProfileInput({ selfProfile: false, kValues: [1e-3, 1e-2] }));
   let previousExitCode: typeof process.exitCode;
   beforeEach(() => {
     previousExitCode = process.exitCode;
@@ -63,7 +63,7 @@ describe("bprof report / compare", () => {
     const r = await bprof("report", dir);
     expect(r.code).toBe(1);
     const line = text.split("\n").findIndex((l) => l.includes('"ais": "high"')) + 1;
-    expect(r.stderr).toContain(`bprof: error: ${join(dir, "profile.json")}:${line}: field 'cells[2].ais':`);
+    expect(r.stderr).toContain(`bprof: error: ${join(dir, "profile.json")}:${line}: field 'cells.2.ais':`);
     expect(readdirSync(dir)).toEqual(["profile.json"]);
   });
 

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildProfile } from "../../src/profile/build-profile.js";
-import { ProfileSchema } from "../../src/profile/schema.js";
+import { computeProfile } from "../../src/stats/compute-profile.js";
+import { ProfileSchema } from "../../src/stats/profile-schema.js";
 import { CSV_COLUMNS, renderProfileCsv } from "../../src/report/csv.js";
 import { renderProfileHtml } from "../../src/report/html-report.js";
 import { escapeMarkdown, renderProfileMarkdown } from "../../src/report/markdown-report.js";
@@ -40,7 +40,7 @@ function parseCsv(text: string): string[][] {
 }
 
 describe("reports from a synthetic profile", () => {
-  const profile = ProfileSchema.parse(JSON.parse(JSON.stringify(buildProfile(syntheticProfileInput()))));
+  const profile = ProfileSchema.parse(JSON.parse(JSON.stringify(computeProfile(syntheticProfileInput()))));
   const views = 6;
 
   it("writes profile.csv, report.md and report.html", () => {
@@ -133,7 +133,7 @@ describe("reports from a synthetic profile", () => {
     const input = syntheticProfileInput({ selfProfile: false, kValues: [1e-3] });
     input.ablated = input.ablated.filter((a) => a.control !== "random");
     input.masks = [];
-    const bare = buildProfile(input);
+    const bare = computeProfile(input);
     expect(bare.cells.every((c) => c.dependence === "untested" || c.dependence === "not-possessed")).toBe(true);
     const page = renderProfileHtml(bare);
     expect(page.includes('id="heatmap-0"')).toBe(true);

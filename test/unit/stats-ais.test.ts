@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { abilityImpactScore } from "../../src/profile/ais.js";
+import { abilityImpactScore } from "../../src/stats/ais.js";
 
 describe("abilityImpactScore", () => {
   it("is the drop over the margin above chance", () => {

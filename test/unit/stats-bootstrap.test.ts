@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { abilityImpactScore } from "../../src/profile/ais.js";
+import { abilityImpactScore } from "../../src/stats/ais.js";
 import {
   mean,
   pairedAisInterval,
@@ -8,8 +8,8 @@ import {
   quantileSorted,
   resampledMeans,
   type BootstrapPlan,
-} from "../../src/profile/bootstrap.js";
-import { createRng } from "../../src/profile/random.js";
+} from "../../src/stats/bootstrap.js";
+import { createRng } from "../../src/util/prng.js";
 
 describe("bootstrap plan", () => {
   it("is deterministic per (seed, stream) and differs between streams and seeds", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyDependence, nullBand } from "../../src/profile/null-band.js";
+import { classifyDependence, nullBand } from "../../src/stats/null-band.js";
 
 describe("null band", () => {
   it("is the hull of the random controls' intervals and estimates", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BprofError } from "../../src/errors.js";
-import { intersectionSize, jaccard, jaccardMatrix, maskLocation } from "../../src/profile/overlap.js";
+import { intersectionSize, jaccard, jaccardMatrix, maskLocation } from "../../src/stats/overlap.js";
 
 const gate = (i: number): string => `model.layers.${i}.mlp.gate_proj.weight`;
 const down = (i: number): string => `model.layers.${i}.mlp.down_proj.weight`;

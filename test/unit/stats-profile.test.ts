@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { BprofError } from "../../src/errors.js";
-import { abilityImpactScore } from "../../src/profile/ais.js";
-import { mean } from "../../src/profile/bootstrap.js";
-import { buildProfile } from "../../src/profile/build-profile.js";
-import { ProfileSchema } from "../../src/profile/schema.js";
+import { abilityImpactScore } from "../../src/stats/ais.js";
+import { mean } from "../../src/stats/bootstrap.js";
+import { computeProfile } from "../../src/stats/compute-profile.js";
+import { ProfileSchema } from "../../src/stats/profile-schema.js";
 import { NOT_POSSESSED, syntheticProfileInput } from "../helpers/synthetic-profile.js";
 
-describe("buildProfile", () => {
+describe("computeProfile", () => {
   const input = syntheticProfileInput();
-  const profile = buildProfile(input);
+  const profile = computeProfile(input);
 
   it("validates against the profile.json schema", () => {
     const parsed = ProfileSchema.safeParse(JSON.parse(JSON.stringify(profile)));
@@ -68,21 +68,21 @@ describe("buildProfile", () => {
 
   it("is deterministic and independent of input order", () => {
     const shuffled = { ...input, ablated: [...input.ablated].reverse(), masks: [...input.masks].reverse() };
-    expect(JSON.stringify(buildProfile(shuffled))).toBe(JSON.stringify(profile));
+    expect(JSON.stringify(computeProfile(shuffled))).toBe(JSON.stringify(profile));
   });
 
   it("has no selectivity without a self-profile", () => {
-    expect(buildProfile(syntheticProfileInput({ selfProfile: false })).selectivity).toBeNull();
+    expect(computeProfile(syntheticProfileInput({ selfProfile: false })).selectivity).toBeNull();
   });
 
   it("rejects ablated scores on other items than the base", () => {
     const bad = syntheticProfileInput({ selfProfile: false, kValues: [1e-3] });
     const first = bad.ablated[0]!;
     first.scores = { ids: [...first.scores.ids.slice(1), "stranger"], values: first.scores.values };
-    expect(() => buildProfile(bad)).toThrow(BprofError);
-    expect(() => buildProfile(bad)).toThrow(/item 'stranger' was not scored on the base model/);
+    expect(() => computeProfile(bad)).toThrow(BprofError);
+    expect(() => computeProfile(bad)).toThrow(/item 'stranger' was not scored on the base model/);
     const unknown = syntheticProfileInput({ selfProfile: false, kValues: [1e-3] });
     unknown.ablated[0]!.ability = "telepathy";
-    expect(() => buildProfile(unknown)).toThrow(/unknown ability 'telepathy'/);
+    expect(() => computeProfile(unknown)).toThrow(/unknown ability 'telepathy'/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { selectivityIndex, selectivityMatrix } from "../../src/profile/selectivity.js";
+import { selectivityIndex, selectivityMatrix } from "../../src/stats/selectivity.js";
 
 describe("selectivity", () => {
   it("is mean diagonal minus mean off-diagonal (hand-computed)", () => {

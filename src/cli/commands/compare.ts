@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { BprofError } from "../../errors.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
 import { compareProfiles, runLabels } from "../../report/compare.js";
 import { renderCompareHtml, renderCompareMarkdown } from "../../report/compare-report.js";
 import { loadProfile } from "../../report/load-profile.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { applyMask } from "../../ablation/apply-mask.js";
+import { applyMask } from "../../masks/apply-mask.js";
 import { BprofError } from "../../errors.js";
 import { summariseScores } from "../../eval/evaluate.js";
 import { writeRunOutputs, type TaskRun } from "../../eval/lm-eval-output.js";
@@ -8,10 +8,11 @@ import { prepareBenchmark } from "../../eval/prepare.js";
 import { scoreBenchmark } from "../../eval/score.js";
 import { selectTasks } from "../../eval/select-tasks.js";
 import { tokenizeBenchmark } from "../../eval/tokenize.js";
-import { readMask } from "../../importance/mask.js";
+import { readMask } from "../../masks/mask.js";
 import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
 import { loadModel } from "../../model/load.js";
-import { checkBenchmarkFits, warnOverlong } from "../../profile/benchmark-fit.js";
+import { checkBenchmarkFits, warnOverlong } from "../../profile/run-profile.js";
+import { createProgress } from "../../util/progress.js";
 import { runCommand } from "../run-command.js";
 import { parseDevice, parseDtype, parseLimit, parsePositiveInt } from "../option-parsers.js";
 
@@ -122,7 +123,7 @@ async function evalAction(flags: EvalFlags): Promise<void> {
       const ablation = mask ? applyMask(loaded.model.params, mask) : null;
       let scores;
       try {
-        scores = await scoreBenchmark(lm, tokenized[i]!, { sharedContext: flags.sharedContext, batchSize, progress: progressReporter(name) });
+        scores = await scoreBenchmark(lm, tokenized[i]!, { sharedContext: flags.sharedContext, batchSize, progress: progressReporter(name, tokenized[i]!.items.length) });
       } finally {
         ablation?.restore();
       }
@@ -165,13 +166,13 @@ function parseCount(value: string, option: string): number {
   return n;
 }
 
-/** Progress on stderr, at most about once a second, and always at the end. */
-function progressReporter(name: string): (done: number, total: number) => void {
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (done < total && now - last < 1000) return;
-    last = now;
-    process.stderr.write(`eval ${name}: ${done}/${total} items\n`);
+/** Progress on stderr (util/progress.ts), drawn at most about once a second, and always at the end. */
+function progressReporter(name: string, total: number): (done: number) => void {
+  const progress = createProgress({ label: `eval ${name}`, total, unit: "items", intervalMs: 1000 });
+  let reported = 0;
+  return (done) => {
+    progress.tick(done - reported);
+    reported = done;
+    if (done >= total) progress.done();
   };
 }

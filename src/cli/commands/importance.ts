@@ -1,13 +1,12 @@
 import type { Command } from "commander";
-import { BprofError } from "../../errors.js";
-import { AGGREGATES, SCORES, type Aggregate, type ScoreKind } from "../../importance/gradients.js";
-import { DEFAULT_LOSS_SCOPE, DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope } from "../../importance/render.js";
-import { DEFAULT_TEMPLATE_DATE, parseTemplateDate } from "../../model/tokenizer/template-date.js";
 import { runImportance } from "../../importance/run-importance.js";
 import { defaultProbesDir } from "../../probes/paths.js";
-import { PROBE_SPLITS, type ProbeSplit } from "../../probes/schema.js";
+import type { GradientAggregate, ScoreKind } from "../../importance/gradients.js";
+import { IMPORTANCE_OPTIONS } from "../../importance/options.js";
+import type { LossScope } from "../../importance/render.js";
+import type { ProbeSplit } from "../../probes/schema.js";
+import { addOption, parseDevice, parseDtype } from "../option-parsers.js";
 import { runCommand } from "../run-command.js";
-import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
 import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
 
 interface ImportanceFlags {
@@ -18,53 +17,42 @@ interface ImportanceFlags {
   allowUnusedTensors?: boolean;
   ability: string;
   probes?: string;
-  split: string;
-  lossScope: string;
-  aggregate: string;
-  score: string;
-  batchSize: string;
+  split?: string;
+  lossScope?: string;
+  aggregate?: string;
+  score?: string;
+  batchSize?: string;
   batchTokens?: string;
   checkpointLayers?: boolean;
   limit?: string;
-  systemPrompt: string;
-  templateDate: string;
+  systemPrompt?: string;
+  templateDate?: string;
   truncate?: boolean;
   dumpTokens?: string;
   out: string;
   quiet?: boolean;
 }
 
-export function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new BprofError(`'${value}' is not one of: ${allowed.join(", ")}`, { field: option });
-}
-
 export function registerImportanceCommand(program: Command): void {
-  program
+  const o = IMPORTANCE_OPTIONS;
+  const command = program
     .command("importance")
     .description("Gradient importance of every decoder weight for one ability's probes (docs/method.md, step 1)")
     .requiredOption("--model <path>", "Hugging Face model directory or llama2.c checkpoint (.bin)")
     .requiredOption("--ability <id>", "ability whose probes drive the gradients")
     .requiredOption("--out <dir>", "importance directory to write")
-    .option("--probes <dir>", "probe directory laid out as <dir>/<ability>/<split>.jsonl (default: the shipped probes)")
-    .option("--split <split>", "probe split", "train")
-    .option("--loss-scope <scope>", `${LOSS_SCOPES.join(" | ")}: tokens the per-item loss averages over (docs/method.md, step 1)`, DEFAULT_LOSS_SCOPE)
-    .option("--template-date <YYYY-MM-DD>", "the date a chat template that reads the current date is shown", DEFAULT_TEMPLATE_DATE)
-    .option("--aggregate <how>", `${AGGREGATES.join(" | ")}: how per-item gradients accumulate`, "signed-sum")
-    .option("--score <kind>", `${SCORES.join(" | ")}: per-weight score`, "taylor")
-    .option("--batch-size <n>", "items per backward pass (does not change the result)", "8")
-    .option("--batch-tokens <n>", "also at most N token slots (rows × longest row) per backward pass")
+    .option("--probes <dir>", "probe directory laid out as <dir>/<ability>/<split>.jsonl (default: the shipped probes)");
+  for (const spec of [o.split, o.lossScope, o.aggregate, o.score, o.batchSize, o.batchTokens, o.limit, o.systemPrompt, o.templateDate]) addOption(command, spec);
+  command
     .option("--checkpoint-layers", "activation checkpointing per decoder layer: same result, activations of one layer at a time, one more forward")
-    .option("--limit <n>", "use only the first N items of the split")
-    .option("--system-prompt <text>", "system turn of the rendered chat", DEFAULT_SYSTEM_PROMPT)
     .option("--truncate", "cut items longer than the model's context to it (default: error)")
     .option("--dump-tokens <file>", 'write JSONL {"id","input_ids","loss_mask"} per item')
     .option("--tokenizer <file>", "tokenizer.bin or tokenizer directory (default: next to the model)")
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)")
     .option(ALLOW_UNUSED_FLAG, "load a checkpoint holding tensors the architecture does not use (default: error)")
-    .option("--quiet", "no progress on stderr")
-    .action(
+    .option("--quiet", "no progress on stderr");
+  command.action(
       runCommand(async (flags: ImportanceFlags) => {
         const manifest = await runImportance({
           model: flags.model,
@@ -74,16 +62,17 @@ export function registerImportanceCommand(program: Command): void {
           allowUnusedTensors: flags.allowUnusedTensors,
           ability: flags.ability,
           probesDir: flags.probes ?? defaultProbesDir(),
-          split: oneOf<ProbeSplit>(flags.split, PROBE_SPLITS, "--split"),
-          lossScope: oneOf<LossScope>(flags.lossScope, LOSS_SCOPES, "--loss-scope"),
-          aggregate: oneOf<Aggregate>(flags.aggregate, AGGREGATES, "--aggregate"),
-          score: oneOf<ScoreKind>(flags.score, SCORES, "--score"),
-          batchSize: parsePositiveInt(flags.batchSize, "--batch-size"),
-          batchTokens: flags.batchTokens === undefined ? null : parsePositiveInt(flags.batchTokens, "--batch-tokens"),
+          // Words go over as given (runImportance checks them); numbers are read by their declaration.
+          split: (flags.split ?? o.split.default) as ProbeSplit,
+          lossScope: (flags.lossScope ?? o.lossScope.default) as LossScope,
+          aggregate: (flags.aggregate ?? o.aggregate.default) as GradientAggregate,
+          score: (flags.score ?? o.score.default) as ScoreKind,
+          batchSize: o.batchSize.parse(flags.batchSize ?? o.batchSize.default),
+          batchTokens: o.batchTokens.parse(flags.batchTokens),
           checkpointLayers: flags.checkpointLayers ?? false,
-          limit: flags.limit === undefined ? undefined : parsePositiveInt(flags.limit, "--limit"),
-          systemPrompt: flags.systemPrompt,
-          templateDate: parseTemplateDate(flags.templateDate, "--template-date"),
+          limit: o.limit.parse(flags.limit) ?? undefined,
+          systemPrompt: flags.systemPrompt ?? o.systemPrompt.default,
+          templateDate: o.templateDate.parse(flags.templateDate ?? o.templateDate.default),
           truncate: flags.truncate ?? false,
           dumpTokens: flags.dumpTokens,
           out: flags.out,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { BprofError } from "../../errors.js";
-import { MASK_MANIFEST, readMask, type Mask } from "../../importance/mask.js";
+import { MASK_MANIFEST, readMask, type Mask } from "../../masks/mask.js";
 import { runCommand } from "../run-command.js";
 
 export function registerMasksCommand(program: Command): void {

@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import { BprofError } from "../../errors.js";
 import { totalmem } from "node:os";
-import { AGGREGATES, type Aggregate } from "../../importance/gradients.js";
-import { parseFractions } from "../../importance/ablation-count.js";
+import { IMPORTANCE_OPTIONS } from "../../importance/options.js";
 import {
   DEFAULT_CUDA_MEMORY_BYTES,
   DEFAULT_EVAL_BATCH_TOKENS,
@@ -14,46 +13,47 @@ import {
   type PlanOptions,
 } from "../../plan/memory-plan.js";
 import { planConfig } from "../../plan/plan-config.js";
-import { DEFAULT_CONTROLS, DEFAULT_IMPORTANCE_BATCH_SIZE, DEFAULT_KS } from "../../profile/defaults.js";
-import { CHECKPOINT_CHOICES, parseControls, type CheckpointChoice } from "../../profile/run-options.js";
+import { DEFAULT_CONTROLS, PROFILE_OPTIONS } from "../../profile/defaults.js";
+import { parseControls } from "../../profile/run-options.js";
 import { runCommand } from "../run-command.js";
-import { parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
-import { oneOf } from "./importance.js";
+import { addOption, parseDevice, parseDtype, parsePositiveInt } from "../option-parsers.js";
 
 interface PlanFlags {
   model: string;
   device: string;
   dtype?: string;
-  aggregate: string;
-  batchSize: string;
+  aggregate?: string;
+  batchSize?: string;
   batchTokens?: string;
   seqLen: string;
-  checkpointLayers: string;
+  checkpointLayers?: string;
   deviceMemory?: string;
   hostMemory?: string;
   abilities: string;
-  k: string;
+  k?: string;
   controls: string;
   json?: boolean;
 }
 
 
 export function registerPlanCommand(program: Command): void {
-  program
+  const i = IMPORTANCE_OPTIONS;
+  const p = PROFILE_OPTIONS;
+  const command = program
     .command("plan")
     .description("Predicted peak device memory, host RAM and disk of a profile, from config.json alone, and whether it fits")
     .requiredOption("--model <path>", "Hugging Face model directory (or its config.json), or llama2.c checkpoint")
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
-    .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)")
-    .option("--aggregate <how>", `gradient accumulation: ${AGGREGATES.join(" | ")}`, "signed-sum")
-    .option("--batch-size <n>", "probe items per backward pass", String(DEFAULT_IMPORTANCE_BATCH_SIZE))
-    .option("--batch-tokens <n>", "token slots (rows × longest row) per backward at most")
-    .option("--seq-len <n>", "tokens of the longest probe item", String(DEFAULT_PLAN_SEQ_LEN))
-    .option("--checkpoint-layers <when>", `activation checkpointing: ${CHECKPOINT_CHOICES.join(" | ")}`, "auto")
+    .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)");
+  for (const spec of [i.aggregate, i.batchSize, i.batchTokens]) addOption(command, spec);
+  command.option("--seq-len <n>", "tokens of the longest probe item", String(DEFAULT_PLAN_SEQ_LEN));
+  addOption(command, p.checkpointLayers);
+  command
     .option("--device-memory <GB>", `device memory (default: host RAM on cpu, ${DEFAULT_CUDA_MEMORY_BYTES / 1e9} GB on cuda)`)
     .option("--host-memory <GB>", "host RAM (default: this machine's)")
-    .option("--abilities <n>", "abilities profiled", "10")
-    .option("--k <fractions>", "ablation fractions, comma-separated", DEFAULT_KS.join(","))
+    .option("--abilities <n>", "abilities profiled", "10");
+  addOption(command, p.ks);
+  command
     .option("--controls <list>", "random:N, bottom, or none; comma-separated", DEFAULT_CONTROLS)
     .option("--json", "print the plan as JSON")
     .action(
@@ -87,16 +87,16 @@ function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
   return {
     device,
     dtype,
-    aggregate: oneOf<Aggregate>(flags.aggregate, AGGREGATES, "--aggregate"),
-    batchSize: parsePositiveInt(flags.batchSize, "--batch-size"),
-    batchTokens: flags.batchTokens === undefined ? null : parsePositiveInt(flags.batchTokens, "--batch-tokens"),
+    aggregate: IMPORTANCE_OPTIONS.aggregate.parse(flags.aggregate ?? IMPORTANCE_OPTIONS.aggregate.default),
+    batchSize: PROFILE_OPTIONS.importanceBatchSize.parse(flags.batchSize ?? PROFILE_OPTIONS.importanceBatchSize.default),
+    batchTokens: IMPORTANCE_OPTIONS.batchTokens.parse(flags.batchTokens),
     seqLen: parsePositiveInt(flags.seqLen, "--seq-len"),
-    checkpointLayers: oneOf<CheckpointChoice>(flags.checkpointLayers, CHECKPOINT_CHOICES, "--checkpoint-layers"),
+    checkpointLayers: PROFILE_OPTIONS.checkpointLayers.parse(flags.checkpointLayers ?? PROFILE_OPTIONS.checkpointLayers.default),
     deviceMemory: flags.deviceMemory !== undefined ? gb(flags.deviceMemory, "--device-memory") : device === "cpu" ? totalmem() : DEFAULT_CUDA_MEMORY_BYTES,
     hostMemory: flags.hostMemory !== undefined ? gb(flags.hostMemory, "--host-memory") : totalmem(),
     evalBatchTokens: DEFAULT_EVAL_BATCH_TOKENS,
     abilities: parsePositiveInt(flags.abilities, "--abilities"),
-    ks: parseFractions(flags.k),
+    ks: PROFILE_OPTIONS.ks.parse(flags.k ?? PROFILE_OPTIONS.ks.default),
     masksPerK: controls.bottom ? 2 : 1,
     randomControls: controls.randomSeeds.length,
   };

@@ -1,24 +1,24 @@
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
-import { BprofError } from "../../errors.js";
-import { CONTRASTS, parseContrast } from "../../importance/contrast.js";
-import { AGGREGATES, SCORES } from "../../importance/gradients.js";
-import { DEFAULT_LOSS_SCOPE, LOSS_SCOPES } from "../../importance/render.js";
-import { parseVariant } from "../../importance/scope.js";
-import { parseMethod } from "../../importance/selection.js";
+import { DEFAULT_MODEL, PROFILE_OPTIONS } from "../../profile/defaults.js";
+import { PRESETS, type Preset } from "../../profile/presets.js";
 import { formatOptionsTable, optionsTable, pickRows } from "../../organism/options-table.js";
 import { DEFAULT_VALIDATE_K, DEFAULT_VALIDATE_LIMIT, formatValidation, validate, type ValidateOptions } from "../../organism/validate.js";
-import { DEFAULT_CONTRAST, DEFAULT_MODEL } from "../../profile/defaults.js";
-import { PRESETS, type Preset } from "../../profile/presets.js";
+import type { GradientAggregate, ScoreKind } from "../../importance/gradients.js";
+import { IMPORTANCE_OPTIONS } from "../../importance/options.js";
+import type { LossScope } from "../../importance/render.js";
+import type { Contrast } from "../../masks/contrast.js";
+import { SELECTION_OPTIONS } from "../../masks/options.js";
+import type { SelectionMethod } from "../../masks/selection.js";
+import type { AblationVariant } from "../../masks/variant.js";
+import { addOption, parseLimitOrAll, parsePositiveInt } from "../option-parsers.js";
 import { runCommand } from "../run-command.js";
-import { parseLimitOrAll, parsePositiveInt } from "../option-parsers.js";
-import { oneOf } from "./importance.js";
 
 interface ValidateFlags {
   model?: string;
   planted?: string;
-  variant: string;
-  k: string;
+  variant?: string;
+  k?: string;
   preset?: string;
   lossScope?: string;
   aggregate?: string;
@@ -37,21 +37,18 @@ interface ValidateFlags {
 }
 
 export function registerValidateCommand(program: Command): void {
-  program
+  const command = program
     .command("validate")
     .description(
       "Check the method on planted benchmarks (known ability mixtures), over the abilities the model possesses: Pearson r with the expected profile, top-ability match, selectivity, random-control |AIS|, slice purity (docs/method.md, validation)",
     )
     .option("--model <path>", `model directory (default: ${DEFAULT_MODEL})`)
-    .option("--planted <dir>", "folder of planted benchmark specs (default: benchmarks/planted)")
-    .option("--variant <v>", "ablation scope: mlp or all", "mlp")
-    .option("--k <fraction>", "ablation fraction", String(DEFAULT_VALIDATE_K))
-    .option("--preset <name>", "paper: the original authors' method choices at this k, random controls only")
-    .option("--loss-scope <scope>", `importance loss scope: ${LOSS_SCOPES.join(", ")} (default: ${DEFAULT_LOSS_SCOPE})`)
-    .option("--aggregate <a>", `gradient aggregation: ${AGGREGATES.join(", ")} (default: signed-sum)`)
-    .option("--score <s>", `importance score: ${SCORES.join(", ")} (default: taylor)`)
-    .option("--method <m>", "selection: top, per-matrix, chunked (default: top)")
-    .option("--contrast <kind>", `${CONTRASTS.join(", ")} (default: ${DEFAULT_CONTRAST})`)
+    .option("--planted <dir>", "folder of planted benchmark specs (default: benchmarks/planted)");
+  addOption(command, SELECTION_OPTIONS.variant);
+  addOption(command, SELECTION_OPTIONS.k, DEFAULT_VALIDATE_K);
+  command.option("--preset <name>", `${PRESETS.join(" | ")}: paper = the original authors' method choices at this k, random controls only`);
+  for (const spec of [IMPORTANCE_OPTIONS.lossScope, IMPORTANCE_OPTIONS.aggregate, IMPORTANCE_OPTIONS.score, SELECTION_OPTIONS.method, PROFILE_OPTIONS.contrast]) addOption(command, spec);
+  command
     .option("--no-gate", "count every ability, possessed or not")
     .option("--random-seeds <n>", "random-control masks", "3")
     .option("--limit <n>", `at most N items of every benchmark and probe split, or all (default: ${DEFAULT_VALIDATE_LIMIT})`)
@@ -63,20 +60,19 @@ export function registerValidateCommand(program: Command): void {
     .option("--quiet", "no progress on stderr")
     .action(
       runCommand(async (flags: ValidateFlags) => {
-        const k = Number(flags.k);
-        if (!Number.isFinite(k) || k <= 0 || k >= 1) throw new BprofError(`ablation fraction must be in (0, 1), got '${flags.k}'`, { field: "--k" });
         const model = flags.model ?? DEFAULT_MODEL;
+        // Words go over as given (profile() checks them); the fraction is read by its declaration.
         const options: ValidateOptions = {
           model: flags.model,
           plantedDir: flags.planted,
-          variant: parseVariant(flags.variant, { field: "--variant" }),
-          k,
-          preset: flags.preset === undefined ? undefined : oneOf<Preset>(flags.preset, PRESETS, "--preset"),
-          lossScope: flags.lossScope === undefined ? undefined : oneOf(flags.lossScope, LOSS_SCOPES, "--loss-scope"),
-          aggregate: flags.aggregate === undefined ? undefined : oneOf(flags.aggregate, AGGREGATES, "--aggregate"),
-          score: flags.score === undefined ? undefined : oneOf(flags.score, SCORES, "--score"),
-          method: flags.method === undefined ? undefined : parseMethod(flags.method),
-          contrast: flags.contrast === undefined ? undefined : parseContrast(flags.contrast, "--contrast"),
+          variant: flags.variant as AblationVariant | undefined,
+          k: flags.k === undefined ? undefined : SELECTION_OPTIONS.k.parse(flags.k),
+          preset: flags.preset as Preset | undefined,
+          lossScope: flags.lossScope as LossScope | undefined,
+          aggregate: flags.aggregate as GradientAggregate | undefined,
+          score: flags.score as ScoreKind | undefined,
+          method: flags.method as SelectionMethod | undefined,
+          contrast: flags.contrast as Contrast | undefined,
           gate: flags.gate,
           randomSeeds: parsePositiveInt(flags.randomSeeds, "--random-seeds"),
           limit: flags.limit === undefined ? undefined : parseLimitOrAll(flags.limit),

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { BprofError } from "../../errors.js";
-import { decodeUtf8 } from "../../io/read-utf8.js";
+import { decodeUtf8 } from "../../util/read-utf8.js";
 
 /**
  * Read a data file as text. Authors' files come with a UTF-8 byte-order mark (TruthfulQA's

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { dirname, extname, isAbsolute, resolve } from "node:path";
 import { BprofError } from "../../errors.js";
 import { findHubSplit } from "../files/hub-dataset.js";
-import { benchmarkSpecSchema, sha256, stableStringify, type BenchmarkSpec, type LoadedSpec, type MetricName } from "../spec.js";
+import { sha256Hex, stableJson } from "../../util/hash.js";
+import { benchmarkSpecSchema, type BenchmarkSpec, type LoadedSpec, type MetricName } from "../spec.js";
 import { builtinFunction } from "./builtin-functions.js";
 import { lmEvalTaskSchema, type LmEvalMetric, type LmEvalTaskConfig } from "./config.js";
 import { docFields, type DocFields } from "./doc-fields.js";
@@ -117,7 +118,7 @@ export function lmEvalTaskFromFile(raw: RawTaskFile, path: string, options: LmEv
   return {
     spec: spec.data as BenchmarkSpec,
     path,
-    hash: sha256(stableStringify(raw.config)),
+    hash: sha256Hex(stableJson(raw.config)),
     fieldLines,
     lmEval: { config, locations: raw.locations, fields, shards, evalSplit, fewshotSplit },
   };

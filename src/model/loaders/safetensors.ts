@@ -2,7 +2,7 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } fr
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../../errors.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
+import { parseWithSchema } from "../../util/schema.js";
 import { checkDataLayout } from "./safetensors-layout.js";
 import { FLOAT_DTYPE_BYTES, isFloatDtype, numelOf, type RawTensor, type TensorSource } from "./raw-tensor.js";
 
@@ -72,11 +72,8 @@ function readHeader(path: string): OpenedFile {
     const entries = new Map<string, HeaderEntry>();
     for (const [name, value] of Object.entries(json)) {
       if (name === "__metadata__") continue;
-      const entry = HeaderEntrySchema.safeParse(value);
-      if (!entry.success) {
-        throw new BprofError(`invalid safetensors header entry: ${entry.error.issues[0]?.message}`, { file: path, field: name });
-      }
-      const { dtype, shape, data_offsets: [begin, end] } = entry.data;
+      const entry = parseWithSchema(HeaderEntrySchema, value, { file: path, field: name });
+      const { dtype, shape, data_offsets: [begin, end] } = entry;
       const itemBytes = DTYPE_BYTES[dtype];
       if (itemBytes === undefined) throw new BprofError(`unknown safetensors dtype '${dtype}'`, { file: path, field: name });
       if (end < begin || end - begin !== numelOf(shape) * itemBytes) {
@@ -85,7 +82,7 @@ function readHeader(path: string): OpenedFile {
           { file: path, field: name },
         );
       }
-      entries.set(name, entry.data);
+      entries.set(name, entry);
     }
     checkDataLayout([...entries].map(([name, e]) => ({ name, begin: e.data_offsets[0], end: e.data_offsets[1] })), dataSize, path);
     return { path, dataStart, entries };
@@ -161,14 +158,10 @@ export function openSafetensorsDir(dir: string): TensorSource {
   } catch (err) {
     throw new BprofError(`invalid JSON: ${(err as Error).message}`, { file: indexPath });
   }
-  const index = IndexSchema.safeParse(raw);
-  if (!index.success) {
-    const issue = index.error.issues[0];
-    throw new BprofError(issue?.message ?? "invalid index", { file: indexPath, field: issue?.path.join(".") });
-  }
+  const index = parseWithSchema(IndexSchema, raw, { file: indexPath });
   const shards = new Map<string, OpenedFile>();
   const fileOf = new Map<string, OpenedFile>();
-  for (const [name, shardName] of Object.entries(index.data.weight_map)) {
+  for (const [name, shardName] of Object.entries(index.weight_map)) {
     let shard = shards.get(shardName);
     if (!shard) {
       shard = readHeader(join(dir, shardName));
@@ -205,8 +198,4 @@ export function encodeSafetensors(tensors: Map<string, RawTensor>, metadata: Rec
     at += t.data.length;
   }
   return out;
-}
-
-export function writeSafetensors(path: string, tensors: Map<string, RawTensor>, metadata: Record<string, string> = {}): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }

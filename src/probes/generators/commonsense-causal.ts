@@ -1,5 +1,5 @@
 import { CAUSES, GOALS } from "../facts/causes.js";
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../util/prng.js";
 import { capitalize, fill } from "../text.js";
 import { people, type Person } from "../vocab.js";
 import type { EntityFamily, ProbeDraft, ProbeGenerator, ProbeTemplate } from "./types.js";

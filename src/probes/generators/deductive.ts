@@ -1,4 +1,4 @@
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../util/prng.js";
 import { withArticle } from "../text.js";
 import { people } from "../vocab.js";
 import type { EntityFamily, ProbeDraft, ProbeGenerator, ProbeTemplate } from "./types.js";

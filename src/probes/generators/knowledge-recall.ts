@@ -3,7 +3,7 @@ import { COUNTRIES, CONTINENTS, CITY_COUNTRY, COUNTRY_CURRENCY, COUNTRY_LANGUAGE
 import { LANDMARKS, WORKS, type WorkKind } from "../facts/culture.js";
 import { QUIZ } from "../facts/quiz.js";
 import { ANIMAL_CLASSES, ANIMALS, ELEMENTS, NUMBER_FACTS } from "../facts/science.js";
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../util/prng.js";
 import { capitalize, fill, withArticle } from "../text.js";
 import type { ProbeGenerator, ProbeTemplate } from "./types.js";
 

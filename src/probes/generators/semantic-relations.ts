@@ -1,5 +1,5 @@
 import { pickOthers } from "../distractors.js";
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../util/prng.js";
 import { capitalize, fill, withArticle } from "../text.js";
 import { men, people, women, type Person } from "../vocab.js";
 import type { EntityFamily, ProbeDraft, ProbeGenerator, ProbeTemplate } from "./types.js";

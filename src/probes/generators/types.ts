@@ -1,4 +1,4 @@
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../util/prng.js";
 
 /**
  * Which pool of entities (names, objects, number ranges, reserved facts) a template draws

@@ -1,7 +1,7 @@
 import { categoricalColor } from "../colors.js";
 import { formatAis, formatInterval, formatK } from "../format.js";
 import { svg, type Markup } from "../markup.js";
-import type { Dependence, NullBand } from "../../profile/schema.js";
+import type { Dependence, NullBand } from "../../stats/profile-schema.js";
 import { niceTicks, px, wrapText } from "./text.js";
 
 export interface KPoint {

@@ -1,7 +1,7 @@
 import { categoricalColor } from "../colors.js";
 import { formatAis, formatInterval } from "../format.js";
 import { svg, type Markup } from "../markup.js";
-import type { Dependence } from "../../profile/schema.js";
+import type { Dependence } from "../../stats/profile-schema.js";
 import { px, textWidth, wrapText } from "./text.js";
 
 export interface FlowLink {

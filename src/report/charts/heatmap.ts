@@ -1,7 +1,7 @@
 import { aisColor, textColorOn } from "../colors.js";
 import { formatAis, formatInterval } from "../format.js";
 import { svg, type Markup } from "../markup.js";
-import type { Dependence } from "../../profile/schema.js";
+import type { Dependence } from "../../stats/profile-schema.js";
 import { aisGradient, hatchFill, hatchPattern } from "./defs.js";
 import { px, textWidth } from "./text.js";
 
