@@ -7,12 +7,12 @@ import { DEFAULT_LOSS_SCOPE, DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES } from "./render
 
 /** The options of step 1 (METHOD.md), declared once for `bprof importance`, `bprof profile` and the library. */
 export const IMPORTANCE_OPTIONS = {
-  lossScope: choiceOption("loss-scope", "<scope>", LOSS_SCOPES, DEFAULT_LOSS_SCOPE, "tokens the per-item loss averages over (docs/method.md, step 1)"),
-  aggregate: choiceOption("aggregate", "<how>", AGGREGATES, "signed-sum", "how per-item gradients accumulate"),
-  score: choiceOption("score", "<kind>", SCORES, "taylor", "per-weight score"),
+  lossScope: choiceOption("loss-scope", "<scope>", LOSS_SCOPES, DEFAULT_LOSS_SCOPE, "tokens the per-item loss averages over (docs/method.md, step 1)", "loss scope"),
+  aggregate: choiceOption("aggregate", "<how>", AGGREGATES, "signed-sum", "how per-item gradients accumulate", "aggregate"),
+  score: choiceOption("score", "<kind>", SCORES, "taylor", "per-weight score", "score"),
   batchSize: positiveIntOption("batch-size", "<n>", 8, "probe items per backward pass (does not change the result)"),
   batchTokens: optionalPositiveIntOption("batch-tokens", "<n>", "also at most N token slots (rows × longest row) per backward pass"),
-  split: choiceOption("split", "<split>", PROBE_SPLITS, "train", "probe split"),
+  split: choiceOption("split", "<split>", PROBE_SPLITS, "train", "probe split", "probe split"),
   limit: optionalPositiveIntOption("limit", "<n>", "use only the first N items of the split"),
   systemPrompt: textOption("system-prompt", "<text>", DEFAULT_SYSTEM_PROMPT, "system turn of the rendered probes"),
   templateDate: templateDateOption(),

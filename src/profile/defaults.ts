@@ -87,7 +87,14 @@ export const PROFILE_OPTIONS = {
   // Named for what it sizes, so that it does not read as lm-eval's --batch_size (docs/profile.md).
   importanceBatchSize: { ...IMPORTANCE_OPTIONS.batchSize, name: "importance-batch-size", default: DEFAULT_IMPORTANCE_BATCH_SIZE },
   importanceBatchTokens: IMPORTANCE_OPTIONS.batchTokens,
-  checkpointLayers: choiceOption("checkpoint-layers", "<when>", CHECKPOINT_CHOICES, "auto", "activation checkpointing per decoder layer (auto: where the memory plan needs it)"),
+  checkpointLayers: choiceOption(
+    "checkpoint-layers",
+    "<when>",
+    CHECKPOINT_CHOICES,
+    "auto",
+    "activation checkpointing per decoder layer (auto: where the memory plan needs it)",
+    "checkpoint choice",
+  ),
   evalBatchSize: positiveIntOption("eval-batch-size", "<n>", DEFAULT_EVAL_BATCH_SIZE, "requests per forward on the per-choice path"),
   limit: optionalPositiveIntOption("limit", "<n>", "at most N items of every benchmark and probe split (a quick look)"),
   bootstrapSamples: positiveIntOption("bootstrap", "<B>", DEFAULT_STATISTICS_OPTIONS.bootstrap_samples, "paired-bootstrap resamples"),

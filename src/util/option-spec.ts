@@ -19,13 +19,14 @@ export interface OptionSpec<T> {
   format(value: T): string;
 }
 
-/** One of a fixed list of words. */
+/** One of a fixed list of words; `noun` says what a wrong one is ("unknown selection method 'x'"). */
 export function choiceOption<const C extends readonly string[]>(
   name: string,
   placeholder: string,
   choices: C,
   defaultValue: C[number],
   help: string,
+  noun: string = name,
 ): OptionSpec<C[number]> {
   return {
     name,
@@ -34,7 +35,7 @@ export function choiceOption<const C extends readonly string[]>(
     default: defaultValue,
     parse(value) {
       if (typeof value === "string" && (choices as readonly string[]).includes(value)) return value as C[number];
-      throw new BprofError(`'${String(value)}' is not one of: ${choices.join(", ")}`, { field: name });
+      throw new BprofError(`unknown ${noun} '${String(value)}' (expected one of: ${choices.join(", ")})`, { field: name });
     },
     format: String,
   };

@@ -2,17 +2,17 @@ import { describe, expect, it } from "vitest";
 import { scope, Tensor } from "../../src/engine/index.js";
 import { deviceExtremes } from "../../src/masks/device-extremes.js";
 import { selectExtremes } from "../../src/masks/exact-select.js";
-import { SeededRandom } from "../../src/masks/random-subset.js";
+import { Xoshiro128 } from "../../src/util/prng.js";
 import { scoresFromArray } from "../../src/importance/score-source.js";
 
 /** Scores with many ties (few distinct values), and some tensors entirely tied. */
 function tensorsOf(seed: number): { name: string; values: Float32Array; shape: number[] }[] {
-  const rng = new SeededRandom(seed);
+  const rng = new Xoshiro128(seed);
   const shapes: [string, number[]][] = [["model.layers.1.mlp.up_proj.weight", [7, 5]], ["model.layers.0.mlp.down_proj.weight", [4, 9]],
     ["model.layers.0.mlp.gate_proj.weight", [6, 6]], ["model.layers.10.self_attn.q_proj.weight", [3, 8]]];
   return shapes.map(([name, shape], m) => {
     const numel = shape[0]! * shape[1]!;
-    const values = Float32Array.from({ length: numel }, () => (m === 3 ? 2 : rng.below(6) * 0.5));
+    const values = Float32Array.from({ length: numel }, () => (m === 3 ? 2 : rng.nextBelow53(6) * 0.5));
     return { name, values, shape };
   });
 }
