@@ -1,6 +1,7 @@
 import { BprofError } from "../errors.js";
 import { abilityImpactScore } from "./ais.js";
 import { competenceOf, possessedAbilities, type GateInput } from "./competence-gate.js";
+import { DEFAULT_GATE_MARGIN } from "./defaults.js";
 import { mean, pairedAisInterval, percentileInterval, planBootstrap, resampledMeans } from "./bootstrap.js";
 import { classifyDependence, nullBand } from "./null-band.js";
 import { jaccardMatrix, maskLocation, type TensorMask } from "./overlap.js";
@@ -99,7 +100,7 @@ export function buildProfile(input: ProfileInput): Profile {
       ? null
       : competenceOf(input.gate, {
           enabled: gateOn,
-          margin: typeof input.run.options.gate_margin === "number" ? input.run.options.gate_margin : 0.05,
+          margin: typeof input.run.options.gate_margin === "number" ? input.run.options.gate_margin : DEFAULT_GATE_MARGIN,
           confidence: stats.confidence,
           bootstrapSamples: stats.bootstrap_samples,
           seed: stats.seed,
