@@ -5,6 +5,7 @@ import { IMPORTANCE_OPTIONS } from "../importance/options.js";
 import type { Contrast } from "../masks/contrast.js";
 import { SELECTION_OPTIONS } from "../masks/options.js";
 import type { AblationVariant } from "../masks/variant.js";
+import { DEFAULT_GATE_MARGIN } from "../stats/competence-gate.js";
 import { DEFAULT_STATISTICS_OPTIONS } from "../stats/profile-schema.js";
 import { CHECKPOINT_CHOICES } from "../plan/memory-plan.js";
 import { choiceOption, listOption, numberOption, optionalPositiveIntOption, positiveIntOption, type OptionSpec } from "../util/option-spec.js";
@@ -59,11 +60,8 @@ export function defaultBenchmarkSpecs(): string[] {
  */
 export const DEFAULT_CONTRAST: Contrast = "none";
 
-/**
- * The competence gate's margin (competence-gate.ts): an ability counts as possessed when the
- * lower end of the 95 % interval of its test accuracy is above chance + 0.05.
- */
-export const DEFAULT_GATE_MARGIN = 0.05;
+/** The competence gate's margin, declared with the gate (stats/competence-gate.ts). */
+export { DEFAULT_GATE_MARGIN };
 
 export const DEFAULT_IMPORTANCE_BATCH_SIZE = 8;
 export const DEFAULT_EVAL_BATCH_SIZE = 16;

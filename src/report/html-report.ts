@@ -178,7 +178,7 @@ function renderView(index: ProfileIndex, view: View, i: number, short: string[],
       label: b.name,
       note: `${formatMetric(b.metric)} ${formatScore(b.base_score)} · chance ${formatScore(b.chance)}`,
       // Ability ids, not names: the line sits under the benchmark's name and must stay short.
-      planted: b.planted ? `planted: ${Object.entries(b.planted).sort(([, x], [, y]) => y - x).map(([id, w]) => `${id} ${Math.round(w * 100)}%`).join(", ")}` : undefined,
+      planted: b.planted ? `planted ${Object.entries(b.planted).sort(([, x], [, y]) => y - x).map(([id, w]) => `${id} ${Math.round(w * 100)}%`).join(", ")}` : undefined,
     })),
     columns: abilities.map((a) => ({ label: a.name, muted: !index.isPossessed(a.id) })),
     cell: (r, c) => heatCell(index, index.cell(benchmarks[r]!.name, abilities[c]!.id, view), benchmarks[r]!, abilities[c]!),

@@ -81,7 +81,7 @@ svg .axis-label { font-size: 12.5px; fill: #27303a; }
 svg .axis-label.muted, svg .tick.muted { fill: #8a93a0; }
 svg .tick { font-size: 10.5px; fill: #4a5360; font-variant-numeric: tabular-nums; }
 svg .note { font-size: 11px; fill: #6b7480; }
-svg .note.planted { fill: #1d232b; }
+svg .note.planted { fill: #1d232b; font-size: 10px; }
 svg .legend-title { font-size: 11px; font-weight: 600; fill: #27303a; }
 svg .panel-title { font-size: 13px; font-weight: 620; fill: #1d232b; }
 svg .cell-value { font-size: 13.5px; font-variant-numeric: tabular-nums; }

@@ -1,4 +1,4 @@
-import { possessedAbilities } from "../stats/competence-gate.js";
+import { DEFAULT_GATE_MARGIN, possessedAbilities } from "../stats/competence-gate.js";
 import type { Benchmark, Cell, MaskLocation, Profile } from "../stats/profile-schema.js";
 
 /** One (variant, k) slice of a profile: the benchmark × ability matrix the charts draw. */
@@ -26,7 +26,7 @@ export class ProfileIndex {
 
   constructor(readonly profile: Profile) {
     this.allBenchmarks = profile.benchmarks.filter((b) => b.self_ability === null);
-    const margin = typeof profile.run.options.gate_margin === "number" ? profile.run.options.gate_margin : 0.05;
+    const margin = typeof profile.run.options.gate_margin === "number" ? profile.run.options.gate_margin : DEFAULT_GATE_MARGIN;
     const near = (b: Benchmark) => b.base_ci[0] <= b.chance + margin;
     this.benchmarks = this.allBenchmarks.filter((b) => !near(b));
     this.nearChance = this.allBenchmarks.filter(near);

@@ -3,6 +3,12 @@ import type { ItemScores } from "./compute-profile.js";
 import type { Competence } from "./profile-schema.js";
 
 /**
+ * The competence gate's margin: an ability counts as possessed when the lower end of the 95 %
+ * interval of its test accuracy is above chance + 0.05.
+ */
+export const DEFAULT_GATE_MARGIN = 0.05;
+
+/**
  * The competence gate (docs/method.md, statistics). An ability the model does not have cannot
  * be localised: its gradients come from a model that fails the task, so its top weights are
  * the ones any prompt needs, and ablating them hurts every benchmark. Every profile therefore

@@ -1,6 +1,6 @@
 import { BprofError } from "../errors.js";
 import { abilityImpactScore } from "./ais.js";
-import { competenceOf, possessedAbilities, type GateInput } from "./competence-gate.js";
+import { competenceOf, DEFAULT_GATE_MARGIN, possessedAbilities, type GateInput } from "./competence-gate.js";
 import { mean, pairedAisInterval, percentileInterval, planBootstrap, resampledMeans } from "./bootstrap.js";
 import { classifyDependence, nullBand } from "./null-band.js";
 import { jaccardMatrix, maskLocation, type TensorMask } from "./overlap.js";
@@ -99,7 +99,7 @@ export function computeProfile(input: ProfileInput): Profile {
       ? null
       : competenceOf(input.gate, {
           enabled: gateOn,
-          margin: typeof input.run.options.gate_margin === "number" ? input.run.options.gate_margin : 0.05,
+          margin: typeof input.run.options.gate_margin === "number" ? input.run.options.gate_margin : DEFAULT_GATE_MARGIN,
           confidence: stats.confidence,
           bootstrapSamples: stats.bootstrap_samples,
           seed: stats.seed,

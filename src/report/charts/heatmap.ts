@@ -41,27 +41,30 @@ export function aisHeatmap(spec: HeatmapSpec): Markup {
   // Every label is drawn whole: the chart is as wide and tall as its labels need. The row's
   // notes (base score, planted mixture) sit under its label, so the matrix stays within a
   // 1400-pixel window for ten abilities.
-  const NOTE_FONT = 10.5;
+  const NOTE_FONT = 11;
+  const PLANTED_FONT = 10;
   const rowLabelW = Math.max(
     90,
-    ...spec.rows.map((r) => Math.max(textWidth(r.label, LABEL_FONT), r.note ? textWidth(r.note, NOTE_FONT) : 0, r.planted ? textWidth(r.planted, NOTE_FONT) : 0) + 16),
+    ...spec.rows.map((r) => Math.max(textWidth(r.label, LABEL_FONT), r.note ? textWidth(r.note, NOTE_FONT) : 0, r.planted ? textWidth(r.planted, PLANTED_FONT) : 0) + 16),
   );
-  const columnLabel = (c: { label: string; muted?: boolean }) => (c.muted ? `${c.label} (not possessed)` : c.label);
-  const labelW = spec.columns.map((c) => textWidth(columnLabel(c), LABEL_FONT));
-  // Labels are rotated by 32°: they rise by sin 32° ≈ 0.53 and run right by cos 32° ≈ 0.85 of their length.
-  const headerH = Math.max(48, ...labelW.map((w) => w * 0.53 + 24));
+  // Column labels stand upright over their column: a label never runs past the grid, so the
+  // chart's width is the row labels and the grid alone (a slanted label would overhang).
+  // A not-possessed ability's label is grey, and its cells say "not possessed".
+  const labelW = spec.columns.map((c) => textWidth(c.label, LABEL_FONT));
+  const headerH = Math.max(48, ...labelW.map((w) => w + 18));
   const gridW = spec.columns.length * CELL_W;
   const gridH = spec.rows.length * CELL_H;
   const legendH = spec.legend === false ? 0 : 112;
-  const overhang = Math.max(0, ...labelW.map((w, j) => CELL_W * (j + 0.5) + w * 0.85 - gridW));
-  const width = Math.max(rowLabelW + gridW + overhang + 16, rowLabelW + (spec.legend === false ? 0 : 580));
+  // The legend starts at the left edge (under the row labels); its longest line ends about 720 px right of it.
+  const legendX = Math.max(8, Math.min(rowLabelW, rowLabelW + gridW - 720));
+  const width = Math.max(rowLabelW + gridW + 16, spec.legend === false ? 0 : legendX + 730);
   const height = headerH + gridH + legendH + 8;
   const x0 = rowLabelW;
   const y0 = headerH;
 
   const headers = spec.columns.map((c, j) => {
     const x = x0 + j * CELL_W + CELL_W / 2;
-    return svg`<g transform="translate(${px(x)},${px(y0 - 8)}) rotate(-32)"><text class="axis-label${c.muted ? " muted" : ""}" text-anchor="start">${columnLabel(c)}</text></g>`;
+    return svg`<g transform="translate(${px(x + 4)},${px(y0 - 8)}) rotate(-90)"><text class="axis-label${c.muted ? " muted" : ""}" text-anchor="start">${c.label}</text></g>`;
   });
 
   const rows = spec.rows.map((r, i) => {
@@ -106,7 +109,7 @@ export function aisHeatmap(spec: HeatmapSpec): Markup {
     }),
   );
 
-  const legend = spec.legend === false ? "" : heatmapLegend(spec.id, x0, y0 + gridH + 22);
+  const legend = spec.legend === false ? "" : heatmapLegend(spec.id, legendX, y0 + gridH + 22);
   return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-label="AIS heatmap"><defs>${hatchPattern(spec.id)}${aisGradient(spec.id, aisColor)}</defs>${headers}${rows}${cells}${legend}</svg>`;
 }
 
