@@ -7,6 +7,7 @@ import { readManifest, readPlan } from "../../src/profile/run-manifest.js";
 import { loadProfile } from "../../src/report/load-profile.js";
 import type { Profile } from "../../src/stats/profile-schema.js";
 import { ROOT, bprof, makeTinyRun, stageDirsWithoutMarker, type TinyRun } from "./profile-fixture.js";
+import Ajv from "ajv";
 
 const tmp = mkdtempSync(join(tmpdir(), "bprof-profile-e2e-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -39,6 +40,9 @@ describe("bprof profile end to end on a tiny model", () => {
     expect(profile.selectivity).not.toBeNull();
     expect(profile.overlap).toHaveLength(1);
     expect(profile.masks).toHaveLength(2 * 2 + 2);
+    // profile.schema.json beside it, generated from the zod schema, validates the real file.
+    const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(run, "profile.schema.json"), "utf8")) as object);
+    expect(validate(JSON.parse(readFileSync(join(run, "profile.json"), "utf8"))), JSON.stringify(validate.errors)).toBe(true);
     const manifest = readManifest(run);
     expect(manifest.status).toBe("complete");
     expect(Object.keys(manifest.stage_seconds)).toHaveLength(36);
