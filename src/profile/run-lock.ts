@@ -49,8 +49,7 @@ export class RunLock {
       if (tryCreate(path, holder)) {
         const lock = new RunLock(path, holder);
         lock.assertHeld();
-        const release = () => lock.release();
-        process.once("exit", release);
+        process.once("exit", lock.onExit);
         return lock;
       }
       const current = readHolder(path);
@@ -102,9 +101,13 @@ export class RunLock {
     }
   }
 
+  /** Releases the lock when the process exits without calling release() (an uncaught error). */
+  private readonly onExit = (): void => this.release();
+
   release(): void {
     if (this.released) return;
     this.released = true;
+    process.removeListener("exit", this.onExit);
     const current = readHolder(this.path);
     if (current && current.pid === this.holder.pid && current.since === this.holder.since) rmSync(this.path, { force: true });
   }
