@@ -61,10 +61,10 @@ export function deviceExtremes(tensors: DeviceScores[], n: number, extreme: Extr
     for (const t of ordered) {
       const previous: Tensor | null = best;
       best = keep(
-        scope(() => {
+        scope((): Tensor => {
           const v = signed(t);
           const top = v.topk(Math.min(n, t.numel), { sorted: false }).values;
-          const merged = previous ? Tensor.cat([previous, top], 0) : top;
+          const merged: Tensor = previous ? Tensor.cat([previous, top], 0) : top;
           return merged.numel > n ? merged.topk(n, { sorted: false }).values : merged;
         }),
       );
