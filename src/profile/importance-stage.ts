@@ -1,7 +1,11 @@
 import { importanceOfLoadedModel } from "../importance/run-importance.js";
 import type { ProbeItem } from "../probes/schema.js";
 import type { RunContext } from "./run-context.js";
-import { planRef, type PlanImportance } from "./run-plan.js";
+import { ablationCount } from "../importance/ablation-count.js";
+import type { CandidateRequest } from "../importance/compute-importance.js";
+import { scoredParameterNames } from "../importance/gradients.js";
+import { inScope } from "../importance/scope.js";
+import { importanceStore, planRef, type PlanImportance } from "./run-plan.js";
 
 /** One ability's importance directory in the store, computed unless it is there; returns its path. */
 export async function ensureImportance(ctx: RunContext, importance: PlanImportance, probes: ProbeItem[]): Promise<string> {
@@ -19,6 +23,7 @@ export async function ensureImportance(ctx: RunContext, importance: PlanImportan
         score: o.score,
         batchSize: o.importanceBatchSize,
         batchTokens: o.importanceBatchTokens,
+        ...storeOptions(ctx),
         // Resolved by the memory plan (run-profile.ts): "auto" is never left here.
         checkpointLayers: o.checkpointLayers === "on",
         limit: o.limit ?? undefined,
@@ -31,4 +36,18 @@ export async function ensureImportance(ctx: RunContext, importance: PlanImportan
     });
   }
   return ctx.store.path(ref);
+}
+
+/** The importance run's keepScores and candidate requests (run-plan.ts importanceStore), sized on the loaded model. */
+function storeOptions(ctx: RunContext): { keepScores: "f32" | "f16" | null; candidates: CandidateRequest[] } {
+  const store = importanceStore(ctx.options);
+  const { model, info } = ctx.loaded;
+  const candidates: CandidateRequest[] = [];
+  for (const variant of store.candidates?.variants ?? []) {
+    const nScope = scoredParameterNames(model).filter((name) => inScope(name, variant)).reduce((s, name) => s + model.param(name).numel, 0);
+    const n = ablationCount(store.candidates!.k, info.numParameters, nScope);
+    candidates.push({ variant, n, extreme: "highest" });
+    if (store.candidates!.bottom) candidates.push({ variant, n, extreme: "lowest" });
+  }
+  return { keepScores: store.scores, candidates };
 }

@@ -1,4 +1,5 @@
-import { importanceScoreSources, provenanceOf, readImportanceManifest } from "../importance/importance-store.js";
+import { ablationCount } from "../importance/ablation-count.js";
+import { candidateScoreSources, importanceScoreSources, provenanceOf, readImportanceManifest } from "../importance/importance-store.js";
 import { writeMask } from "../importance/mask.js";
 import { maskFromSelection } from "../importance/mask-from-selection.js";
 import type { ScoreSource } from "../importance/score-source.js";
@@ -17,14 +18,24 @@ export async function ensureAbilityMasks(ctx: RunContext, importance: () => Prom
   if (pending.length === 0) return;
   const importanceDir = await importance();
   const manifest = readImportanceManifest(importanceDir);
-  const sources = importanceScoreSources(importanceDir, manifest);
   const shapes = new Map(manifest.tensors.map((t) => [t.name, t.shape]));
   const provenance = provenanceOf(manifest);
+  let allScores: ScoreSource[] | undefined;
   for (const variant of distinct(pending.map((m) => m.variant))) {
     const ofVariant = pending.filter((m) => m.variant === variant);
-    const controls: Control[] = ofVariant.some((m) => m.control === "bottom") ? [{ kind: "bottom" }] : [];
     const started = performance.now();
-    const selections = select(ctx, `select ${manifest.probes.ability} ${variant}`, sources, variant, manifest.nTotal, ofVariant, controls);
+    const label = `select ${manifest.probes.ability} ${variant}`;
+    // The top and the bottom masks from the stored candidates of the scope when they hold
+    // enough elements (the same selection as from every score), else from every score.
+    const selections: Selection[] = [];
+    for (const [extreme, masks] of [["highest", ofVariant.filter((m) => m.control === "none")], ["lowest", ofVariant.filter((m) => m.control === "bottom")]] as const) {
+      if (masks.length === 0) continue;
+      const n = Math.max(...masks.map((m) => ablationCount(m.k, manifest.nTotal, Number.MAX_SAFE_INTEGER)));
+      const sources = candidateScoreSources(importanceDir, manifest, variant, extreme, n) ?? (allScores ??= importanceScoreSources(importanceDir, manifest));
+      const controls: Control[] = extreme === "lowest" ? [{ kind: "bottom" }] : [];
+      const made = select(ctx, label, sources, variant, manifest.nTotal, masks, controls);
+      selections.push(...made.filter((s) => (extreme === "lowest" ? s.control.kind === "bottom" : s.control.kind === "none")));
+    }
     // One pass over the scores selects every mask of the variant: each is charged its share.
     const share = (performance.now() - started) / 1000 / ofVariant.length;
     for (const mask of ofVariant) {

@@ -29,6 +29,9 @@ export interface ControlPlan {
 export { CHECKPOINT_CHOICES, type CheckpointChoice } from "../plan/memory-plan.js";
 import type { CheckpointChoice } from "../plan/memory-plan.js";
 
+export const KEEP_SCORES = ["none", "f16", "f32"] as const;
+export type KeepScores = (typeof KEEP_SCORES)[number];
+
 export interface ProfileOptions {
   /** Hugging Face model directory or llama2.c checkpoint; default the model organism. */
   model?: string;
@@ -63,6 +66,8 @@ export interface ProfileOptions {
   checkpointLayers?: CheckpointChoice;
   /** Device memory to plan for, in bytes (default: host RAM on cpu, 80 GB on cuda). */
   deviceMemory?: number;
+  /** Keep every importance score in the run (f32 or f16), besides the top-n candidates; default none. */
+  keepScores?: KeepScores;
   evalBatchSize?: number;
   sharedContext?: boolean;
   statistics?: Partial<StatisticsOptions>;
@@ -100,6 +105,7 @@ export interface ResolvedOptions {
   importanceBatchTokens: number | null;
   checkpointLayers: CheckpointChoice;
   deviceMemory: number | null;
+  keepScores: KeepScores;
   evalBatchSize: number;
   sharedContext: boolean;
   statistics: StatisticsOptions;
@@ -171,6 +177,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedOptions 
     importanceBatchTokens: options.importanceBatchTokens == null ? null : positiveInteger(options.importanceBatchTokens, "batch-tokens"),
     checkpointLayers: options.checkpointLayers ?? "auto",
     deviceMemory: options.deviceMemory === undefined ? null : positiveBytes(options.deviceMemory),
+    keepScores: options.keepScores ?? "none",
     evalBatchSize,
     sharedContext: options.sharedContext ?? true,
     statistics: statistics.data,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONTROLS, RunInfoSchema, type RunInfo } from "./schema.js";
 import { hashOf } from "./content-hash.js";
+import type { AblationVariant } from "../importance/scope.js";
 import type { ResolvedOptions } from "./run-options.js";
 import { stageRef, type StageRef } from "./run-store.js";
 
@@ -133,6 +134,8 @@ export function buildRunPlan(
       system_prompt: options.systemPrompt,
       truncate: options.truncate,
       batch_size: options.importanceBatchSize,
+      // What the stage keeps: every score, and/or the exact top (and bottom) n_max of each scope.
+      store: importanceStore(options),
       // Only when set, so that runs without a token budget keep their keys.
       ...(options.importanceBatchTokens !== null ? { batch_tokens: options.importanceBatchTokens } : {}),
     });
@@ -226,4 +229,21 @@ export function buildRunPlan(
 
 export function planRef(kind: StageRef["kind"], entry: { key: string; dir: string }): StageRef {
   return { kind, key: entry.key, dir: entry.dir };
+}
+
+/**
+ * What an importance stage stores: with the `top` method, the exact top-n of each requested
+ * scope for the largest k (and the bottom-n with the bottom control), 8 B per element, from
+ * which every mask of up to that k is selected exactly; every score only with --keep-scores,
+ * or for the per-matrix and chunked methods, which need them all.
+ */
+export function importanceStore(options: Pick<ResolvedOptions, "method" | "keepScores" | "variants" | "ks" | "controls">): {
+  scores: "f32" | "f16" | null;
+  candidates: { variants: AblationVariant[]; k: number; bottom: boolean } | null;
+} {
+  const top = options.method === "top";
+  return {
+    scores: options.keepScores !== "none" ? options.keepScores : top ? null : "f32",
+    candidates: top ? { variants: [...options.variants], k: Math.max(...options.ks), bottom: options.controls.bottom } : null,
+  };
 }

@@ -3,6 +3,7 @@ import { BprofError } from "../../errors.js";
 import { totalmem } from "node:os";
 import { AGGREGATES, type Aggregate } from "../../importance/gradients.js";
 import { parseFractions } from "../../importance/ablation-count.js";
+import { parseVariant } from "../../importance/scope.js";
 import {
   DEFAULT_CUDA_MEMORY_BYTES,
   DEFAULT_EVAL_BATCH_TOKENS,
@@ -34,6 +35,8 @@ interface PlanFlags {
   abilities: string;
   k: string;
   controls: string;
+  variants: string;
+  keepScores?: string | boolean;
   json?: boolean;
 }
 
@@ -55,6 +58,8 @@ export function registerPlanCommand(program: Command): void {
     .option("--abilities <n>", "abilities profiled", "10")
     .option("--k <fractions>", "ablation fractions, comma-separated", DEFAULT_KS.join(","))
     .option("--controls <list>", "random:N, bottom, or none; comma-separated", DEFAULT_CONTROLS)
+    .option("--variants <list>", "ablation scopes: mlp, all (comma-separated)", "mlp")
+    .option("--keep-scores [dtype]", "every importance score kept (f32 or f16), not only the top-n candidates")
     .option("--json", "print the plan as JSON")
     .action(
       runCommand(async (flags: PlanFlags) => {
@@ -99,5 +104,7 @@ function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
     ks: parseFractions(flags.k),
     masksPerK: controls.bottom ? 2 : 1,
     randomControls: controls.randomSeeds.length,
+    variants: flags.variants.split(",").map((v) => parseVariant(v.trim(), { field: "--variants" })).length,
+    keepScores: flags.keepScores === undefined ? "none" : oneOf(typeof flags.keepScores === "string" ? flags.keepScores : "f32", ["f32", "f16"] as const, "--keep-scores"),
   };
 }

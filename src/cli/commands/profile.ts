@@ -7,7 +7,7 @@ import { parseVariant } from "../../importance/scope.js";
 import { parseMethod } from "../../importance/selection.js";
 import { DEFAULT_CONTROLS, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_IMPORTANCE_BATCH_SIZE, DEFAULT_KS, DEFAULT_MODEL, DEFAULT_VARIANTS } from "../../profile/defaults.js";
 import { profile } from "../../profile/run-profile.js";
-import { CHECKPOINT_CHOICES, type CheckpointChoice } from "../../profile/run-options.js";
+import { CHECKPOINT_CHOICES, type CheckpointChoice, type KeepScores } from "../../profile/run-options.js";
 import { DEFAULT_STATISTICS_OPTIONS } from "../../profile/schema.js";
 import { runCommand } from "../run-command.js";
 import { oneOf } from "./importance.js";
@@ -35,6 +35,7 @@ interface ProfileFlags {
   batchTokens?: string;
   checkpointLayers: string;
   deviceMemory?: string;
+  keepScores?: string | boolean;
   evalBatchSize: string;
   sharedContext: boolean;
   bootstrap: string;
@@ -75,6 +76,7 @@ export function registerProfileCommand(program: Command): void {
     .option("--batch-tokens <n>", "also at most N token slots (rows × longest row) per backward pass")
     .option("--checkpoint-layers <when>", `activation checkpointing per decoder layer: ${CHECKPOINT_CHOICES.join(" | ")} (auto: where the memory plan needs it)`, "auto")
     .option("--device-memory <GB>", "memory the plan may use (default: host RAM on cpu, 80 GB on cuda)")
+    .option("--keep-scores [dtype]", "keep every importance score in the run directory (f32, the default dtype, or f16), not only the top-n candidates")
     .option("--eval-batch-size <n>", "requests per forward on the per-choice path", String(DEFAULT_EVAL_BATCH_SIZE))
     .option("--no-shared-context", "score each choice with its own forward pass")
     .option("--bootstrap <B>", "paired-bootstrap resamples", String(DEFAULT_STATISTICS_OPTIONS.bootstrap_samples))
@@ -113,6 +115,7 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
     importanceBatchSize: parsePositiveInt(flags.batchSize, "--batch-size"),
     importanceBatchTokens: flags.batchTokens === undefined ? null : parsePositiveInt(flags.batchTokens, "--batch-tokens"),
     checkpointLayers: oneOf<CheckpointChoice>(flags.checkpointLayers, CHECKPOINT_CHOICES, "--checkpoint-layers"),
+    keepScores: flags.keepScores === undefined ? "none" : oneOf<KeepScores>(typeof flags.keepScores === "string" ? flags.keepScores : "f32", ["f32", "f16"], "--keep-scores"),
     deviceMemory: flags.deviceMemory === undefined ? undefined : parseNumber(flags.deviceMemory, "--device-memory") * 1e9,
     evalBatchSize: parsePositiveInt(flags.evalBatchSize, "--eval-batch-size"),
     sharedContext: flags.sharedContext,
