@@ -27,7 +27,7 @@ for (const [name, shape] of Object.entries(MODELS)) {
   for (const gb of DEVICES_GB) {
     const o: PlanOptions = {
       device: "cuda", dtype: "bf16", aggregate: "signed-sum", batchSize: 8, batchTokens: null, seqLen: 512, checkpointLayers: "auto",
-      deviceMemory: gb * 1e9, hostMemory: 128e9, evalBatchTokens: DEFAULT_EVAL_BATCH_TOKENS, abilities: 10, ks: [0.01], masksPerK: 1, randomControls: 3,
+      deviceMemory: gb * 1e9, hostMemory: 128e9, evalBatchTokens: DEFAULT_EVAL_BATCH_TOKENS, abilities: 10, ks: [0.01], masksPerK: 1, randomControls: 3, variants: 1, keepScores: "none",
     };
     const plan = planMemory(config, o);
     const fit = plan.fits ? "" : optionsThatFit(config, o).join(" or ") || "none: shard across machines";

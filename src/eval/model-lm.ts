@@ -58,7 +58,8 @@ export class ModelScoringLM implements ScoringLM {
       const rows = batch.map((i) => requests[i]!);
       const inputs = rows.map(({ context, continuation }) => [...context, ...continuation.slice(0, -1)]);
       const targets = rows.map(({ context, continuation }) => [...context.slice(1), ...continuation]);
-      const { logprobs, greedy, width } = this.scoreRows(inputs, targets);
+      const scored = rows.map(({ context, continuation }) => ({ from: context.length - 1, count: continuation.length }));
+      const { logprobs, greedy, width } = this.scoreRows(inputs, targets, undefined, scored);
       rows.forEach(({ context, continuation }, row) => {
         results.push(sumPositions(logprobs, greedy, targets[row]!, row * width, context.length - 1, continuation.length));
       });
@@ -101,8 +102,9 @@ export class ModelScoringLM implements ScoringLM {
         const first = scope(() => {
           const padded = items.map(({ context }) => [...new Array<number>(contextWidth - context.length).fill(0), ...context]);
           const mask = items.map(({ context }) => [...new Array<number>(contextWidth - context.length).fill(0), ...context.map(() => 1)]);
-          const logits = this.model.forward(this.ids(padded), { cache, attentionMask: this.ids(mask) }); // [G, Tc, V]
-          const final = logits.narrow(1, contextWidth - 1, 1).squeeze(1).logSoftmax(-1); // [G, V]
+          const hidden = this.model.hiddenStates(this.ids(padded), { cache, attentionMask: this.ids(mask) }); // [G, Tc, C]
+          // Only the last position predicts anything scored: logits [G, V], not [G, Tc, V].
+          const final = this.model.unembed(hidden.narrow(1, contextWidth - 1, 1).squeeze(1)).logSoftmax(-1); // [G, V]
           return { logprobs: final.toFloat32(), argmax: final.argmax(-1).toInt64() };
         });
         const V = this.model.config.vocabSize;
@@ -153,18 +155,36 @@ export class ModelScoringLM implements ScoringLM {
 
   /**
    * One forward over right-padded rows: for each position, log p(target) and whether the
-   * target is the argmax. Returns flat [B, width] arrays.
+   * target is the argmax. Returns flat [B, width] arrays. With `scored` (per row, the first
+   * position and how many), the vocabulary logits are made only at those positions (the
+   * others read 0): [N, V] for the N scored positions instead of [B, W, V].
    */
-  private scoreRows(inputs: number[][], targets: number[][], cache?: ReturnType<LlamaModel["newCache"]>) {
+  private scoreRows(inputs: number[][], targets: number[][], cache?: ReturnType<LlamaModel["newCache"]>, scored?: { from: number; count: number }[]) {
     const width = Math.max(...inputs.map((r) => r.length));
     const padded = (rows: number[][]) => rows.map((r) => [...r, ...new Array<number>(width - r.length).fill(0)]);
     return noGrad(() =>
       scope(() => {
-        const logits = this.model.forward(this.ids(padded(inputs)), { cache }); // [B, W, V]
-        const logSoftmax = logits.logSoftmax(-1); // [B, W, V]
-        const target = this.ids(padded(targets)); // [B, W]
-        const picked = logSoftmax.gather(2, target.unsqueeze(2)).squeeze(2); // [B, W]
-        return { logprobs: picked.toFloat32(), greedy: logits.argmax(-1).toInt64(), width };
+        if (scored === undefined) {
+          const logits = this.model.forward(this.ids(padded(inputs)), { cache }); // [B, W, V]
+          const logSoftmax = logits.logSoftmax(-1); // [B, W, V]
+          const target = this.ids(padded(targets)); // [B, W]
+          const picked = logSoftmax.gather(2, target.unsqueeze(2)).squeeze(2); // [B, W]
+          return { logprobs: picked.toFloat32(), greedy: logits.argmax(-1).toInt64(), width };
+        }
+        const flat = scored.flatMap(({ from, count }, row) => Array.from({ length: count }, (_, i) => row * width + from + i)); // N positions of [B·W]
+        const hidden = this.model.hiddenStates(this.ids(padded(inputs)), { cache }); // [B, W, C]
+        const at = Tensor.fromInt64(flat, [flat.length], { device: this.model.device }); // [N]
+        const logits = this.model.unembed(hidden.reshape([inputs.length * width, hidden.shape[2]!]).indexSelect(0, at)); // [N, V]
+        const target = this.ids([flat.map((p) => targets[Math.floor(p / width)]![p % width]!)]).reshape([flat.length, 1]); // [N, 1]
+        const picked = logits.logSoftmax(-1).gather(1, target).squeeze(1).toFloat32(); // [N]
+        const argmax = logits.argmax(-1).toInt64(); // [N]
+        const logprobs = new Float32Array(inputs.length * width);
+        const greedy = new BigInt64Array(inputs.length * width);
+        flat.forEach((p, i) => {
+          logprobs[p] = picked[i]!;
+          greedy[p] = argmax[i]!;
+        });
+        return { logprobs, greedy, width };
       }),
     );
   }

@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import type { Device } from "../engine/index.js";
+import { scope, Tensor, type Device } from "../engine/index.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { createProgress } from "../util/progress.js";
 import type { ParamDType } from "../model/llama.js";
@@ -9,10 +9,10 @@ import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { ProbeItem, ProbeSplit } from "../probes/schema.js";
 import { VERSION } from "../version.js";
 import { IMPORTANCE_OPTIONS } from "./options.js";
-import { computeImportanceScores, checkScoreAggregate, type GradientAggregate, type ScoreKind } from "./gradients.js";
+import { computeImportanceScores, checkScoreAggregate, scoredParameterNames, type CandidateRequest, type GradientAggregate, type ScoreKind } from "./gradients.js";
 import { hashCheckpoint } from "../model/fingerprint.js";
 import { sha256Hex } from "../util/hash.js";
-import { IMPORTANCE_MANIFEST, scoreFileName, type ImportanceManifest } from "./importance-store.js";
+import { candidatesBytes, candidatesFileName, IMPORTANCE_MANIFEST, scoreFileName, type ImportanceManifest } from "./importance-store.js";
 import { tokenizeProbes, tokensJsonl } from "./probe-tokens.js";
 import { renderFormat, type LossScope } from "./render.js";
 
@@ -34,6 +34,10 @@ export interface ImportanceRunOptions {
   /** Activation checkpointing per decoder layer (same result, less activation memory, one more forward). */
   checkpointLayers?: boolean;
   limit?: number;
+  /** Every score, in this precision (default f32); null: none (the candidates only). */
+  keepScores?: "f32" | "f16" | null;
+  /** Compact candidate sets (exact top/bottom n of a scope) to store. */
+  candidates?: CandidateRequest[];
   systemPrompt: string;
   /** YYYY-MM-DD shown to a chat template that reads the date (default DEFAULT_TEMPLATE_DATE). */
   templateDate?: string;
@@ -87,21 +91,30 @@ export function importanceOfLoadedModel(
   const started = performance.now();
   // Each tensor's scores go to its file as they are made (the host never holds them all);
   // the manifest, written last, is what makes the directory complete.
-  const scored: string[] = [];
-  const { losses } = computeImportanceScores(model, tokenized.items, {
+  const keepScores = opts.keepScores === undefined ? "f32" : opts.keepScores;
+  if (keepScores === null && (opts.candidates ?? []).length === 0) throw new Error("importance: neither scores nor candidates to keep");
+  const { losses, candidates } = computeImportanceScores(model, tokenized.items, {
     ...opts,
     onProgress: (_items, tokens) => progress.tick(tokens),
+    candidatesOnly: keepScores === null,
     onTensorScores: (name, s) => {
-      writeFileAtomic(join(opts.out, scoreFileName(name)), new Uint8Array(s.buffer, s.byteOffset, s.byteLength));
-      scored.push(name);
+      const bytes = keepScores === "f16" ? scope(() => Tensor.fromFloat32(s, [s.length]).to({ dtype: "f16" }).toBytes()) : new Uint8Array(s.buffer, s.byteOffset, s.byteLength);
+      writeFileAtomic(join(opts.out, scoreFileName(name, keepScores ?? "f32")), bytes);
     },
   });
+  const candidateEntries = candidates.map((c) => {
+    const { bytes, tensors } = candidatesBytes(c);
+    const file = candidatesFileName(c.variant, c.extreme);
+    writeFileAtomic(join(opts.out, file), bytes);
+    return { variant: c.variant, extreme: c.extreme, n: c.n, file, tensors };
+  });
+  const v2 = keepScores !== "f32" || candidateEntries.length > 0;
   progress.done();
   const seconds = (performance.now() - started) / 1000;
 
   const manifest: ImportanceManifest = {
     format: "bprof-importance",
-    formatVersion: 1,
+    formatVersion: v2 ? 2 : 1,
     toolVersion: VERSION,
     model: {
       path: info.path,
@@ -138,7 +151,8 @@ export function importanceOfLoadedModel(
       seconds,
       tokensPerSecond: totalTokens / seconds,
     },
-    tensors: scored.map((name) => ({ name, shape: [...model.param(name).shape], file: scoreFileName(name) })),
+    tensors: scoredParameterNames(model).map((name) => ({ name, shape: [...model.param(name).shape], file: keepScores === null ? null : scoreFileName(name, keepScores) })),
+    ...(v2 ? { scoreDtype: keepScores ?? undefined, candidates: candidateEntries } : {}),
   };
   if (opts.dumpTokens) writeFileAtomic(opts.dumpTokens, dump);
   writeFileAtomic(join(opts.out, IMPORTANCE_MANIFEST), JSON.stringify(manifest, null, 2) + "\n");

@@ -1,6 +1,6 @@
 import { BprofError } from "../errors.js";
 import type { ScoreSource } from "../importance/score-source.js";
-import { compareNames } from "./variant.js";
+import { compareNames, type Extreme, type SelectedIndices } from "../importance/score-source.js";
 
 /** A contiguous range [start, start + length) of one tensor's flat scores. */
 export interface Segment {
@@ -10,9 +10,7 @@ export interface Segment {
 }
 
 /** Per tensor name, the selected flat indices in ascending order. */
-export type SelectedIndices = Map<string, Uint32Array>;
-
-export type Extreme = "highest" | "lowest";
+export type { Extreme, SelectedIndices };
 
 /** Scores are streamed in pieces of this many elements (4 MiB of float32). */
 const READ_ELEMENTS = 1 << 20;

@@ -3,7 +3,8 @@ import { ablationCount, apportion } from "./ablation-count.js";
 import { selectExtremes, type Extreme, type Segment, type SelectedIndices } from "./exact-select.js";
 import { randomSelection } from "./random-subset.js";
 import type { ScoreSource } from "../importance/score-source.js";
-import { compareNames, variantNamesInLayerOrder, type AblationVariant } from "./variant.js";
+import { compareNames } from "../importance/score-source.js";
+import { variantNamesInLayerOrder, type AblationVariant } from "./variant.js";
 
 /**
  * How the n elements are chosen (docs/method.md, step 2):

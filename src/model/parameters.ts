@@ -95,3 +95,19 @@ export function parseDecoderMatrix(name: string): DecoderMatrix | null {
   if (!m || !(DECODER_MATRICES as readonly string[]).includes(m[2]!)) return null;
   return { layer: Number(m[1]), matrix: m[2]! };
 }
+
+/**
+ * The ablation variants (docs/method.md, step 2): which weight matrices may be selected.
+ * `mlp`: gate/up/down (Phi-3: gate_up/down) of every decoder layer; `all`: q/k/v/o (Phi-3: qkv/o) and the MLP.
+ * Embeddings, the output head, norms and biases are never in a scope.
+ */
+export const ABLATION_VARIANTS = ["mlp", "all"] as const;
+export type AblationVariant = (typeof ABLATION_VARIANTS)[number];
+
+const MLP_MATRICES = new Set<string>(["mlp.gate_proj", "mlp.up_proj", "mlp.gate_up_proj", "mlp.down_proj"]);
+
+export function inVariant(name: string, variant: AblationVariant): boolean {
+  const parsed = parseDecoderMatrix(name);
+  if (!parsed) return false;
+  return variant === "all" || MLP_MATRICES.has(parsed.matrix);
+}

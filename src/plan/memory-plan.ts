@@ -22,7 +22,8 @@ import { MEASURED } from "./measured-constants.js";
  * evaluation (device) = weights + one batch's logits: eval token budget × V × 8 B
  *   (f32 logits and log-softmax) + a KV cache of that budget.
  * selection (host) = the candidates of the largest n: 16 B each (score and index).
- * disk per ability = f32 scores of every scored matrix (4·P_s) + every mask (4 B per index).
+ * disk per ability = the top (and bottom) n_max candidates of each scope (8 B each), every
+ *   score only with --keep-scores (4 or 2 B · P_s), and every mask (4 B per index).
  */
 
 export type PlanDevice = "cpu" | "cuda";
@@ -59,6 +60,10 @@ export interface PlanOptions {
   /** Masks per ability and k (top, and bottom when asked), plus random controls per k. */
   masksPerK: number;
   randomControls: number;
+  /** Ablation scopes profiled (each stores its own top-n candidates). */
+  variants: number;
+  /** Every score kept (--keep-scores, or a method other than top), or only the candidates. */
+  keepScores: "none" | "f16" | "f32";
 }
 
 export interface StagePlan {
@@ -165,7 +170,9 @@ export function planMemory(config: ModelConfig, o: PlanOptions): MemoryPlan {
   });
   const masksPerAbility = o.ks.reduce((s, k) => s + o.masksPerK * 4 * Math.floor(k * p.total), 0);
   const randomMasks = o.ks.reduce((s, k) => s + o.randomControls * 4 * Math.floor(k * p.total), 0);
-  const disk = o.abilities * (4 * p.scored + masksPerAbility) + randomMasks;
+  const keptScores = o.keepScores === "f32" ? 4 * p.scored : o.keepScores === "f16" ? 2 * p.scored : 0;
+  const candidates = 8 * nMax * o.variants * o.masksPerK;
+  const disk = o.abilities * (keptScores + candidates + masksPerAbility) + randomMasks;
 
   const stage = (device: Record<string, number>, host: number): StagePlan => ({ device, deviceTotal: sum(device), host: onCpu ? sum(device) : host });
   const plan: MemoryPlan = {
@@ -222,6 +229,9 @@ export function profilePlanOptions(
     abilities: number;
     ks: readonly number[];
     controls: { bottom: boolean; randomSeeds: readonly number[] };
+    variants: readonly string[];
+    keepScores: "none" | "f16" | "f32";
+    method: string;
   },
   hostMemory: number,
 ): PlanOptions {
@@ -241,6 +251,8 @@ export function profilePlanOptions(
     ks: [...o.ks],
     masksPerK: o.controls.bottom ? 2 : 1,
     randomControls: o.controls.randomSeeds.length,
+    variants: o.variants.length,
+    keepScores: o.keepScores !== "none" ? o.keepScores : o.method === "top" ? "none" : "f32",
   };
 }
 

@@ -63,6 +63,10 @@ export const DEFAULT_CONTRAST: Contrast = "none";
 /** The competence gate's margin, declared with the gate (stats/competence-gate.ts). */
 export { DEFAULT_GATE_MARGIN };
 
+/** Every importance score kept in a run's importance stages (f32 or f16) besides the top-n candidates, or none. */
+export const KEEP_SCORES = ["none", "f16", "f32"] as const;
+export type KeepScores = (typeof KEEP_SCORES)[number];
+
 export const DEFAULT_IMPORTANCE_BATCH_SIZE = 8;
 export const DEFAULT_EVAL_BATCH_SIZE = 16;
 
@@ -92,6 +96,14 @@ export const PROFILE_OPTIONS = {
     "auto",
     "activation checkpointing per decoder layer (auto: where the memory plan needs it)",
     "checkpoint choice",
+  ),
+  keepScores: choiceOption(
+    "keep-scores",
+    "[dtype]",
+    KEEP_SCORES,
+    "none",
+    "keep every importance score in the run directory (f32, the dtype when none is named, or f16), not only the top-n candidates",
+    "score dtype",
   ),
   evalBatchSize: positiveIntOption("eval-batch-size", "<n>", DEFAULT_EVAL_BATCH_SIZE, "requests per forward on the per-choice path"),
   limit: optionalPositiveIntOption("limit", "<n>", "at most N items of every benchmark and probe split (a quick look)"),

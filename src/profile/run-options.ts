@@ -44,6 +44,9 @@ export interface ControlPlan {
 export { CHECKPOINT_CHOICES, type CheckpointChoice } from "../plan/memory-plan.js";
 import type { CheckpointChoice } from "../plan/memory-plan.js";
 
+export type { KeepScores } from "./defaults.js";
+import type { KeepScores } from "./defaults.js";
+
 export interface ProfileOptions {
   /** Hugging Face model directory or llama2.c checkpoint; default the model organism. */
   model?: string;
@@ -95,6 +98,8 @@ export interface ProfileOptions {
   checkpointLayers?: CheckpointChoice;
   /** Device memory to plan for, in bytes (default: host RAM on cpu, 80 GB on cuda). */
   deviceMemory?: number;
+  /** Keep every importance score in the run (f32 or f16), besides the top-n candidates; default none. */
+  keepScores?: KeepScores;
   evalBatchSize?: number | string;
   sharedContext?: boolean;
   statistics?: Partial<StatisticsOptions>;
@@ -138,6 +143,7 @@ export interface ResolvedOptions {
   importanceBatchTokens: number | null;
   checkpointLayers: CheckpointChoice;
   deviceMemory: number | null;
+  keepScores: KeepScores;
   evalBatchSize: number;
   sharedContext: boolean;
   statistics: StatisticsOptions;
@@ -206,6 +212,7 @@ export function resolveProfileOptions(given: ProfileOptions): ResolvedOptions {
     importanceBatchTokens: PROFILE_OPTIONS.importanceBatchTokens.parse(options.importanceBatchTokens),
     checkpointLayers: parsed(PROFILE_OPTIONS.checkpointLayers, options.checkpointLayers),
     deviceMemory: options.deviceMemory === undefined ? null : positiveBytes(options.deviceMemory),
+    keepScores: parsed(PROFILE_OPTIONS.keepScores, options.keepScores),
     evalBatchSize,
     sharedContext: options.sharedContext ?? true,
     statistics,

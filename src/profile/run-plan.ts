@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SELECTION_METHODS } from "../masks/selection.js";
-import { ABLATION_VARIANTS } from "../masks/variant.js";
+import { ABLATION_VARIANTS, type AblationVariant } from "../masks/variant.js";
 import { CONTROLS, RunInfoSchema, type RunInfo } from "../stats/profile-schema.js";
 import { hashOf } from "../util/hash.js";
 import type { ResolvedOptions } from "./run-options.js";
@@ -146,6 +146,8 @@ export function buildRunPlan(
       template_date: options.templateDate,
       truncate: options.truncate,
       batch_size: options.importanceBatchSize,
+      // What the stage keeps: every score, and/or the exact top (and bottom) n_max of each scope.
+      store: importanceStore(options),
       // Only when set, so that runs without a token budget keep their keys.
       ...(options.importanceBatchTokens !== null ? { batch_tokens: options.importanceBatchTokens } : {}),
     });
@@ -264,5 +266,22 @@ export function buildRunPlan(
       evaluations,
     },
     inputs,
+  };
+}
+/**
+ * What an importance stage stores: with the `top` method, the exact top-n of each requested
+ * scope for the largest k (and the bottom-n with the bottom control), 8 B per element, from
+ * which every mask of up to that k is selected exactly; every score only with --keep-scores,
+ * or for the per-matrix and chunked methods, which need them all.
+ */
+export function importanceStore(options: Pick<ResolvedOptions, "method" | "contrast" | "keepScores" | "variants" | "ks" | "controls">): {
+  scores: "f32" | "f16" | null;
+  candidates: { variants: AblationVariant[]; k: number; bottom: boolean } | null;
+} {
+  // Contrast ranks a ratio over every ability's scores: the stored candidates of one are of no use.
+  const top = options.method === "top" && options.contrast !== "ratio";
+  return {
+    scores: options.keepScores !== "none" ? options.keepScores : top ? null : "f32",
+    candidates: top ? { variants: [...options.variants], k: Math.max(...options.ks), bottom: options.controls.bottom } : null,
   };
 }

@@ -74,7 +74,7 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
   rejectDuplicateNames(prepared.map((b) => b.prepared));
 
   // Every input checked; before the weights are read, the memory plan (refusing a run that would not fit).
-  const o = planRun(resolved, abilities.length, log);
+  const { options: o, planLines } = planRun(resolved, abilities.length);
 
   const loaded = await loadModel(o.model, { tokenizer: o.tokenizer, device: o.device, dtype: o.dtype, allowUnusedTensors: o.allowUnusedTensors });
   let store: RunStore | undefined;
@@ -83,6 +83,8 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
     const ready = readyBenchmarks(prepared, lm, loaded, o);
     checkProbesFit(loaded, trainProbes, o);
     checkAblationCounts(loaded, o);
+    // Printed once every input has passed its checks (an error stays the first line on stderr).
+    for (const line of planLines) log(`plan: ${line}`);
 
     log(`hashing ${loaded.info.path}`);
     const modelHash = hashCheckpoint(loaded.info.path);
@@ -290,15 +292,15 @@ function limited<T>(items: T[], limit: number | null): T[] {
 }
 
 /**
- * The memory plan of the run (memory-plan.ts), printed before anything is loaded; a run that
- * would not fit is refused with the options that would. Resolves `--checkpoint-layers auto`.
+ * The memory plan of the run (memory-plan.ts), made before any weight is read; a run that
+ * would not fit is refused with the options that would. Resolves `--checkpoint-layers auto`;
+ * the plan's lines are printed once every input has passed its checks.
  */
-function planRun(o: ResolvedOptions, abilities: number, log: (line: string) => void): ResolvedOptions {
+function planRun(o: ResolvedOptions, abilities: number): { options: ResolvedOptions; planLines: string[] } {
   const config = planConfig(o.model);
-  if (config === null) return { ...o, checkpointLayers: o.checkpointLayers === "on" ? "on" : "off" };
+  if (config === null) return { options: { ...o, checkpointLayers: o.checkpointLayers === "on" ? "on" : "off" }, planLines: [] };
   const planOptions = profilePlanOptions(config, { ...o, abilities }, totalmem());
   const plan = planMemory(config, planOptions);
-  for (const line of describePlan(plan, planOptions).trimEnd().split("\n")) log(`plan: ${line}`);
   if (!plan.fits) {
     const fit = optionsThatFit(config, planOptions);
     throw new BprofError(
@@ -308,7 +310,7 @@ function planRun(o: ResolvedOptions, abilities: number, log: (line: string) => v
       { field: "device" },
     );
   }
-  return { ...o, checkpointLayers: plan.checkpointLayers ? "on" : "off" };
+  return { options: { ...o, checkpointLayers: plan.checkpointLayers ? "on" : "off" }, planLines: describePlan(plan, planOptions).trimEnd().split("\n") };
 }
 
 /**

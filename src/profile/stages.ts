@@ -1,11 +1,15 @@
 import { provenanceOf, writeMask, maskFromSelection, readMask } from "../masks/mask.js";
-import { selectionScores } from "../masks/selection-scores.js";
+import { selectionScores, type SelectionScores } from "../masks/selection-scores.js";
+import { candidateScoreSources, readImportanceManifest } from "../importance/importance-store.js";
+import { ablationCount } from "../masks/ablation-count.js";
+import { scoredParameterNames, type CandidateRequest } from "../importance/gradients.js";
+import { inVariant } from "../masks/variant.js";
 import { writeItemTexts } from "./profile-from-run.js";
 import type { ScoreSource } from "../importance/score-source.js";
 import type { AblationVariant } from "../masks/variant.js";
 import { selectElements, type Control, type Selection } from "../masks/selection.js";
 import { createProgress, type Progress } from "../util/progress.js";
-import type { PlanMask, PlanImportance, PlanEvaluation } from "./run-plan.js";
+import { importanceStore, type PlanMask, type PlanImportance, type PlanEvaluation } from "./run-plan.js";
 import { planRef, type RunStore, type StageRef } from "./run-store.js";
 import { importanceOfLoadedModel } from "../importance/run-importance.js";
 import type { ProbeItem } from "../probes/schema.js";
@@ -40,15 +44,33 @@ export async function ensureAbilityMasks(
   const importanceDir = await importance();
   // Every mask of an ability shares one contrast (run-plan.ts): the others are needed only for `ratio`.
   const contrastWith = pending.some((m) => m.contrast === "ratio") ? await otherImportances() : null;
+  const manifest = readImportanceManifest(importanceDir);
+  const shapes = new Map(manifest.tensors.map((t) => [t.name, t.shape]));
+  const provenance = provenanceOf(manifest);
   for (const variant of distinct(pending.map((m) => m.variant))) {
     const ofVariant = pending.filter((m) => m.variant === variant);
-    // The contrastive scores depend on the scope (each ability's scores are normalised over it).
-    const { manifest, sources, contrast } = selectionScores(importanceDir, contrastWith, variant);
-    const shapes = new Map(manifest.tensors.map((t) => [t.name, t.shape]));
-    const provenance = provenanceOf(manifest);
-    const controls: Control[] = ofVariant.some((m) => m.control === "bottom") ? [{ kind: "bottom" }] : [];
     const started = performance.now();
-    const selections = select(ctx, `select ${manifest.probes.ability} ${variant}`, sources, variant, manifest.nTotal, ofVariant, controls);
+    const label = `select ${manifest.probes.ability} ${variant}`;
+    // Every score of the scope (or, with a contrast, the contrastive scores, which depend on the
+    // scope: each ability's scores are normalised over it), read only when needed.
+    let all: SelectionScores | undefined;
+    const allScores = (): SelectionScores => (all ??= selectionScores(importanceDir, contrastWith, variant));
+    // The top and the bottom masks from the stored candidates of the scope when they hold
+    // enough elements (the same selection as from every score), else from every score. The
+    // candidates are the extremes of the ability's own scores: of no use to a contrast.
+    const selections: Selection[] = [];
+    for (const [extreme, masks] of [
+      ["highest", ofVariant.filter((m) => m.control === "none")],
+      ["lowest", ofVariant.filter((m) => m.control === "bottom")],
+    ] as const) {
+      if (masks.length === 0) continue;
+      const n = Math.max(...masks.map((m) => ablationCount(m.k, manifest.nTotal, Number.MAX_SAFE_INTEGER)));
+      const sources = (contrastWith === null ? candidateScoreSources(importanceDir, manifest, variant, extreme, n) : null) ?? allScores().sources;
+      const controls: Control[] = extreme === "lowest" ? [{ kind: "bottom" }] : [];
+      const made = select(ctx, label, sources, variant, manifest.nTotal, masks, controls);
+      selections.push(...made.filter((s) => (extreme === "lowest" ? s.control.kind === "bottom" : s.control.kind === "none")));
+    }
+    const contrast = contrastWith === null ? null : allScores().contrast;
     // One pass over the scores selects every mask of the variant: each is charged its share.
     const share = (performance.now() - started) / 1000 / ofVariant.length;
     for (const mask of ofVariant) {
@@ -122,6 +144,7 @@ export async function ensureImportance(ctx: RunContext, importance: PlanImportan
         score: o.score,
         batchSize: o.importanceBatchSize,
         batchTokens: o.importanceBatchTokens,
+        ...storeOptions(ctx),
         // Resolved by the memory plan (run-profile.ts): "auto" is never left here.
         checkpointLayers: o.checkpointLayers === "on",
         limit: o.limit ?? undefined,
@@ -135,6 +158,22 @@ export async function ensureImportance(ctx: RunContext, importance: PlanImportan
     });
   }
   return ctx.store.path(ref);
+}
+
+/** The importance run's keepScores and candidate requests (run-plan.ts importanceStore), sized on the loaded model. */
+function storeOptions(ctx: RunContext): { keepScores: "f32" | "f16" | null; candidates: CandidateRequest[] } {
+  const store = importanceStore(ctx.options);
+  const { model, info } = ctx.loaded;
+  const candidates: CandidateRequest[] = [];
+  for (const variant of store.candidates?.variants ?? []) {
+    const nScope = scoredParameterNames(model)
+      .filter((name) => inVariant(name, variant))
+      .reduce((s, name) => s + model.param(name).numel, 0);
+    const n = ablationCount(store.candidates!.k, info.numParameters, nScope);
+    candidates.push({ variant, n, extreme: "highest" });
+    if (store.candidates!.bottom) candidates.push({ variant, n, extreme: "lowest" });
+  }
+  return { keepScores: store.scores, candidates };
 }
 
 /** A benchmark ready to score: loaded, rendered and tokenized once for the whole run. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scope, Tensor } from "../../src/engine/index.js";
-import { deviceExtremes } from "../../src/masks/device-extremes.js";
+import { deviceExtremes } from "../../src/importance/device-extremes.js";
 import { selectExtremes } from "../../src/masks/exact-select.js";
 import { Xoshiro128 } from "../../src/util/prng.js";
 import { scoresFromArray } from "../../src/importance/score-source.js";

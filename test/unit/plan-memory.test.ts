@@ -22,7 +22,7 @@ const LLAMA_31_8B = {
 
 const CUDA_DEFAULTS: PlanOptions = {
   device: "cuda", dtype: "bf16", aggregate: "signed-sum", batchSize: 8, batchTokens: null, seqLen: 512, checkpointLayers: "auto",
-  deviceMemory: 80e9, hostMemory: 128e9, evalBatchTokens: DEFAULT_EVAL_BATCH_TOKENS, abilities: 10, ks: [0.01], masksPerK: 1, randomControls: 3,
+  deviceMemory: 80e9, hostMemory: 128e9, evalBatchTokens: DEFAULT_EVAL_BATCH_TOKENS, abilities: 10, ks: [0.01], masksPerK: 1, randomControls: 3, variants: 1, keepScores: "none",
 };
 
 function bprof(...args: string[]) {

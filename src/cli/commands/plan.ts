@@ -32,6 +32,8 @@ interface PlanFlags {
   abilities: string;
   k?: string;
   controls: string;
+  variants?: string;
+  keepScores?: string | boolean;
   json?: boolean;
 }
 
@@ -55,7 +57,10 @@ export function registerPlanCommand(program: Command): void {
   addOption(command, p.ks);
   command
     .option("--controls <list>", "random:N, bottom, or none; comma-separated", DEFAULT_CONTROLS)
-    .option("--json", "print the plan as JSON")
+    .option("--json", "print the plan as JSON");
+  addOption(command, p.variants);
+  addOption(command, p.keepScores);
+  command
     .action(
       runCommand(async (flags: PlanFlags) => {
         const config = planConfig(flags.model);
@@ -99,5 +104,8 @@ function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
     ks: PROFILE_OPTIONS.ks.parse(flags.k ?? PROFILE_OPTIONS.ks.default),
     masksPerK: controls.bottom ? 2 : 1,
     randomControls: controls.randomSeeds.length,
+    variants: PROFILE_OPTIONS.variants.parse(flags.variants ?? PROFILE_OPTIONS.variants.default).length,
+    // A bare --keep-scores keeps f32.
+    keepScores: PROFILE_OPTIONS.keepScores.parse(flags.keepScores === true ? "f32" : (flags.keepScores ?? PROFILE_OPTIONS.keepScores.default)),
   };
 }

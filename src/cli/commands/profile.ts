@@ -7,7 +7,7 @@ import type { LossScope } from "../../importance/render.js";
 import type { Contrast } from "../../masks/contrast.js";
 import type { SelectionMethod } from "../../masks/selection.js";
 import { ALLOW_UNUSED_FLAG } from "../../model/checkpoint-coverage.js";
-import { DEFAULT_CONTROLS, DEFAULT_MODEL, PROFILE_OPTIONS } from "../../profile/defaults.js";
+import { DEFAULT_CONTROLS, DEFAULT_MODEL, PROFILE_OPTIONS, type KeepScores } from "../../profile/defaults.js";
 import { PAPER_KS, PRESETS, type Preset } from "../../profile/presets.js";
 import type { CheckpointChoice } from "../../profile/run-options.js";
 import { profile } from "../../profile/run-profile.js";
@@ -45,6 +45,7 @@ interface ProfileFlags {
   batchTokens?: string;
   checkpointLayers?: string;
   deviceMemory?: string;
+  keepScores?: string | boolean;
   evalBatchSize?: string;
   sharedContext: boolean;
   bootstrap?: string;
@@ -95,6 +96,7 @@ export function registerProfileCommand(program: Command): void {
   command.option("--truncate", "cut probe items longer than the model's context (default: error)");
   for (const spec of [o.importanceBatchSize, o.importanceBatchTokens, o.checkpointLayers]) addOption(command, spec);
   command.option("--device-memory <GB>", "memory the plan may use (default: host RAM on cpu, 80 GB on cuda)");
+  addOption(command, o.keepScores);
   addOption(command, o.evalBatchSize);
   command.option("--no-shared-context", "score each choice with its own forward pass");
   for (const spec of [o.bootstrapSamples, o.seed, o.confidence, o.minMargin]) addOption(command, spec);
@@ -140,6 +142,8 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
     importanceBatchSize: flags.importanceBatchSize,
     importanceBatchTokens: flags.batchTokens,
     checkpointLayers: flags.checkpointLayers as CheckpointChoice | undefined,
+    // A bare --keep-scores keeps f32.
+    keepScores: (flags.keepScores === true ? "f32" : flags.keepScores) as KeepScores | undefined,
     deviceMemory: flags.deviceMemory === undefined ? undefined : parseGigabytes(flags.deviceMemory),
     evalBatchSize: flags.evalBatchSize,
     sharedContext: flags.sharedContext,

@@ -1,7 +1,6 @@
 import { keep, scope, Tensor } from "../engine/index.js";
 import { BprofError } from "../errors.js";
-import type { Extreme, SelectedIndices } from "./exact-select.js";
-import { compareNames } from "./variant.js";
+import { compareNames, type Extreme, type SelectedIndices } from "./score-source.js";
 
 /**
  * The exact n highest (or lowest) scores over several tensors, computed where the scores
@@ -61,10 +60,10 @@ export function deviceExtremes(tensors: DeviceScores[], n: number, extreme: Extr
     for (const t of ordered) {
       const previous: Tensor | null = best;
       best = keep(
-        scope(() => {
+        scope((): Tensor => {
           const v = signed(t);
           const top = v.topk(Math.min(n, t.numel), { sorted: false }).values;
-          const merged = previous ? Tensor.cat([previous, top], 0) : top;
+          const merged: Tensor = previous ? Tensor.cat([previous, top], 0) : top;
           return merged.numel > n ? merged.topk(n, { sorted: false }).values : merged;
         }),
       );
