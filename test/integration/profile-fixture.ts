@@ -161,8 +161,11 @@ export function stageMarkers(runDir: string): string[] {
       return;
     }
     for (const e of entries) {
-      if (e.isDirectory()) visit(join(dir, e.name));
-      else if (e.name === "stage.json") found.push(join(dir, e.name));
+      // A marker inside a `.partial-…` directory is not a finished stage yet: the directory is
+      // renamed into place after its marker is written (a kill in between leaves it unfinished).
+      if (e.isDirectory()) {
+        if (!/\.(?:partial|stale)-\d+-\d+$/.test(e.name)) visit(join(dir, e.name));
+      } else if (e.name === "stage.json") found.push(join(dir, e.name));
     }
   };
   visit(runDir);
