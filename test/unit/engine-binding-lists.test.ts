@@ -22,8 +22,26 @@ function cppExports(): string[] {
 function interfaceMembers(): string[] {
   const source = read("src/engine/native.ts");
   const start = source.indexOf("export interface NativeBinding {");
-  const body = source.slice(source.indexOf("{", start) + 1, source.indexOf("\n}\n", start));
-  return [...body.matchAll(/(?:^|;)\s*(?:readonly\s+)?([A-Za-z]\w*)\s*[(:]/gm)].map((m) => m[1]!).sort();
+  const body = source
+    .slice(source.indexOf("{", start) + 1, source.indexOf("\n}\n", start))
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\/\/.*$/gm, "");
+  // A member's name starts each declaration at bracket depth 0 (parameters sit inside parentheses).
+  const names: string[] = [];
+  let depth = 0;
+  let declaration = "";
+  for (const c of body) {
+    if (c === "(" || c === "[" || c === "{") depth++;
+    if (c === ")" || c === "]" || c === "}") depth--;
+    if (depth === 0 && (c === ";" || c === "\n")) {
+      const m = /^\s*(?:readonly\s+)?([A-Za-z]\w*)\s*[(:]/.exec(declaration);
+      if (m) names.push(m[1]!);
+      if (c === ";" || m) declaration = "";
+      continue;
+    }
+    declaration += c;
+  }
+  return names.sort();
 }
 
 function engineCalls(): Set<string> {
