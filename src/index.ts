@@ -33,7 +33,9 @@ export { accumulateGradients, AGGREGATES, SCORES, type GradientAggregate, type S
 export { renderProbe, DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope, type RenderedProbe } from "./importance/render.js";
 export { runImportance, type ImportanceRunOptions } from "./importance/run-importance.js";
 export { runSelect, type SelectRunOptions } from "./masks/run-select.js";
-export { readImportanceManifest, importanceScoreSources, type ImportanceManifest } from "./importance/importance-store.js";
+export { readImportanceManifest, importanceScoreSources, candidateScoreSources, type ImportanceManifest } from "./importance/importance-store.js";
+export { deviceExtremes, type DeviceScores, type Extremes } from "./importance/device-extremes.js";
+export { planMemory, describePlan, optionsThatFit, type MemoryPlan, type PlanOptions } from "./plan/memory-plan.js";
 export { applyMask, withAblation, type AppliedAblation } from "./masks/apply-mask.js";
 export { createProgress, type Progress, type ProgressOptions } from "./util/progress.js";
 export { profile, type ProfileRunResult } from "./profile/run-profile.js";
