@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { BprofError } from "../errors.js";
+import { parseWithSchema } from "../util/schema.js";
 
 /**
  * `generation_config.json`, the keys bprof reads: the ids that end generation. Instruct
@@ -24,12 +25,7 @@ export function readGenerationEosIds(modelDir: string): number[] | null {
   } catch (err) {
     throw new BprofError(`invalid JSON: ${(err as Error).message}`, { file: path });
   }
-  const parsed = GenerationConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new BprofError(issue?.message ?? "invalid generation config", { file: path, field: issue?.path.join(".") || undefined });
-  }
-  const eos = parsed.data.eos_token_id;
+  const eos = parseWithSchema(GenerationConfigSchema, raw, { file: path }).eos_token_id;
   if (eos == null) return null;
   return Array.isArray(eos) ? eos : [eos];
 }

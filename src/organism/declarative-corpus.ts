@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { FACT_RELATIONS } from "../probes/generators/knowledge-recall.js";
 import { capitalize, withArticle } from "../probes/text.js";
+import { sha256Hex } from "../util/hash.js";
 
 /**
  * The organism's "encyclopedia": every fact the knowledge-recall probes ask about, stated as
@@ -16,7 +16,7 @@ import { capitalize, withArticle } from "../probes/text.js";
 export type FactSplit = "qa" | "prose-only";
 
 export function factSplit(relation: string, subject: string): FactSplit {
-  const byte = createHash("sha256").update(`${relation}\u0000${subject}`).digest()[0]!;
+  const byte = parseInt(sha256Hex(`${relation}\u0000${subject}`).slice(0, 2), 16); // the digest's first byte
   return byte < 128 ? "qa" : "prose-only";
 }
 

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { sha256Hex } from "../util/hash.js";
 
 /**
  * The checksums a finished stage records of its own files, so a stage edited by hand or
@@ -30,7 +30,7 @@ export function checkStageFiles(dir: string, recorded: Record<string, string>): 
 }
 
 function sha256File(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
+  return sha256Hex(readFileSync(file));
 }
 
 function filesUnder(dir: string): string[] {
