@@ -42,19 +42,18 @@ const { values: args } = parseArgs({
     vocab: { type: "string", default: "3072" },
     hidden: { type: "string", default: "192" },
     ffn: { type: "string", default: "512" },
-    layers: { type: "string", default: "4" },
+    layers: { type: "string", default: "6" },
     heads: { type: "string", default: "6" },
     "kv-heads": { type: "string", default: "2" },
     seq: { type: "string", default: "128" },
     batch: { type: "string", default: "16" },
-    steps: { type: "string", default: "2200" },
+    steps: { type: "string", default: "3000" },
     // Rows open at once while packing examples into rows (1: in order, as the organism was trained).
     "pack-window": { type: "string", default: "1" },
-    // Packed examples attend to the ones before them in their row (the organism of issue 7 was
-    // trained so); by default each attends only to itself (document masking).
-    "attend-across-examples": { type: "boolean", default: false },
+    // Each packed example attends only to itself (the committed organism was trained without).
+    "document-mask": { type: "boolean", default: false },
     lr: { type: "string", default: "3e-3" },
-    warmup: { type: "string", default: "100" },
+    warmup: { type: "string", default: "150" },
     "min-lr-ratio": { type: "string", default: "0.05" },
     "weight-decay": { type: "string", default: "0.1" },
     clip: { type: "string", default: "1.0" },
@@ -63,9 +62,10 @@ const { values: args } = parseArgs({
     checkpoint: { type: "string", default: join(tmpdir(), "organism-checkpoint.safetensors") },
     "checkpoint-every": { type: "string", default: "100" },
     "bench-steps": { type: "string" },
-    // fresh: every step's rows drawn new (src/organism/fresh-batches.ts, the committed model);
-    // pool: the fixed items of --items-per-ability, re-read each epoch (the organism of issue 7).
-    data: { type: "string", default: "fresh" },
+    // pool: the fixed items of --items-per-ability, re-read each epoch (the committed organism);
+    // fresh: every step's rows drawn new (src/organism/fresh-batches.ts; models/organism/README.md
+    // has what the issue-13 run of it gave).
+    data: { type: "string", default: "pool" },
     // Loss on fixed fresh examples (per ability and drill) every N steps, to eval-log.jsonl.
     "eval-every": { type: "string", default: "250" },
   },
@@ -107,8 +107,8 @@ writeFileAtomic(join(outDir, "tokenizer_config.json"), JSON.stringify(tokenizerC
 const tokenizer = await HfTokenizer.fromDirectory(outDir);
 say(`tokenizer: ${tokenizer.vocabSize} tokens (${bpe.merges.length} merges)`);
 
-// 3. Examples: with --data pool every item as a chat and as lm-eval multiple choice, every
-//    sentence as prose; with --data fresh (default) the items are drawn new every step and the
+// 3. Examples: with --data pool (default) every item as a chat and as lm-eval multiple choice,
+//    every sentence as prose; with --data fresh the items are drawn new every step and the
 //    corpus above only trains the tokenizer and gives the declarative sentences.
 const promptWeight = num("prompt-weight");
 const examples: Example[] = [];
@@ -132,7 +132,7 @@ const options: TrainOptions = {
   },
   sequenceLength: num("seq"),
   packWindow: num("pack-window"),
-  documentMask: !args["attend-across-examples"],
+  documentMask: args["document-mask"],
   batchSize: num("batch"),
   steps: bench ? num("bench-steps") : num("steps"),
   peakLr: num("lr"),
