@@ -94,6 +94,6 @@ describe("eval warns on contexts cut to the model's length", () => {
     const r = bprof("eval", "--model", model, "--benchmark", long, "--out", out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/bprof: warning: 1 of 4 items of long are longer than the context and are cut as lm-eval cuts them/);
-    expect(Object.keys(snapshot(out)).sort()).toEqual(["results.json", "samples.jsonl"]);
+    expect(Object.keys(snapshot(out)).sort()).toEqual(["results.json", "samples.jsonl", "samples_long.jsonl"]); // lm-eval's samples_<task>.jsonl beside bprof's log
   });
 });
