@@ -54,9 +54,10 @@ interface BenchSection {
 function timeBest(fn: () => void, reps: number, rounds = 3): number {
   let best = Infinity;
   for (let round = 0; round <= rounds; round++) {
-    const seconds = timeOnce(() => {
-      for (let i = 0; i < reps; i++) fn();
-    }) / reps;
+    const seconds =
+      timeOnce(() => {
+        for (let i = 0; i < reps; i++) fn();
+      }) / reps;
     if (round > 0) best = Math.min(best, seconds);
   }
   return best;
@@ -107,7 +108,11 @@ function squareMatmulGflops(n: number, dtype: "f32" | "bf16", device: Device, re
 
 function matmulFigures(device: Device): Figure[] {
   const figures: Figure[] = [];
-  for (const [n, dtype, reps] of [[1024, "f32", 10], [2048, "f32", 3], [2048, "bf16", 2]] as const) {
+  for (const [n, dtype, reps] of [
+    [1024, "f32", 10],
+    [2048, "f32", 3],
+    [2048, "bf16", 2],
+  ] as const) {
     if (dtype === "bf16" && device === "cpu") continue; // CPU bf16 GEMM in libtorch 1.13 is a slow fallback
     figures.push({ name: `${n}x${n} ${dtype} @ ${n}x${n}`, value: squareMatmulGflops(n, dtype, device, reps), unit: "GFLOP/s" });
   }
@@ -161,7 +166,19 @@ const LLAMA_SHAPES: LlamaShape[] = [
 
 /** On a GPU also TinyLlama-1.1B's shape (GQA 32/4 heads, untied head), bf16. */
 const GPU_SHAPES: LlamaShape[] = [
-  { label: "1.1B", hidden: 2048, intermediate: 5632, layers: 22, heads: 32, kvHeads: 4, vocab: 32000, tied: false, batch: 4, seq: 1024, rounds: 3 },
+  {
+    label: "1.1B",
+    hidden: 2048,
+    intermediate: 5632,
+    layers: 22,
+    heads: 32,
+    kvHeads: 4,
+    vocab: 32000,
+    tied: false,
+    batch: 4,
+    seq: 1024,
+    rounds: 3,
+  },
 ];
 
 /**
@@ -173,7 +190,10 @@ class TorchWorker {
   private readonly lines: AsyncIterator<string>;
 
   constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn("/usr/bin/python3", [new URL("./bench-torch.py", import.meta.url).pathname], { env, stdio: ["pipe", "pipe", "pipe"] });
+    this.child = spawn("/usr/bin/python3", [new URL("./bench-torch.py", import.meta.url).pathname], {
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.child.stderr.on("data", (chunk: Buffer) => process.stderr.write(`bench-torch: ${chunk.toString()}`));
     this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
   }
@@ -218,7 +238,11 @@ const llamaSection: BenchSection = {
       ctx.probeCeiling();
       const model = LlamaModel.random(llamaConfig(shape), { seed: 1, device: ctx.device, dtype: gpu ? "bf16" : "f32" });
       const { batch, seq } = shape;
-      const ids = Tensor.fromInt64(Array.from({ length: batch * seq }, (_, i) => (i * 7919) % shape.vocab), [batch, seq], { device: ctx.device });
+      const ids = Tensor.fromInt64(
+        Array.from({ length: batch * seq }, (_, i) => (i * 7919) % shape.vocab),
+        [batch, seq],
+        { device: ctx.device },
+      );
       // Stock PyTorch as a researcher runs it, and with the OpenMP wait policy the engine sets.
       const { OMP_WAIT_POLICY: _, ...stockEnv } = process.env;
       const workers = ctx.torch ? [new TorchWorker(stockEnv), new TorchWorker({ ...stockEnv, OMP_WAIT_POLICY: "PASSIVE" })] : [];
@@ -247,14 +271,22 @@ const llamaSection: BenchSection = {
         figures.push(
           { name: `forward, ${size}`, value: tokens / forward, unit: "tokens/s" },
           { name: `forward + backward, ${size}`, value: tokens / engineBest, unit: "tokens/s" },
-          { name: `forward + backward achieved, ${shape.label} (${(flops / 1e6).toFixed(0)} MFLOP/token)`, value: achieved, unit: "GFLOP/s" },
+          {
+            name: `forward + backward achieved, ${shape.label} (${(flops / 1e6).toFixed(0)} MFLOP/token)`,
+            value: achieved,
+            unit: "GFLOP/s",
+          },
         );
         if (workers.length > 0) {
           const [stock, passive] = torchBest as [number, number];
           vsTorch[shape.label] = stock / engineBest;
           vsTorchPassive[shape.label] = passive / engineBest;
           figures.push(
-            { name: `PyTorch ${String(built[0]!.torch)} eager forward + backward, ${shape.label}`, value: tokens / stock, unit: "tokens/s" },
+            {
+              name: `PyTorch ${String(built[0]!.torch)} eager forward + backward, ${shape.label}`,
+              value: tokens / stock,
+              unit: "tokens/s",
+            },
             { name: `  same, OMP_WAIT_POLICY=PASSIVE, ${shape.label}`, value: tokens / passive, unit: "tokens/s" },
             { name: `engine / PyTorch eager, ${shape.label}`, value: stock / engineBest, unit: "×" },
             { name: `engine / PyTorch eager (PASSIVE), ${shape.label}`, value: passive / engineBest, unit: "×" },
@@ -269,7 +301,8 @@ const llamaSection: BenchSection = {
     ctx.probeCeiling();
     const ceiling = ctx.ceiling();
     const mfu = Object.fromEntries(Object.entries(achievedGflops).map(([label, gflops]) => [label, gflops / ceiling]));
-    for (const [label, value] of Object.entries(mfu)) figures.push({ name: `MFU (achieved / best matmul ceiling), ${label}`, value, unit: "×" });
+    for (const [label, value] of Object.entries(mfu))
+      figures.push({ name: `MFU (achieved / best matmul ceiling), ${label}`, value, unit: "×" });
     const ratios: Ratios = { mfu };
     if (ctx.torch) Object.assign(ratios, { fwd_bwd_vs_torch: vsTorch, fwd_bwd_vs_torch_passive: vsTorchPassive });
     return { figures, ratios };
@@ -308,8 +341,12 @@ const evalSection: BenchSection = {
     try {
       const lm = new ModelScoringLM(model, idTokenizer(shape.vocab));
       const rng = new Xoshiro128(3);
-      const tokens = (min: number, max: number) => Array.from({ length: min + rng.nextBelow53(max - min + 1) }, () => 3 + rng.nextBelow53(shape.vocab - 3));
-      const items = Array.from({ length: 24 }, () => ({ context: tokens(64, 160), continuations: Array.from({ length: 4 }, () => tokens(12, 32)) }));
+      const tokens = (min: number, max: number) =>
+        Array.from({ length: min + rng.nextBelow53(max - min + 1) }, () => 3 + rng.nextBelow53(shape.vocab - 3));
+      const items = Array.from({ length: 24 }, () => ({
+        context: tokens(64, 160),
+        continuations: Array.from({ length: 4 }, () => tokens(12, 32)),
+      }));
       const requests = items.flatMap(({ context, continuations }) => continuations.map((continuation) => ({ context, continuation })));
       const naiveTokens = requests.reduce((s, r) => s + r.context.length + r.continuation.length - 1, 0);
       const sharedTokens = items.reduce((s, i) => s + i.context.length + i.continuations.reduce((c, x) => c + x.length - 1, 0), 0);
@@ -337,7 +374,12 @@ const evalSection: BenchSection = {
 
       const rngScores = new Xoshiro128(4);
       const [selection] = selectElements({
-        sources: [...model.params].map(([name, t]) => scoresFromArray(name, Float32Array.from({ length: t.numel }, () => rngScores.nextUint32() / 2 ** 32))),
+        sources: [...model.params].map(([name, t]) =>
+          scoresFromArray(
+            name,
+            Float32Array.from({ length: t.numel }, () => rngScores.nextUint32() / 2 ** 32),
+          ),
+        ),
         variant: "all",
         nTotal: model.numParameters,
         ks: [1e-2],
@@ -362,7 +404,11 @@ const evalSection: BenchSection = {
           { name: `apply + restore a k = 1e-2 mask (${selection!.count} elements)`, value: applyRestore * 1e3, unit: "ms" },
           { name: "apply + restore / one cell's evaluation", value: applyRestore / sharedBest, unit: "×" },
         ],
-        ratios: { shared_context_speedup: naiveBest / sharedBest, shared_batching_speedup: sharedOneBest / sharedBest, apply_restore_share: applyRestore / sharedBest },
+        ratios: {
+          shared_context_speedup: naiveBest / sharedBest,
+          shared_batching_speedup: sharedOneBest / sharedBest,
+          apply_restore_share: applyRestore / sharedBest,
+        },
       };
     } finally {
       model.dispose();
@@ -383,7 +429,15 @@ const importanceSection: BenchSection = {
   run({ device }) {
     const baseline = process.memoryUsage.rss();
     const config = resolveModelConfig(
-      { model_type: "llama", hidden_size: 512, intermediate_size: 1408, num_hidden_layers: 8, num_attention_heads: 8, vocab_size: 4096, max_position_embeddings: 256 },
+      {
+        model_type: "llama",
+        hidden_size: 512,
+        intermediate_size: 1408,
+        num_hidden_layers: 8,
+        num_attention_heads: 8,
+        vocab_size: 4096,
+        max_position_embeddings: 256,
+      },
       "bench",
     );
     const model = LlamaModel.random(config, { seed: 1, device });
@@ -406,7 +460,11 @@ const importanceSection: BenchSection = {
       const peakOverParams = (peak - baseline) / paramBytes;
       return {
         figures: [
-          { name: `gradient importance, ${(model.numParameters / 1e6).toFixed(1)}M params, batch 8 × 128 tokens`, value: (16 * 128) / seconds, unit: "tokens/s" },
+          {
+            name: `gradient importance, ${(model.numParameters / 1e6).toFixed(1)}M params, batch 8 × 128 tokens`,
+            value: (16 * 128) / seconds,
+            unit: "tokens/s",
+          },
           { name: "peak RSS above pre-model RSS / parameter bytes (batch 1 × 128)", value: peakOverParams, unit: "×" },
         ],
         ratios: { peak_mem_over_params: peakOverParams },
@@ -477,7 +535,9 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ ...header, ...ratios, sections: figures }));
     return;
   }
-  console.log(`libtorch ${header.libtorch}, ${header.threads} threads, device ${header.device}, ${header.cpu}; load ${header.load_before.toFixed(2)} → ${header.load_after.toFixed(2)}`);
+  console.log(
+    `libtorch ${header.libtorch}, ${header.threads} threads, device ${header.device}, ${header.cpu}; load ${header.load_before.toFixed(2)} → ${header.load_after.toFixed(2)}`,
+  );
   const rows = Object.entries(figures).flatMap(([section, list]) => list.map((f) => [section, f.name, formatValue(f.value), f.unit]));
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const row of rows) {

@@ -70,9 +70,7 @@ function findLibtorch() {
   if (pytorch?.cudaUsable) return pytorch;
   const found = fromDebian() ?? pytorch;
   if (!found) {
-    throw new Error(
-      "libtorch not found: set LIBTORCH=<dir with include/ and lib/>, or `apt install libtorch-dev`, or install PyTorch",
-    );
+    throw new Error("libtorch not found: set LIBTORCH=<dir with include/ and lib/>, or `apt install libtorch-dev`, or install PyTorch");
   }
   return found;
 }
@@ -95,13 +93,15 @@ libs.push(...cudaLibs);
 
 console.error(`bprof build:native: libtorch ${libtorchVersion(torch.includes)} from ${torch.source}`);
 console.error(`  include: ${torch.includes.join(" ")}`);
-console.error(`  lib:     ${torch.libDir} (${libs.join(", ")}); CUDA: ${cudaLibs.length > 0 ? "yes" : "no"}; _GLIBCXX_USE_CXX11_ABI=${torch.cxx11Abi}`);
+console.error(
+  `  lib:     ${torch.libDir} (${libs.join(", ")}); CUDA: ${cudaLibs.length > 0 ? "yes" : "no"}; _GLIBCXX_USE_CXX11_ABI=${torch.cxx11Abi}`,
+);
 
 // Node's own headers (e.g. /usr/include/node) make the build work offline; node-gyp would
 // otherwise download them.
 const installedNodeDir = resolve(dirname(process.execPath), "..");
-const nodedir = process.env.npm_config_nodedir ??
-  (existsSync(join(installedNodeDir, "include", "node", "node_api.h")) ? installedNodeDir : undefined);
+const nodedir =
+  process.env.npm_config_nodedir ?? (existsSync(join(installedNodeDir, "include", "node", "node_api.h")) ? installedNodeDir : undefined);
 
 const env = {
   ...process.env,

@@ -39,17 +39,35 @@ export function makeHubDatasets(benchmarksDir: string, outDir: string, format: H
 
 export function hubSplits(dir: string): HubSplit[] {
   const splits: HubSplit[] = [];
-  const arcFeatures = { id: "string", question: "string", choices: { struct: { text: { list: "string" }, label: { list: "string" } } }, answerKey: "string" } as const;
-  for (const [config, prefix] of [["ARC-Easy", "ARC-Easy"], ["ARC-Challenge", "ARC-Challenge"]] as const) {
-    for (const [split, part] of [["test", "Test"], ["train", "Train"], ["validation", "Dev"]] as const) {
+  const arcFeatures = {
+    id: "string",
+    question: "string",
+    choices: { struct: { text: { list: "string" }, label: { list: "string" } } },
+    answerKey: "string",
+  } as const;
+  for (const [config, prefix] of [
+    ["ARC-Easy", "ARC-Easy"],
+    ["ARC-Challenge", "ARC-Challenge"],
+  ] as const) {
+    for (const [split, part] of [
+      ["test", "Test"],
+      ["train", "Train"],
+      ["validation", "Dev"],
+    ] as const) {
       const file = authorsFile(join(dir, "arc"), `${prefix}-${part}`, ".jsonl");
       if (file) splits.push({ path: "allenai/ai2_arc", config, split, features: arcFeatures, rows: jsonl(file).map(arcRow) });
     }
   }
-  for (const [split, folder] of [["test", "test"], ["dev", "dev"], ["validation", "val"]] as const) {
+  for (const [split, folder] of [
+    ["test", "test"],
+    ["dev", "dev"],
+    ["validation", "val"],
+  ] as const) {
     const subjectDir = join(dir, "mmlu", folder);
     if (!existsSync(subjectDir)) continue;
-    for (const name of readdirSync(subjectDir).filter((n) => n.endsWith(`_${folder}.csv`)).sort()) {
+    for (const name of readdirSync(subjectDir)
+      .filter((n) => n.endsWith(`_${folder}.csv`))
+      .sort()) {
       const subject = name.slice(0, -`_${folder}.csv`.length);
       const rows = parseCsv(readFileSync(join(subjectDir, name), "utf8").replace(/^\uFEFF/, ""), name).map(({ fields }) => ({
         question: fields[0],
@@ -57,53 +75,125 @@ export function hubSplits(dir: string): HubSplit[] {
         choices: fields.slice(1, 5),
         answer: BigInt("ABCD".indexOf(fields[5]!.trim())),
       }));
-      splits.push({ path: "cais/mmlu", config: subject, split, features: { question: "string", subject: "string", choices: { list: "string" }, answer: "int64" }, rows });
+      splits.push({
+        path: "cais/mmlu",
+        config: subject,
+        split,
+        features: { question: "string", subject: "string", choices: { list: "string" }, answer: "int64" },
+        rows,
+      });
     }
   }
   const piqa = authorsFile(join(dir, "piqa"), "valid", ".jsonl");
   if (piqa) {
-    const labels = readFileSync(piqa.replace(/valid(.*)\.jsonl$/, "valid-labels$1.lst"), "utf8").trim().split("\n");
+    const labels = readFileSync(piqa.replace(/valid(.*)\.jsonl$/, "valid-labels$1.lst"), "utf8")
+      .trim()
+      .split("\n");
     const rows = jsonl(piqa).map((r, i) => ({ goal: r.goal, sol1: r.sol1, sol2: r.sol2, label: BigInt(labels[i]!.trim()) }));
-    splits.push({ path: "baber/piqa", config: null, split: "validation", features: { goal: "string", sol1: "string", sol2: "string", label: "int64" }, rows });
+    splits.push({
+      path: "baber/piqa",
+      config: null,
+      split: "validation",
+      features: { goal: "string", sol1: "string", sol2: "string", label: "int64" },
+      rows,
+    });
   }
   const hellaswag = authorsFile(join(dir, "hellaswag"), "hellaswag_val", ".jsonl");
   if (hellaswag) {
-    const features = { ind: "int32", activity_label: "string", ctx_a: "string", ctx_b: "string", ctx: "string", endings: { list: "string" }, source_id: "string", split: "string", split_type: "string", label: "string" } as const;
+    const features = {
+      ind: "int32",
+      activity_label: "string",
+      ctx_a: "string",
+      ctx_b: "string",
+      ctx: "string",
+      endings: { list: "string" },
+      source_id: "string",
+      split: "string",
+      split_type: "string",
+      label: "string",
+    } as const;
     const rows = jsonl(hellaswag).map((r) => ({ ...pick(r, Object.keys(features)), label: String(r.label) }));
     splits.push({ path: "Rowan/hellaswag", config: null, split: "validation", features, rows });
   }
   const winogrande = authorsFile(join(dir, "winogrande"), "dev", ".jsonl");
   if (winogrande) {
     const rows = jsonl(winogrande).map((r) => pick(r, ["sentence", "option1", "option2", "answer"]));
-    splits.push({ path: "allenai/winogrande", config: "winogrande_xl", split: "validation", features: { sentence: "string", option1: "string", option2: "string", answer: "string" }, rows });
+    splits.push({
+      path: "allenai/winogrande",
+      config: "winogrande_xl",
+      split: "validation",
+      features: { sentence: "string", option1: "string", option2: "string", answer: "string" },
+      rows,
+    });
   }
   const truthfulqa = join(dir, "truthfulqa", "mc_task.json");
   if (existsSync(truthfulqa)) {
     const targets = (t: Record<string, number>) => ({ choices: Object.keys(t), labels: Object.values(t) });
-    const rows = (JSON.parse(readFileSync(truthfulqa, "utf8")) as { question: string; mc1_targets: Record<string, number>; mc2_targets: Record<string, number> }[]).map((q) => ({
+    const rows = (
+      JSON.parse(readFileSync(truthfulqa, "utf8")) as {
+        question: string;
+        mc1_targets: Record<string, number>;
+        mc2_targets: Record<string, number>;
+      }[]
+    ).map((q) => ({
       question: q.question,
       mc1_targets: targets(q.mc1_targets),
       mc2_targets: targets(q.mc2_targets),
     }));
     const mc = { struct: { choices: { list: "string" }, labels: { list: "int32" } } } as const;
-    splits.push({ path: "truthfulqa/truthful_qa", config: "multiple_choice", split: "validation", features: { question: "string", mc1_targets: mc, mc2_targets: mc }, rows });
+    splits.push({
+      path: "truthfulqa/truthful_qa",
+      config: "multiple_choice",
+      split: "validation",
+      features: { question: "string", mc1_targets: mc, mc2_targets: mc },
+      rows,
+    });
   }
   const boolq = authorsFile(join(dir, "boolq"), "val", ".jsonl");
   if (boolq) {
     // super_glue's boolq: label a ClassLabel (0 False, 1 True), idx an integer.
-    const rows = jsonl(boolq).map((r, i) => ({ question: r.question, passage: r.passage, idx: i, label: BigInt(String(r.label ?? r.answer).toLowerCase() === "true" || String(r.label) === "1" ? 1 : 0) }));
-    splits.push({ path: "aps/super_glue", config: "boolq", split: "validation", features: { question: "string", passage: "string", idx: "int32", label: "int64" }, rows });
+    const rows = jsonl(boolq).map((r, i) => ({
+      question: r.question,
+      passage: r.passage,
+      idx: i,
+      label: BigInt(String(r.label ?? r.answer).toLowerCase() === "true" || String(r.label) === "1" ? 1 : 0),
+    }));
+    splits.push({
+      path: "aps/super_glue",
+      config: "boolq",
+      split: "validation",
+      features: { question: "string", passage: "string", idx: "int32", label: "int64" },
+      rows,
+    });
   }
   const bbhDir = join(dir, "bbh");
   if (existsSync(bbhDir)) {
-    for (const name of readdirSync(bbhDir).filter((n) => n.endsWith(".json")).sort()) {
+    for (const name of readdirSync(bbhDir)
+      .filter((n) => n.endsWith(".json"))
+      .sort()) {
       const { examples } = JSON.parse(readFileSync(join(bbhDir, name), "utf8")) as { examples: { input: string; target: string }[] };
-      splits.push({ path: "lukaemon/bbh", config: name.slice(0, -".json".length), split: "test", features: { input: "string", target: "string" }, rows: examples.map((e) => ({ input: e.input, target: e.target })) });
+      splits.push({
+        path: "lukaemon/bbh",
+        config: name.slice(0, -".json".length),
+        split: "test",
+        features: { input: "string", target: "string" },
+        rows: examples.map((e) => ({ input: e.input, target: e.target })),
+      });
     }
   }
-  for (const [split, stem] of [["test", "test"], ["train", "train"]] as const) {
+  for (const [split, stem] of [
+    ["test", "test"],
+    ["train", "train"],
+  ] as const) {
     const file = authorsFile(join(dir, "gsm8k"), stem, ".jsonl");
-    if (file) splits.push({ path: "openai/gsm8k", config: "main", split, features: { question: "string", answer: "string" }, rows: jsonl(file).map((r) => pick(r, ["question", "answer"])) });
+    if (file)
+      splits.push({
+        path: "openai/gsm8k",
+        config: "main",
+        split,
+        features: { question: "string", answer: "string" },
+        rows: jsonl(file).map((r) => pick(r, ["question", "answer"])),
+      });
   }
   return splits;
 }
@@ -131,7 +221,12 @@ function pick(row: Row, keys: string[]): Row {
 /** The AI2 release's `{question: {stem, choices: [{text, label}]}}` as the Hub's flattened columns. */
 function arcRow(row: Row): Row {
   const question = row.question as { stem: string; choices: { text: string; label: string }[] };
-  return { id: row.id, question: question.stem, choices: { text: question.choices.map((c) => c.text), label: question.choices.map((c) => c.label) }, answerKey: row.answerKey };
+  return {
+    id: row.id,
+    question: question.stem,
+    choices: { text: question.choices.map((c) => c.text), label: question.choices.map((c) => c.label) },
+    answerKey: row.answerKey,
+  };
 }
 
 function writeSplit(split: HubSplit, outDir: string, format: HubFormat): string {
@@ -141,7 +236,9 @@ function writeSplit(split: HubSplit, outDir: string, format: HubFormat): string 
       ? join(outDir, owner, repo, split.config ?? "data", `${split.split}-00000-of-00001.parquet`)
       : join(outDir, `${owner}___${repo}`, split.config ?? "default", "0.0.0", "0123456789abcdef", `${repo}-${split.split}.arrow`);
   mkdirSync(dirname(file), { recursive: true });
-  const metadata = JSON.stringify({ info: { features: Object.fromEntries(Object.entries(split.features).map(([k, t]) => [k, hfFeature(t)])) } });
+  const metadata = JSON.stringify({
+    info: { features: Object.fromEntries(Object.entries(split.features).map(([k, t]) => [k, hfFeature(t)])) },
+  });
   const bytes = format === "parquet" ? parquetBytes(split, metadata) : arrowBytes(split, metadata);
   writeFileSync(file, bytes);
   return file;
@@ -193,7 +290,9 @@ function arrowType(type: ColumnType): DataType {
 
 function arrowBytes(split: HubSplit, metadata: string): Uint8Array {
   const columns = Object.entries(split.features);
-  const vectors = Object.fromEntries(columns.map(([name, type]) => [name, vectorFromArray(split.rows.map((row) => row[name]) as never[], arrowType(type))]));
+  const vectors = Object.fromEntries(
+    columns.map(([name, type]) => [name, vectorFromArray(split.rows.map((row) => row[name]) as never[], arrowType(type))]),
+  );
   const table = new Table(vectors);
   const schema = new Schema(table.schema.fields, new Map([["huggingface", metadata]]));
   // datasets' ArrowWriter writes the IPC stream format.

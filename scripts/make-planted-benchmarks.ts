@@ -36,4 +36,6 @@ for (const generator of GENERATORS) {
   files.set(join(abilitiesOut, `${name}.yaml`), yaml);
 }
 for (const [path, content] of files) writeFileAtomic(path, content);
-process.stderr.write(`wrote ${PLANTED_BENCHMARKS.length} planted benchmarks to ${out} and ${GENERATORS.length} ability benchmarks to ${abilitiesOut}\n`);
+process.stderr.write(
+  `wrote ${PLANTED_BENCHMARKS.length} planted benchmarks to ${out} and ${GENERATORS.length} ability benchmarks to ${abilitiesOut}\n`,
+);

@@ -44,7 +44,12 @@ interface Measurement extends Case {
 async function measureCase(c: Case): Promise<Measurement> {
   const { Tensor, scope } = await import("../src/engine/index.js");
   // The baseline: libtorch loaded and one op run (its thread pool and allocator started).
-  scope(() => Tensor.ones([16, 16]).matmul(Tensor.ones([16, 16])).sum().item());
+  scope(() =>
+    Tensor.ones([16, 16])
+      .matmul(Tensor.ones([16, 16]))
+      .sum()
+      .item(),
+  );
   const baselineBytes = process.memoryUsage().rss;
   const { resolveModelConfig } = await import("../src/model/config.js");
   const { LlamaModel } = await import("../src/model/llama.js");
@@ -72,7 +77,12 @@ function cases(): Case[] {
   const out: Case[] = [];
   for (const model of ["30M", "110M", "350M"] as const) {
     for (const dtype of ["f32", "bf16"] as const) {
-      for (const [rows, seqLen] of [[1, 8], [2, 64], [2, 256]] as const) out.push({ model, dtype, rows, seqLen });
+      for (const [rows, seqLen] of [
+        [1, 8],
+        [2, 64],
+        [2, 256],
+      ] as const)
+        out.push({ model, dtype, rows, seqLen });
     }
   }
   return out;
@@ -80,9 +90,17 @@ function cases(): Case[] {
 
 /** Least squares y ≈ a·x1 + b·x2 (no intercept). */
 function fit2(rows: { x1: number; x2: number; y: number }[]): [number, number] {
-  let s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0;
+  let s11 = 0,
+    s12 = 0,
+    s22 = 0,
+    s1y = 0,
+    s2y = 0;
   for (const { x1, x2, y } of rows) {
-    s11 += x1 * x1; s12 += x1 * x2; s22 += x2 * x2; s1y += x1 * y; s2y += x2 * y;
+    s11 += x1 * x1;
+    s12 += x1 * x2;
+    s22 += x2 * x2;
+    s1y += x1 * y;
+    s2y += x2 * y;
   }
   const det = s11 * s22 - s12 * s12;
   return [(s1y * s22 - s2y * s12) / det, (s2y * s11 - s1y * s12) / det];
@@ -103,7 +121,9 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error(`case ${JSON.stringify(c)} failed: ${r.stderr}`);
     const m = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Measurement;
     results.push(m);
-    process.stderr.write(`${m.model} ${m.dtype} ${m.rows}×${m.seqLen}: peak ${(m.peakBytes / 1e9).toFixed(3)} GB, baseline ${(m.baselineBytes / 1e9).toFixed(3)} GB, ${m.seconds.toFixed(1)} s\n`);
+    process.stderr.write(
+      `${m.model} ${m.dtype} ${m.rows}×${m.seqLen}: peak ${(m.peakBytes / 1e9).toFixed(3)} GB, baseline ${(m.baselineBytes / 1e9).toFixed(3)} GB, ${m.seconds.toFixed(1)} s\n`,
+    );
   }
   const baseline = Math.max(...results.map((m) => m.baselineBytes));
   // Everything but activations and head is counted: weights, gradients, accumulator, reduction temporaries.
@@ -111,15 +131,26 @@ async function main(): Promise<void> {
     const config = resolveModelConfig(configOf(m.model), "m");
     const p = parameterCounts(config);
     const w = m.dtype === "f32" ? 4 : 2;
-    return { config, p, w, fixed: p.total * w + p.scored * w + (m.dtype === "f32" ? 0 : 4 * p.scored) + p.largestScored * (w === 4 ? 4 : 8) };
+    return {
+      config,
+      p,
+      w,
+      fixed: p.total * w + p.scored * w + (m.dtype === "f32" ? 0 : 4 * p.scored) + p.largestScored * (w === 4 ? 4 : 8),
+    };
   };
   const constants: Record<string, [number, number]> = {};
   for (const dtype of ["f32", "bf16"] as const) {
-    const points = results.filter((m) => m.dtype === dtype).map((m) => {
-      const { config, w, fixed } = counted(m);
-      const tokens = m.rows * m.seqLen;
-      return { x1: tokens * config.numHiddenLayers * activationElements(config, m.seqLen) * w, x2: tokens * config.vocabSize, y: m.peakBytes - baseline - fixed };
-    });
+    const points = results
+      .filter((m) => m.dtype === dtype)
+      .map((m) => {
+        const { config, w, fixed } = counted(m);
+        const tokens = m.rows * m.seqLen;
+        return {
+          x1: tokens * config.numHiddenLayers * activationElements(config, m.seqLen) * w,
+          x2: tokens * config.vocabSize,
+          y: m.peakBytes - baseline - fixed,
+        };
+      });
     constants[dtype] = fit2(points);
   }
   const lines = [
@@ -133,15 +164,21 @@ async function main(): Promise<void> {
     const act = kappa * tokens * config.numHiddenLayers * activationElements(config, m.seqLen) * w + lambda * tokens * config.vocabSize;
     const plan = baseline + fixed + act;
     const ratio = (m.peakBytes - m.baselineBytes - act) / (p.total * w);
-    lines.push(`| ${m.model} | ${p.total.toLocaleString("en-US")} | ${m.dtype} | ${m.rows} × ${m.seqLen} | ${(m.peakBytes / 1e9).toFixed(3)} GB | ${(m.baselineBytes / 1e9).toFixed(3)} GB | ` +
-      `${(act / 1e9).toFixed(3)} GB | ${ratio.toFixed(2)} | ${(plan / 1e9).toFixed(3)} GB | ${(((plan - m.peakBytes) / m.peakBytes) * 100).toFixed(1)} % |`);
+    lines.push(
+      `| ${m.model} | ${p.total.toLocaleString("en-US")} | ${m.dtype} | ${m.rows} × ${m.seqLen} | ${(m.peakBytes / 1e9).toFixed(3)} GB | ${(m.baselineBytes / 1e9).toFixed(3)} GB | ` +
+        `${(act / 1e9).toFixed(3)} GB | ${ratio.toFixed(2)} | ${(plan / 1e9).toFixed(3)} GB | ${(((plan - m.peakBytes) / m.peakBytes) * 100).toFixed(1)} % |`,
+    );
   }
   const measuredOn = `${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
   process.stdout.write(lines.join("\n") + "\n\n");
-  process.stdout.write(`baseline ${baseline} B; κ f32 ${constants.f32![0].toFixed(3)}, bf16 ${constants.bf16![0].toFixed(3)}; λ f32 ${constants.f32![1].toFixed(2)}, bf16 ${constants.bf16![1].toFixed(2)} B per logit (${measuredOn})\n`);
+  process.stdout.write(
+    `baseline ${baseline} B; κ f32 ${constants.f32![0].toFixed(3)}, bf16 ${constants.bf16![0].toFixed(3)}; λ f32 ${constants.f32![1].toFixed(2)}, bf16 ${constants.bf16![1].toFixed(2)} B per logit (${measuredOn})\n`,
+  );
   if (process.argv.includes("--write")) {
     const file = fileURLToPath(new URL("../src/plan/measured-constants.ts", import.meta.url));
-    writeFileSync(file, `/**
+    writeFileSync(
+      file,
+      `/**
  * The constants of the memory plan (memory-plan.ts) that are measured, not derived:
  * written by \`nice -n 10 npx tsx scripts/measure-memory.ts --write\` (docs/scale.md has its
  * table of measurements). Do not edit by hand.
@@ -156,7 +193,8 @@ export const MEASURED = {
   /** When and where the constants were measured. */
   measuredOn: ${JSON.stringify(measuredOn)},
 } as const;
-`);
+`,
+    );
     process.stderr.write(`wrote ${file}\n`);
   }
 }

@@ -73,7 +73,15 @@ const seed = num(args.seed, 1);
 
 function options(hidden: number, layers: number, vocabSize: number): TrainOptions {
   return {
-    architecture: { hiddenSize: hidden, intermediateSize: hidden <= 64 ? 2 * hidden : Math.ceil((hidden * 8) / 3 / 32) * 32, numHiddenLayers: layers, numAttentionHeads: num(args.heads, hidden >= 192 ? hidden / 32 : 4), numKeyValueHeads: num(args["kv-heads"], 2), vocabSize, maxPositionEmbeddings: 512 },
+    architecture: {
+      hiddenSize: hidden,
+      intermediateSize: hidden <= 64 ? 2 * hidden : Math.ceil((hidden * 8) / 3 / 32) * 32,
+      numHiddenLayers: layers,
+      numAttentionHeads: num(args.heads, hidden >= 192 ? hidden / 32 : 4),
+      numKeyValueHeads: num(args["kv-heads"], 2),
+      vocabSize,
+      maxPositionEmbeddings: 512,
+    },
     sequenceLength: 128,
     batchSize: num(args.batch, 16),
     steps: num(args.steps, 500),
@@ -92,7 +100,9 @@ function options(hidden: number, layers: number, vocabSize: number): TrainOption
  * loss on `fresh` examples (drawn with a seed training never uses) and the wall time.
  */
 function run(draw: (rng: Rng, progress: number) => Example, fresh: Example[], ids: SpecialIds, o: TrainOptions, chanceLoss?: number) {
-  process.stdout.write(`${task}: fresh examples every step, ${o.architecture.numHiddenLayers} layers × hidden ${o.architecture.hiddenSize}, ${o.steps} steps of ${o.batchSize} rows, lr ${o.peakLr}${o.documentMask ? ", document mask" : ""}${chanceLoss === undefined ? "" : `; chance loss ${chanceLoss.toFixed(2)}`}\n`);
+  process.stdout.write(
+    `${task}: fresh examples every step, ${o.architecture.numHiddenLayers} layers × hidden ${o.architecture.hiddenSize}, ${o.steps} steps of ${o.batchSize} rows, lr ${o.peakLr}${o.documentMask ? ", document mask" : ""}${chanceLoss === undefined ? "" : `; chance loss ${chanceLoss.toFixed(2)}`}\n`,
+  );
   const started = performance.now();
   const source = drawnRows(`diagnostics-${task}`, seed, (rng, step) => draw(rng, step / o.steps), o.batchSize, o.sequenceLength, ids.pad);
   const result = train(source, ids, o, {
@@ -101,10 +111,18 @@ function run(draw: (rng: Rng, progress: number) => Example, fresh: Example[], id
     },
   });
   const tail = result.log.slice(-50).map((l) => l.loss);
-  process.stdout.write(`mean training loss over the last ${tail.length} steps: ${(tail.reduce((a, b) => a + b, 0) / tail.length).toFixed(3)}\n`);
+  process.stdout.write(
+    `mean training loss over the last ${tail.length} steps: ${(tail.reduce((a, b) => a + b, 0) / tail.length).toFixed(3)}\n`,
+  );
   const heldOut = packExamples(fresh, o.sequenceLength, ids.pad, 8);
-  const losses = noGrad(() => Array.from({ length: Math.ceil(heldOut.length / o.batchSize) }, (_, i) => weightedLoss(result.model, heldOut.slice(i * o.batchSize, (i + 1) * o.batchSize), o.documentMask).item()));
-  process.stdout.write(`answer loss on ${fresh.length} fresh examples (${heldOut.length} rows): ${(losses.reduce((a, b) => a + b, 0) / losses.length).toFixed(3)}; wall time ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  const losses = noGrad(() =>
+    Array.from({ length: Math.ceil(heldOut.length / o.batchSize) }, (_, i) =>
+      weightedLoss(result.model, heldOut.slice(i * o.batchSize, (i + 1) * o.batchSize), o.documentMask).item(),
+    ),
+  );
+  process.stdout.write(
+    `answer loss on ${fresh.length} fresh examples (${heldOut.length} rows): ${(losses.reduce((a, b) => a + b, 0) / losses.length).toFixed(3)}; wall time ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+  );
   return result;
 }
 
@@ -113,18 +131,42 @@ const copyLengths = [num(args["min-length"], 4), num(args["max-length"], 24)] as
 
 if (task === "copy") {
   const o = options(num(args.hidden, 64), num(args.layers, 2), SYNTHETIC_VOCAB);
-  run((rng) => copyExamples(1, copyLengths, rng.nextUint32())[0]!, copyExamples(1_000, copyLengths, FRESH_SEED), SYNTHETIC_IDS, o, Math.log(80));
+  run(
+    (rng) => copyExamples(1, copyLengths, rng.nextUint32())[0]!,
+    copyExamples(1_000, copyLengths, FRESH_SEED),
+    SYNTHETIC_IDS,
+    o,
+    Math.log(80),
+  );
 } else if (task === "recall") {
-  const recall = (count: number, draw: number) => associativeRecallExamples(count, { pairs: num(args.pairs, 4), gap: num(args.gap, 3), seed: draw, queries: args.queries === undefined ? undefined : num(args.queries, 1), equals: !args["no-equals"] });
+  const recall = (count: number, draw: number) =>
+    associativeRecallExamples(count, {
+      pairs: num(args.pairs, 4),
+      gap: num(args.gap, 3),
+      seed: draw,
+      queries: args.queries === undefined ? undefined : num(args.queries, 1),
+      equals: !args["no-equals"],
+    });
   const o = options(num(args.hidden, 192), num(args.layers, 6), SYNTHETIC_VOCAB);
-  const draw = (rng: Rng) => (args["with-copy"] && rng.chance(0.5) ? copyExamples(1, copyLengths, rng.nextUint32())[0]! : recall(1, rng.nextUint32())[0]!);
+  const draw = (rng: Rng) =>
+    args["with-copy"] && rng.chance(0.5) ? copyExamples(1, copyLengths, rng.nextUint32())[0]! : recall(1, rng.nextUint32())[0]!;
   run(draw, recall(2_000, FRESH_SEED), SYNTHETIC_IDS, o, Math.log(40));
 } else if (task === "contextual-drill") {
   if (args.out === undefined) throw new Error("contextual-drill: give --out DIR");
   const organism = resolve(args.organism!);
   const tokenizer = await HfTokenizer.fromDirectory(organism);
-  const config = JSON.parse(readFileSync(join(organism, "config.json"), "utf8")) as { vocab_size: number; bos_token_id: number; eos_token_id: number; pad_token_id: number };
-  const vocab: DrillVocab = { tokenizer, firstPlainId: ORGANISM_SPECIAL_TOKENS.length, words: [], contextual: generatorFor("contextual-recall")! };
+  const config = JSON.parse(readFileSync(join(organism, "config.json"), "utf8")) as {
+    vocab_size: number;
+    bos_token_id: number;
+    eos_token_id: number;
+    pad_token_id: number;
+  };
+  const vocab: DrillVocab = {
+    tokenizer,
+    firstPlainId: ORGANISM_SPECIAL_TOKENS.length,
+    words: [],
+    contextual: generatorFor("contextual-recall")!,
+  };
   const o = options(num(args.hidden, 192), num(args.layers, 6), config.vocab_size);
   const draw = (rng: Rng, progress: number) => {
     if (args["with-copy"] && rng.chance(0.5)) return tokenCopy(rng, vocab, copyLengths[0], copyLengths[1]);
@@ -139,7 +181,9 @@ if (task === "copy") {
   for (const file of ["tokenizer.json", "tokenizer_config.json", "generation_config.json"]) cpSync(join(organism, file), join(out, file));
   writeFileAtomic(join(out, "config.json"), JSON.stringify(result.hfConfig, null, 2) + "\n");
   writeFileAtomic(join(out, "model.safetensors"), encodeSafetensors(modelTensors(result.model), { format: "pt" }));
-  process.stdout.write(`wrote ${out}; evaluate with: npx bprof eval --model ${out} --benchmark benchmarks/abilities/ability_contextual_recall.yaml\n`);
+  process.stdout.write(
+    `wrote ${out}; evaluate with: npx bprof eval --model ${out} --benchmark benchmarks/abilities/ability_contextual_recall.yaml\n`,
+  );
 } else {
   throw new Error(`unknown task "${task ?? ""}" (copy, recall or contextual-drill)`);
 }

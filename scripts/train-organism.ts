@@ -86,15 +86,18 @@ const say = (message: string) => process.stderr.write(`[organism ${((performance
 // 1. Data: instruction items of the ten abilities (kept apart from the committed dev/test
 //    splits) and the declarative sentences of the knowledge facts.
 const abilityItems = Object.fromEntries(
-  args["ability-items"]!.split(",").filter((pair) => pair !== "").map((pair) => {
-    const [ability, count] = pair.split("=");
-    const value = Number(count);
-    if (!ability || !Number.isInteger(value) || value < 0) throw new Error(`--ability-items: expected ability=count, got "${pair}"`);
-    return [ability, value];
-  }),
+  args["ability-items"]!.split(",")
+    .filter((pair) => pair !== "")
+    .map((pair) => {
+      const [ability, count] = pair.split("=");
+      const value = Number(count);
+      if (!ability || !Number.isInteger(value) || value < 0) throw new Error(`--ability-items: expected ability=count, got "${pair}"`);
+      return [ability, value];
+    }),
 );
 const corpus = buildOrganismCorpus(args.probes!, seed, num("items-per-ability"), abilityItems);
-for (const [ability, entry] of Object.entries(corpus.abilities)) say(`${ability}: ${entry.items} items, ${entry.collisions} dev/test collisions dropped`);
+for (const [ability, entry] of Object.entries(corpus.abilities))
+  say(`${ability}: ${entry.items} items, ${entry.collisions} dev/test collisions dropped`);
 say(`declarative corpus: ${corpus.sentences.length} sentences`);
 
 // 2. Tokenizer, trained on that data and written first: training reads the data through it.
@@ -143,14 +146,34 @@ const options: TrainOptions = {
   seed,
 };
 
-const plainWords = [...new Set(tokenizerTrainingTexts(corpus, DEFAULT_SYSTEM_PROMPT).flatMap((text) => text.split(/\s+/)).filter((w) => /^[A-Za-z0-9']+$/.test(w)))].sort();
-const drillVocab = { tokenizer, firstPlainId: ORGANISM_SPECIAL_TOKENS.length, words: plainWords, contextual: generatorFor("contextual-recall")! };
+const plainWords = [
+  ...new Set(
+    tokenizerTrainingTexts(corpus, DEFAULT_SYSTEM_PROMPT)
+      .flatMap((text) => text.split(/\s+/))
+      .filter((w) => /^[A-Za-z0-9']+$/.test(w)),
+  ),
+].sort();
+const drillVocab = {
+  tokenizer,
+  firstPlainId: ORGANISM_SPECIAL_TOKENS.length,
+  words: plainWords,
+  contextual: generatorFor("contextual-recall")!,
+};
 const exclusions = devTestExclusions(args.probes!);
 const data: Example[] | RowSource =
   args.data === "pool"
     ? examples
-    : new FreshBatches(drillVocab, exclusions, corpus.sentences.map((s) => s.text), ids.pad, { seed, steps: options.steps, batchSize: options.batchSize, sequenceLength: options.sequenceLength, promptWeight });
-const evalSets = [...freshEvalSets(drillVocab, exclusions, seed)].map(([name, set]) => ({ name, rows: packExamples(set, options.sequenceLength, ids.pad, 8) }));
+    : new FreshBatches(
+        drillVocab,
+        exclusions,
+        corpus.sentences.map((s) => s.text),
+        ids.pad,
+        { seed, steps: options.steps, batchSize: options.batchSize, sequenceLength: options.sequenceLength, promptWeight },
+      );
+const evalSets = [...freshEvalSets(drillVocab, exclusions, seed)].map(([name, set]) => ({
+  name,
+  rows: packExamples(set, options.sequenceLength, ids.pad, 8),
+}));
 const evalLogPath = join(outDir, "eval-log.jsonl");
 
 // 4. Train. A resumed run carries on the log of the steps before its checkpoint, with seconds
@@ -164,9 +187,15 @@ const result = train(data, ids, options, {
   checkpointEvery: num("checkpoint-every"),
   evaluateEvery: bench ? undefined : num("eval-every"),
   evaluate(model, step) {
-    const losses = Object.fromEntries(evalSets.map(({ name, rows }) => [name, Number(weightedLoss(model, rows, options.documentMask).item().toFixed(4))]));
+    const losses = Object.fromEntries(
+      evalSets.map(({ name, rows }) => [name, Number(weightedLoss(model, rows, options.documentMask).item().toFixed(4))]),
+    );
     say(`fresh-example loss at step ${step}: ${JSON.stringify(losses)}`);
-    const before = existsSync(evalLogPath) ? readFileSync(evalLogPath, "utf8").split("\n").filter((l) => l.trim() !== "" && (JSON.parse(l) as { step: number }).step < step) : [];
+    const before = existsSync(evalLogPath)
+      ? readFileSync(evalLogPath, "utf8")
+          .split("\n")
+          .filter((l) => l.trim() !== "" && (JSON.parse(l) as { step: number }).step < step)
+      : [];
     writeFileAtomic(evalLogPath, [...before, JSON.stringify({ step, losses })].join("\n") + "\n");
   },
   onStep(entry) {
@@ -185,7 +214,9 @@ const result = train(data, ids, options, {
     if (entry.step % 10 === 0 || entry.step === options.steps) {
       const rate = entry.tokens / entry.seconds;
       const eta = ((options.steps - entry.step) * entry.seconds) / Math.max(1, entry.step - firstStepThisSession);
-      say(`step ${entry.step}/${options.steps} loss ${entry.loss.toFixed(4)} lr ${entry.lr.toExponential(2)} |g| ${entry.gradNorm.toFixed(2)} epoch ${entry.epoch} ${rate.toFixed(0)} tok/s ETA ${(eta / 60).toFixed(1)} min`);
+      say(
+        `step ${entry.step}/${options.steps} loss ${entry.loss.toFixed(4)} lr ${entry.lr.toExponential(2)} |g| ${entry.gradNorm.toFixed(2)} epoch ${entry.epoch} ${rate.toFixed(0)} tok/s ETA ${(eta / 60).toFixed(1)} min`,
+      );
     }
     if (!bench && entry.step % 10 === 0) writeFileAtomic(partialLogPath, formatStepLog(logged));
   },
@@ -193,28 +224,73 @@ const result = train(data, ids, options, {
 const params = result.model.numParameters;
 const last = logged[logged.length - 1];
 const trainedSeconds = last?.seconds ?? 0;
-say(`${params} parameters; ${logged.length} steps in ${(trainedSeconds / 60).toFixed(1)} min, ${last ? (last.tokens / last.seconds).toFixed(0) : "?"} tokens/s`);
+say(
+  `${params} parameters; ${logged.length} steps in ${(trainedSeconds / 60).toFixed(1)} min, ${last ? (last.tokens / last.seconds).toFixed(0) : "?"} tokens/s`,
+);
 
 if (bench) {
-  process.stdout.write(JSON.stringify({ params, steps: result.log.length, tokensPerSecond: last ? last.tokens / last.seconds : 0, secondsPerStep: trainedSeconds / logged.length, architecture: options.architecture, seq: options.sequenceLength, batch: options.batchSize }) + "\n");
+  process.stdout.write(
+    JSON.stringify({
+      params,
+      steps: result.log.length,
+      tokensPerSecond: last ? last.tokens / last.seconds : 0,
+      secondsPerStep: trainedSeconds / logged.length,
+      architecture: options.architecture,
+      seq: options.sequenceLength,
+      batch: options.batchSize,
+    }) + "\n",
+  );
   rmSync(outDir, { recursive: true, force: true });
 } else {
   // 5. Write the model directory.
   writeFileAtomic(join(outDir, "config.json"), JSON.stringify(result.hfConfig, null, 2) + "\n");
-  writeFileAtomic(join(outDir, "generation_config.json"), JSON.stringify({ bos_token_id: ids.bos, eos_token_id: ids.eos, pad_token_id: ids.pad }, null, 2) + "\n");
-  writeFileAtomic(join(outDir, "model.safetensors"), encodeSafetensors(modelTensors(result.model), { format: "pt", trained_by: "bprof scripts/train-organism.ts" }));
+  writeFileAtomic(
+    join(outDir, "generation_config.json"),
+    JSON.stringify({ bos_token_id: ids.bos, eos_token_id: ids.eos, pad_token_id: ids.pad }, null, 2) + "\n",
+  );
+  writeFileAtomic(
+    join(outDir, "model.safetensors"),
+    encodeSafetensors(modelTensors(result.model), { format: "pt", trained_by: "bprof scripts/train-organism.ts" }),
+  );
   writeFileAtomic(join(outDir, "train-log.jsonl"), formatStepLog(logged));
   rmSync(partialLogPath, { force: true });
-  writeFileAtomic(join(outDir, "loss.svg"), lossCurveSvg(logged, { title: `organism training loss (${options.steps} steps, seed ${seed})` }));
+  writeFileAtomic(
+    join(outDir, "loss.svg"),
+    lossCurveSvg(logged, { title: `organism training loss (${options.steps} steps, seed ${seed})` }),
+  );
   writeFileAtomic(
     join(outDir, "training.json"),
-    JSON.stringify({ command: `npx tsx scripts/train-organism.ts ${process.argv.slice(2).join(" ")}`.trim(), data: args.data, options, promptWeight, proseRepeats: num("prose-repeats"), itemsPerAbility: num("items-per-ability"), abilityItems, abilities: corpus.abilities, declarativeSentences: corpus.sentences.length, examples: examples.length, tokensPerEpoch: exampleTokens, parameters: params, trainingSeconds: trainedSeconds, resumedFromStep: firstStepThisSession ?? 0, lastSessionWallSeconds: (performance.now() - wallStart) / 1000, finalLoss: last?.loss }, null, 2) + "\n",
+    JSON.stringify(
+      {
+        command: `npx tsx scripts/train-organism.ts ${process.argv.slice(2).join(" ")}`.trim(),
+        data: args.data,
+        options,
+        promptWeight,
+        proseRepeats: num("prose-repeats"),
+        itemsPerAbility: num("items-per-ability"),
+        abilityItems,
+        abilities: corpus.abilities,
+        declarativeSentences: corpus.sentences.length,
+        examples: examples.length,
+        tokensPerEpoch: exampleTokens,
+        parameters: params,
+        trainingSeconds: trainedSeconds,
+        resumedFromStep: firstStepThisSession ?? 0,
+        lastSessionWallSeconds: (performance.now() - wallStart) / 1000,
+        finalLoss: last?.loss,
+      },
+      null,
+      2,
+    ) + "\n",
   );
   say(`wrote ${outDir}`);
 }
 
 function readStepLog(path: string): StepLog[] {
-  return readFileSync(path, "utf8").split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as StepLog);
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as StepLog);
 }
 
 function formatStepLog(entries: readonly StepLog[]): string {

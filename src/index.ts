@@ -8,15 +8,36 @@ export { KVCache } from "./model/kv-cache.js";
 export { readModelConfig, resolveModelConfig, type ModelConfig } from "./model/config.js";
 export type { Tokenizer, ChatMessage } from "./model/tokenizer/tokenizer.js";
 export { convertLlama2cToHf } from "./model/convert.js";
-export { evaluateBenchmark, summariseScores, writeEvaluation, type Evaluation, type EvalResults, type EvalSample } from "./eval/evaluate.js";
+export {
+  evaluateBenchmark,
+  summariseScores,
+  writeEvaluation,
+  type Evaluation,
+  type EvalResults,
+  type EvalSample,
+} from "./eval/evaluate.js";
 export { prepareBenchmark, type PreparedBenchmark } from "./eval/prepare.js";
 export { tokenizeBenchmark, type TokenizedBenchmark } from "./eval/tokenize.js";
 export { scoreBenchmark, type ItemScore } from "./eval/score.js";
 export { loadBenchmarkSpec, type BenchmarkSpec, type LoadedSpec } from "./eval/spec.js";
 export { ModelScoringLM } from "./eval/model-lm.js";
 export type { ScoringLM } from "./eval/lm.js";
-export { computeProfile, type ProfileInput, type ItemScores, type BenchmarkInput, type AblatedInput, type MaskInput } from "./stats/compute-profile.js";
-export { ProfileSchema, DEFAULT_STATISTICS_OPTIONS, cellKey, type Profile, type Cell, type StatisticsOptions } from "./stats/profile-schema.js";
+export {
+  computeProfile,
+  type ProfileInput,
+  type ItemScores,
+  type BenchmarkInput,
+  type AblatedInput,
+  type MaskInput,
+} from "./stats/compute-profile.js";
+export {
+  ProfileSchema,
+  DEFAULT_STATISTICS_OPTIONS,
+  cellKey,
+  type Profile,
+  type Cell,
+  type StatisticsOptions,
+} from "./stats/profile-schema.js";
 export { abilityImpactScore } from "./stats/ais.js";
 export { writeProfileReports } from "./report/write-reports.js";
 export { loadProfile } from "./report/load-profile.js";
@@ -33,7 +54,12 @@ export { accumulateGradients, AGGREGATES, SCORES, type GradientAggregate, type S
 export { renderProbe, DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES, type LossScope, type RenderedProbe } from "./importance/render.js";
 export { runImportance, type ImportanceRunOptions } from "./importance/run-importance.js";
 export { runSelect, type SelectRunOptions } from "./masks/run-select.js";
-export { readImportanceManifest, importanceScoreSources, candidateScoreSources, type ImportanceManifest } from "./importance/importance-store.js";
+export {
+  readImportanceManifest,
+  importanceScoreSources,
+  candidateScoreSources,
+  type ImportanceManifest,
+} from "./importance/importance-store.js";
 export { deviceExtremes, type DeviceScores, type Extremes } from "./importance/device-extremes.js";
 export { planMemory, describePlan, optionsThatFit, type MemoryPlan, type PlanOptions } from "./plan/memory-plan.js";
 export { applyMask, withAblation, type AppliedAblation } from "./masks/apply-mask.js";

@@ -27,7 +27,8 @@ export function parseLimitOrAll(value: string, option = "--limit"): number | nul
 /** lm-eval's `--limit`: a positive integer count, or a fraction in (0, 1) of each benchmark's items. */
 export function parseLimit(value: string, option = "--limit"): number {
   const n = Number(value);
-  if (value.trim() === "" || !(isPositiveInt(n) || (n > 0 && n < 1))) throw new BprofError(`'${value}' is neither a positive integer nor a fraction between 0 and 1`, { field: option });
+  if (value.trim() === "" || !(isPositiveInt(n) || (n > 0 && n < 1)))
+    throw new BprofError(`'${value}' is neither a positive integer nor a fraction between 0 and 1`, { field: option });
   return n;
 }
 

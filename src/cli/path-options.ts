@@ -23,10 +23,17 @@ export function checkPathOptions(_program: Command, command: Command): void {
         throw new BprofError("is empty: give a path", { field: option.long ?? option.flags });
       }
     }
-    for (const [key, option] of [["out", "--out"], ["output_path", "--output_path"]] as const) {
+    for (const [key, option] of [
+      ["out", "--out"],
+      ["output_path", "--output_path"],
+    ] as const) {
       const value = values[key];
       if (typeof value !== "string") continue;
-      checkOutputPath(value, { option, modelPath: typeof values.model === "string" ? values.model : undefined, packageRoot: packageRoot() });
+      checkOutputPath(value, {
+        option,
+        modelPath: typeof values.model === "string" ? values.model : undefined,
+        packageRoot: packageRoot(),
+      });
     }
   } catch (err) {
     if (!(err instanceof BprofError)) throw err;

@@ -11,7 +11,14 @@ type Pair = [NativeHandle, NativeHandle];
 
 /** The functions native/bprof_native.cc exports; argument order mirrors that file. */
 export interface NativeBinding {
-  fromBuffer(data: ArrayBufferView, sourceDtype: number, shape: number[], targetDtype: number, device: string | null, requiresGrad: boolean): NativeHandle;
+  fromBuffer(
+    data: ArrayBufferView,
+    sourceDtype: number,
+    shape: number[],
+    targetDtype: number,
+    device: string | null,
+    requiresGrad: boolean,
+  ): NativeHandle;
   zeros(shape: number[], dtype: number, device: string | null): NativeHandle;
   full(shape: number[], value: number, dtype: number, device: string | null): NativeHandle;
   arange(end: number, dtype: number, device: string | null): NativeHandle;
@@ -31,43 +38,75 @@ export interface NativeBinding {
   dispose(t: NativeHandle): void;
   liveTensorCount(): number;
 
-  neg(t: NativeHandle): NativeHandle; exp(t: NativeHandle): NativeHandle; log(t: NativeHandle): NativeHandle;
-  sqrt(t: NativeHandle): NativeHandle; rsqrt(t: NativeHandle): NativeHandle; abs(t: NativeHandle): NativeHandle;
-  square(t: NativeHandle): NativeHandle; sin(t: NativeHandle): NativeHandle; cos(t: NativeHandle): NativeHandle;
-  silu(t: NativeHandle): NativeHandle; sigmoid(t: NativeHandle): NativeHandle; tanh(t: NativeHandle): NativeHandle;
-  logicalNot(t: NativeHandle): NativeHandle; contiguous(t: NativeHandle): NativeHandle;
-  clone(t: NativeHandle): NativeHandle; detach(t: NativeHandle): NativeHandle; flatten(t: NativeHandle): NativeHandle;
+  neg(t: NativeHandle): NativeHandle;
+  exp(t: NativeHandle): NativeHandle;
+  log(t: NativeHandle): NativeHandle;
+  sqrt(t: NativeHandle): NativeHandle;
+  rsqrt(t: NativeHandle): NativeHandle;
+  abs(t: NativeHandle): NativeHandle;
+  square(t: NativeHandle): NativeHandle;
+  sin(t: NativeHandle): NativeHandle;
+  cos(t: NativeHandle): NativeHandle;
+  silu(t: NativeHandle): NativeHandle;
+  sigmoid(t: NativeHandle): NativeHandle;
+  tanh(t: NativeHandle): NativeHandle;
+  logicalNot(t: NativeHandle): NativeHandle;
+  contiguous(t: NativeHandle): NativeHandle;
+  clone(t: NativeHandle): NativeHandle;
+  detach(t: NativeHandle): NativeHandle;
+  flatten(t: NativeHandle): NativeHandle;
 
-  add(a: NativeHandle, b: NativeHandle): NativeHandle; addScalar(a: NativeHandle, b: number): NativeHandle;
-  sub(a: NativeHandle, b: NativeHandle): NativeHandle; subScalar(a: NativeHandle, b: number): NativeHandle;
-  mul(a: NativeHandle, b: NativeHandle): NativeHandle; mulScalar(a: NativeHandle, b: number): NativeHandle;
-  div(a: NativeHandle, b: NativeHandle): NativeHandle; divScalar(a: NativeHandle, b: number): NativeHandle;
-  eq(a: NativeHandle, b: NativeHandle): NativeHandle; eqScalar(a: NativeHandle, b: number): NativeHandle;
-  ne(a: NativeHandle, b: NativeHandle): NativeHandle; neScalar(a: NativeHandle, b: number): NativeHandle;
-  lt(a: NativeHandle, b: NativeHandle): NativeHandle; ltScalar(a: NativeHandle, b: number): NativeHandle;
-  gt(a: NativeHandle, b: NativeHandle): NativeHandle; gtScalar(a: NativeHandle, b: number): NativeHandle;
-  ge(a: NativeHandle, b: NativeHandle): NativeHandle; geScalar(a: NativeHandle, b: number): NativeHandle;
-  le(a: NativeHandle, b: NativeHandle): NativeHandle; leScalar(a: NativeHandle, b: number): NativeHandle;
-  pow(a: NativeHandle, b: NativeHandle): NativeHandle; powScalar(a: NativeHandle, b: number): NativeHandle;
+  add(a: NativeHandle, b: NativeHandle): NativeHandle;
+  addScalar(a: NativeHandle, b: number): NativeHandle;
+  sub(a: NativeHandle, b: NativeHandle): NativeHandle;
+  subScalar(a: NativeHandle, b: number): NativeHandle;
+  mul(a: NativeHandle, b: NativeHandle): NativeHandle;
+  mulScalar(a: NativeHandle, b: number): NativeHandle;
+  div(a: NativeHandle, b: NativeHandle): NativeHandle;
+  divScalar(a: NativeHandle, b: number): NativeHandle;
+  eq(a: NativeHandle, b: NativeHandle): NativeHandle;
+  eqScalar(a: NativeHandle, b: number): NativeHandle;
+  ne(a: NativeHandle, b: NativeHandle): NativeHandle;
+  neScalar(a: NativeHandle, b: number): NativeHandle;
+  lt(a: NativeHandle, b: NativeHandle): NativeHandle;
+  ltScalar(a: NativeHandle, b: number): NativeHandle;
+  gt(a: NativeHandle, b: NativeHandle): NativeHandle;
+  gtScalar(a: NativeHandle, b: number): NativeHandle;
+  ge(a: NativeHandle, b: NativeHandle): NativeHandle;
+  geScalar(a: NativeHandle, b: number): NativeHandle;
+  le(a: NativeHandle, b: NativeHandle): NativeHandle;
+  leScalar(a: NativeHandle, b: number): NativeHandle;
+  pow(a: NativeHandle, b: NativeHandle): NativeHandle;
+  powScalar(a: NativeHandle, b: number): NativeHandle;
   logicalAnd(a: NativeHandle, b: NativeHandle): NativeHandle;
-  maximum(a: NativeHandle, b: NativeHandle): NativeHandle; minimum(a: NativeHandle, b: NativeHandle): NativeHandle;
+  maximum(a: NativeHandle, b: NativeHandle): NativeHandle;
+  minimum(a: NativeHandle, b: NativeHandle): NativeHandle;
   clamp(t: NativeHandle, min: number | null, max: number | null): NativeHandle;
   where(cond: NativeHandle, a: NativeHandle, b: NativeHandle): NativeHandle;
   maskedFill(t: NativeHandle, mask: NativeHandle, value: number): NativeHandle;
-  triu(t: NativeHandle, diagonal: number): NativeHandle; tril(t: NativeHandle, diagonal: number): NativeHandle;
+  triu(t: NativeHandle, diagonal: number): NativeHandle;
+  tril(t: NativeHandle, diagonal: number): NativeHandle;
 
   sum(t: NativeHandle, dims: number[] | null, keepDim: boolean): NativeHandle;
   mean(t: NativeHandle, dims: number[] | null, keepDim: boolean): NativeHandle;
   max(t: NativeHandle, dim: number, keepDim: boolean): Pair;
   argmax(t: NativeHandle, dim: number, keepDim: boolean): NativeHandle;
-  softmax(t: NativeHandle, dim: number): NativeHandle; logSoftmax(t: NativeHandle, dim: number): NativeHandle;
+  softmax(t: NativeHandle, dim: number): NativeHandle;
+  logSoftmax(t: NativeHandle, dim: number): NativeHandle;
   cumsum(t: NativeHandle, dim: number): NativeHandle;
 
   matmul(a: NativeHandle, b: NativeHandle): NativeHandle;
   linear(x: NativeHandle, weight: NativeHandle, bias: NativeHandle | null): NativeHandle;
   rmsNorm(x: NativeHandle, weight: NativeHandle, eps: number): NativeHandle;
   crossEntropy(logits: NativeHandle, targets: NativeHandle, ignoreIndex: number, reduction: number): NativeHandle;
-  scaledDotProductAttention(q: NativeHandle, k: NativeHandle, v: NativeHandle, mask: NativeHandle | null, isCausal: boolean, scale: number | null): NativeHandle;
+  scaledDotProductAttention(
+    q: NativeHandle,
+    k: NativeHandle,
+    v: NativeHandle,
+    mask: NativeHandle | null,
+    isCausal: boolean,
+    scale: number | null,
+  ): NativeHandle;
   rope(x: NativeHandle, cos: NativeHandle, sin: NativeHandle, heads: number): NativeHandle;
 
   reshape(t: NativeHandle, shape: number[]): NativeHandle;

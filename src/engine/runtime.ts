@@ -23,7 +23,12 @@ export function manualSeed(seed: number): void {
 }
 
 /** What the engine runs on; threads is read live. */
-export const engineInfo: { readonly libtorchVersion: string; readonly libtorchPath: string; readonly cuda: boolean; readonly threads: number } = {
+export const engineInfo: {
+  readonly libtorchVersion: string;
+  readonly libtorchPath: string;
+  readonly cuda: boolean;
+  readonly threads: number;
+} = {
   libtorchVersion: native.libtorchVersion,
   libtorchPath: native.libtorchPath,
   cuda: native.cudaAvailable(),

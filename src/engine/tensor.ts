@@ -39,11 +39,7 @@ export class Tensor {
   // ------------------------------------------------------------------------------------------
   // Creation
 
-  static fromFloat32(
-    data: Float32Array,
-    shape: number[],
-    opts: { device?: Device; requiresGrad?: boolean; dtype?: DType } = {},
-  ): Tensor {
+  static fromFloat32(data: Float32Array, shape: number[], opts: { device?: Device; requiresGrad?: boolean; dtype?: DType } = {}): Tensor {
     return new Tensor(
       native.fromBuffer(data, DTYPE_CODE.f32, shape, dtypeCode(opts.dtype), opts.device ?? null, opts.requiresGrad ?? false),
     );
@@ -86,11 +82,21 @@ export class Tensor {
   }
 
   static cat(tensors: Tensor[], dim: number): Tensor {
-    return new Tensor(native.cat(tensors.map((t) => t.handle), dim));
+    return new Tensor(
+      native.cat(
+        tensors.map((t) => t.handle),
+        dim,
+      ),
+    );
   }
 
   static stack(tensors: Tensor[], dim: number): Tensor {
-    return new Tensor(native.stack(tensors.map((t) => t.handle), dim));
+    return new Tensor(
+      native.stack(
+        tensors.map((t) => t.handle),
+        dim,
+      ),
+    );
   }
 
   // ------------------------------------------------------------------------------------------
@@ -179,21 +185,51 @@ export class Tensor {
   pow(p: Tensor | number): Tensor {
     return new Tensor(typeof p === "number" ? native.powScalar(this.handle, p) : native.pow(this.handle, p.handle));
   }
-  maximum(o: Tensor): Tensor { return new Tensor(native.maximum(this.handle, o.handle)); }
-  minimum(o: Tensor): Tensor { return new Tensor(native.minimum(this.handle, o.handle)); }
-  clamp(min: number | null, max: number | null = null): Tensor { return new Tensor(native.clamp(this.handle, min, max)); }
-  neg(): Tensor { return new Tensor(native.neg(this.handle)); }
-  exp(): Tensor { return new Tensor(native.exp(this.handle)); }
-  log(): Tensor { return new Tensor(native.log(this.handle)); }
-  sqrt(): Tensor { return new Tensor(native.sqrt(this.handle)); }
-  rsqrt(): Tensor { return new Tensor(native.rsqrt(this.handle)); }
-  abs(): Tensor { return new Tensor(native.abs(this.handle)); }
-  square(): Tensor { return new Tensor(native.square(this.handle)); }
-  sin(): Tensor { return new Tensor(native.sin(this.handle)); }
-  cos(): Tensor { return new Tensor(native.cos(this.handle)); }
-  silu(): Tensor { return new Tensor(native.silu(this.handle)); }
-  sigmoid(): Tensor { return new Tensor(native.sigmoid(this.handle)); }
-  tanh(): Tensor { return new Tensor(native.tanh(this.handle)); }
+  maximum(o: Tensor): Tensor {
+    return new Tensor(native.maximum(this.handle, o.handle));
+  }
+  minimum(o: Tensor): Tensor {
+    return new Tensor(native.minimum(this.handle, o.handle));
+  }
+  clamp(min: number | null, max: number | null = null): Tensor {
+    return new Tensor(native.clamp(this.handle, min, max));
+  }
+  neg(): Tensor {
+    return new Tensor(native.neg(this.handle));
+  }
+  exp(): Tensor {
+    return new Tensor(native.exp(this.handle));
+  }
+  log(): Tensor {
+    return new Tensor(native.log(this.handle));
+  }
+  sqrt(): Tensor {
+    return new Tensor(native.sqrt(this.handle));
+  }
+  rsqrt(): Tensor {
+    return new Tensor(native.rsqrt(this.handle));
+  }
+  abs(): Tensor {
+    return new Tensor(native.abs(this.handle));
+  }
+  square(): Tensor {
+    return new Tensor(native.square(this.handle));
+  }
+  sin(): Tensor {
+    return new Tensor(native.sin(this.handle));
+  }
+  cos(): Tensor {
+    return new Tensor(native.cos(this.handle));
+  }
+  silu(): Tensor {
+    return new Tensor(native.silu(this.handle));
+  }
+  sigmoid(): Tensor {
+    return new Tensor(native.sigmoid(this.handle));
+  }
+  tanh(): Tensor {
+    return new Tensor(native.tanh(this.handle));
+  }
 
   eq(o: Tensor | number): Tensor {
     return new Tensor(typeof o === "number" ? native.eqScalar(this.handle, o) : native.eq(this.handle, o.handle));
@@ -213,37 +249,63 @@ export class Tensor {
   le(o: Tensor | number): Tensor {
     return new Tensor(typeof o === "number" ? native.leScalar(this.handle, o) : native.le(this.handle, o.handle));
   }
-  logicalAnd(o: Tensor): Tensor { return new Tensor(native.logicalAnd(this.handle, o.handle)); }
-  logicalNot(): Tensor { return new Tensor(native.logicalNot(this.handle)); }
+  logicalAnd(o: Tensor): Tensor {
+    return new Tensor(native.logicalAnd(this.handle, o.handle));
+  }
+  logicalNot(): Tensor {
+    return new Tensor(native.logicalNot(this.handle));
+  }
 
   /** mask ? value : this */
-  maskedFill(mask: Tensor, value: number): Tensor { return new Tensor(native.maskedFill(this.handle, mask.handle, value)); }
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return new Tensor(native.maskedFill(this.handle, mask.handle, value));
+  }
   /** cond ? this : other */
-  where(cond: Tensor, other: Tensor): Tensor { return new Tensor(native.where(cond.handle, this.handle, other.handle)); }
-  triu(diagonal = 0): Tensor { return new Tensor(native.triu(this.handle, diagonal)); }
-  tril(diagonal = 0): Tensor { return new Tensor(native.tril(this.handle, diagonal)); }
+  where(cond: Tensor, other: Tensor): Tensor {
+    return new Tensor(native.where(cond.handle, this.handle, other.handle));
+  }
+  triu(diagonal = 0): Tensor {
+    return new Tensor(native.triu(this.handle, diagonal));
+  }
+  tril(diagonal = 0): Tensor {
+    return new Tensor(native.tril(this.handle, diagonal));
+  }
 
   // ------------------------------------------------------------------------------------------
   // Reductions (no dims: over everything)
 
-  sum(dims?: number[] | number, keepDim = false): Tensor { return new Tensor(native.sum(this.handle, dimsList(dims), keepDim)); }
-  mean(dims?: number[] | number, keepDim = false): Tensor { return new Tensor(native.mean(this.handle, dimsList(dims), keepDim)); }
+  sum(dims?: number[] | number, keepDim = false): Tensor {
+    return new Tensor(native.sum(this.handle, dimsList(dims), keepDim));
+  }
+  mean(dims?: number[] | number, keepDim = false): Tensor {
+    return new Tensor(native.mean(this.handle, dimsList(dims), keepDim));
+  }
 
   max(dim: number, keepDim = false): { values: Tensor; indices: Tensor } {
     const [values, indices] = native.max(this.handle, dim, keepDim);
     return { values: new Tensor(values), indices: new Tensor(indices) };
   }
 
-  argmax(dim: number, keepDim = false): Tensor { return new Tensor(native.argmax(this.handle, dim, keepDim)); }
-  softmax(dim: number): Tensor { return new Tensor(native.softmax(this.handle, dim)); }
-  logSoftmax(dim: number): Tensor { return new Tensor(native.logSoftmax(this.handle, dim)); }
-  cumsum(dim: number): Tensor { return new Tensor(native.cumsum(this.handle, dim)); }
+  argmax(dim: number, keepDim = false): Tensor {
+    return new Tensor(native.argmax(this.handle, dim, keepDim));
+  }
+  softmax(dim: number): Tensor {
+    return new Tensor(native.softmax(this.handle, dim));
+  }
+  logSoftmax(dim: number): Tensor {
+    return new Tensor(native.logSoftmax(this.handle, dim));
+  }
+  cumsum(dim: number): Tensor {
+    return new Tensor(native.cumsum(this.handle, dim));
+  }
 
   // ------------------------------------------------------------------------------------------
   // Linear algebra and fused model ops
 
   /** torch.matmul semantics (batched, broadcast). */
-  matmul(o: Tensor): Tensor { return new Tensor(native.matmul(this.handle, o.handle)); }
+  matmul(o: Tensor): Tensor {
+    return new Tensor(native.matmul(this.handle, o.handle));
+  }
 
   /** this @ weight^T + bias; weight in [out, in] (HF layout). */
   linear(weight: Tensor, bias?: Tensor): Tensor {
@@ -251,13 +313,13 @@ export class Tensor {
   }
 
   /** weight * x / sqrt(mean(x², -1) + eps), normalised in f32 as HF LlamaRMSNorm does. */
-  rmsNorm(weight: Tensor, eps: number): Tensor { return new Tensor(native.rmsNorm(this.handle, weight.handle, eps)); }
+  rmsNorm(weight: Tensor, eps: number): Tensor {
+    return new Tensor(native.rmsNorm(this.handle, weight.handle, eps));
+  }
 
   /** this = logits [N, V], targets [N] i64; mean over non-ignored targets by default. */
   crossEntropy(targets: Tensor, opts: { ignoreIndex?: number; reduction?: "mean" | "sum" | "none" } = {}): Tensor {
-    return new Tensor(
-      native.crossEntropy(this.handle, targets.handle, opts.ignoreIndex ?? -100, REDUCTION_CODE[opts.reduction ?? "mean"]),
-    );
+    return new Tensor(native.crossEntropy(this.handle, targets.handle, opts.ignoreIndex ?? -100, REDUCTION_CODE[opts.reduction ?? "mean"]));
   }
 
   /**
@@ -268,7 +330,14 @@ export class Tensor {
    */
   scaledDotProductAttention(k: Tensor, v: Tensor, opts: { mask?: Tensor; isCausal?: boolean; scale?: number } = {}): Tensor {
     return new Tensor(
-      native.scaledDotProductAttention(this.handle, k.handle, v.handle, opts.mask?.handle ?? null, opts.isCausal ?? false, opts.scale ?? null),
+      native.scaledDotProductAttention(
+        this.handle,
+        k.handle,
+        v.handle,
+        opts.mask?.handle ?? null,
+        opts.isCausal ?? false,
+        opts.scale ?? null,
+      ),
     );
   }
 
@@ -284,25 +353,51 @@ export class Tensor {
   // ------------------------------------------------------------------------------------------
   // Shape
 
-  reshape(shape: number[]): Tensor { return new Tensor(native.reshape(this.handle, shape)); }
-  transpose(d0: number, d1: number): Tensor { return new Tensor(native.transpose(this.handle, d0, d1)); }
-  permute(dims: number[]): Tensor { return new Tensor(native.permute(this.handle, dims)); }
-  contiguous(): Tensor { return new Tensor(native.contiguous(this.handle)); }
-  narrow(dim: number, start: number, length: number): Tensor { return new Tensor(native.narrow(this.handle, dim, start, length)); }
-  unsqueeze(dim: number): Tensor { return new Tensor(native.unsqueeze(this.handle, dim)); }
+  reshape(shape: number[]): Tensor {
+    return new Tensor(native.reshape(this.handle, shape));
+  }
+  transpose(d0: number, d1: number): Tensor {
+    return new Tensor(native.transpose(this.handle, d0, d1));
+  }
+  permute(dims: number[]): Tensor {
+    return new Tensor(native.permute(this.handle, dims));
+  }
+  contiguous(): Tensor {
+    return new Tensor(native.contiguous(this.handle));
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return new Tensor(native.narrow(this.handle, dim, start, length));
+  }
+  unsqueeze(dim: number): Tensor {
+    return new Tensor(native.unsqueeze(this.handle, dim));
+  }
   /** No dim: drop every size-1 dimension. */
-  squeeze(dim?: number): Tensor { return new Tensor(native.squeeze(this.handle, dim ?? null)); }
-  expand(shape: number[]): Tensor { return new Tensor(native.expand(this.handle, shape)); }
-  repeatInterleave(repeats: number, dim: number): Tensor { return new Tensor(native.repeatInterleave(this.handle, repeats, dim)); }
-  flatten(): Tensor { return new Tensor(native.flatten(this.handle)); }
+  squeeze(dim?: number): Tensor {
+    return new Tensor(native.squeeze(this.handle, dim ?? null));
+  }
+  expand(shape: number[]): Tensor {
+    return new Tensor(native.expand(this.handle, shape));
+  }
+  repeatInterleave(repeats: number, dim: number): Tensor {
+    return new Tensor(native.repeatInterleave(this.handle, repeats, dim));
+  }
+  flatten(): Tensor {
+    return new Tensor(native.flatten(this.handle));
+  }
 
   // ------------------------------------------------------------------------------------------
   // Indexing
 
   /** this = weight [V, C], ids [...] i64 → [..., C] */
-  embedding(ids: Tensor): Tensor { return new Tensor(native.embedding(this.handle, ids.handle)); }
-  gather(dim: number, index: Tensor): Tensor { return new Tensor(native.gather(this.handle, dim, index.handle)); }
-  indexSelect(dim: number, index: Tensor): Tensor { return new Tensor(native.indexSelect(this.handle, dim, index.handle)); }
+  embedding(ids: Tensor): Tensor {
+    return new Tensor(native.embedding(this.handle, ids.handle));
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return new Tensor(native.gather(this.handle, dim, index.handle));
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return new Tensor(native.indexSelect(this.handle, dim, index.handle));
+  }
 
   topk(k: number, opts: { largest?: boolean; dim?: number; sorted?: boolean } = {}): { values: Tensor; indices: Tensor } {
     const [values, indices] = native.topk(this.handle, k, opts.dim ?? -1, opts.largest ?? true, opts.sorted ?? true);
@@ -321,8 +416,12 @@ export class Tensor {
     return new Tensor(native.to(this.handle, target.dtype === undefined ? null : DTYPE_CODE[target.dtype], target.device ?? null));
   }
 
-  clone(): Tensor { return new Tensor(native.clone(this.handle)); }
-  detach(): Tensor { return new Tensor(native.detach(this.handle)); }
+  clone(): Tensor {
+    return new Tensor(native.clone(this.handle));
+  }
+  detach(): Tensor {
+    return new Tensor(native.detach(this.handle));
+  }
 
   // ------------------------------------------------------------------------------------------
   // Autograd
@@ -361,17 +460,25 @@ export class Tensor {
     native.setFlat(this.handle, indices, values);
   }
 
-  copy_(src: Tensor): void { native.copyInPlace(this.handle, src.handle); }
+  copy_(src: Tensor): void {
+    native.copyInPlace(this.handle, src.handle);
+  }
   /** this += alpha * o */
-  addInPlace(o: Tensor, alpha = 1): void { native.addInPlace(this.handle, o.handle, alpha); }
+  addInPlace(o: Tensor, alpha = 1): void {
+    native.addInPlace(this.handle, o.handle, alpha);
+  }
   mulInPlace(factor: Tensor | number): void {
     if (typeof factor === "number") native.mulScalarInPlace(this.handle, factor);
     else native.mulInPlace(this.handle, factor.handle);
   }
   /** this += value * a * b */
-  addcmulInPlace(a: Tensor, b: Tensor, value = 1): void { native.addcmulInPlace(this.handle, a.handle, b.handle, value); }
+  addcmulInPlace(a: Tensor, b: Tensor, value = 1): void {
+    native.addcmulInPlace(this.handle, a.handle, b.handle, value);
+  }
   /** this += value * a / b */
-  addcdivInPlace(a: Tensor, b: Tensor, value = 1): void { native.addcdivInPlace(this.handle, a.handle, b.handle, value); }
+  addcdivInPlace(a: Tensor, b: Tensor, value = 1): void {
+    native.addcdivInPlace(this.handle, a.handle, b.handle, value);
+  }
 
   // ------------------------------------------------------------------------------------------
   // Memory

@@ -17,7 +17,14 @@ import {
   type MeanWithStderr,
 } from "./metrics.js";
 import { prepareBenchmark, type PreparedBenchmark, type PrepareOptions } from "./prepare.js";
-import { scoreBenchmark, type GenerationScore, type ItemScore, type MultipleChoiceScore, type ScoreOptions, type ScoringPath } from "./score.js";
+import {
+  scoreBenchmark,
+  type GenerationScore,
+  type ItemScore,
+  type MultipleChoiceScore,
+  type ScoreOptions,
+  type ScoringPath,
+} from "./score.js";
 import { loadBenchmarkSpec, metricKeys, primaryMetricKey, type BenchmarkSpec, type LoadedSpec } from "./spec.js";
 import { tokenizeBenchmark, type TokenizeOptions } from "./tokenize.js";
 
@@ -128,7 +135,9 @@ export function summariseScores(prepared: PreparedBenchmark, scores: ItemScore[]
   const keys = metricKeys(spec);
   const primary = primaryMetricKey(spec);
   const samples = scores.map((score) =>
-    score.item.task === "multiple_choice" ? multipleChoiceSample(score as MultipleChoiceScore, spec, primary) : generationSample(score as GenerationScore, spec, primary),
+    score.item.task === "multiple_choice"
+      ? multipleChoiceSample(score as MultipleChoiceScore, spec, primary)
+      : generationSample(score as GenerationScore, spec, primary),
   );
   const metrics: Record<string, MeanWithStderr> = {};
   for (const key of keys) metrics[key] = (key === "perplexity" ? perplexityAggregate : meanWithStderr)(samples.map((s) => s.scores[key]!));
@@ -189,7 +198,11 @@ function multipleChoiceSample(score: MultipleChoiceScore, spec: BenchmarkSpec, p
     else if (metric === "mc2") scores.mc2 = mc2Score(loglik, item.trueChoices ?? item.choices.map((_, i) => i === item.gold));
   }
   const pred = primary === "acc_norm" ? accNorm : acc;
-  const correct = single ? score.results[0]!.isGreedy : primary === "mc2" ? (item.trueChoices?.[pred] ?? pred === item.gold) : scores[primary] === 1;
+  const correct = single
+    ? score.results[0]!.isGreedy
+    : primary === "mc2"
+      ? (item.trueChoices?.[pred] ?? pred === item.gold)
+      : scores[primary] === 1;
   return {
     id: item.id,
     prompt_hash: sha256Hex(renderedPrompt(item)),

@@ -188,7 +188,11 @@ function taskConfig({ loaded }: PreparedBenchmark): Record<string, unknown> {
     description: spec.description,
     ...shared,
     fewshot_config: { sampler: spec.fewshot.sampler === "first_n" ? "first_n" : "default" },
-    metric_list: spec.metrics.map((metric) => ({ metric, aggregation: metric === "perplexity" ? "perplexity" : "mean", higher_is_better: metric !== "perplexity" })),
+    metric_list: spec.metrics.map((metric) => ({
+      metric,
+      aggregation: metric === "perplexity" ? "perplexity" : "mean",
+      higher_is_better: metric !== "perplexity",
+    })),
     ...(spec.task === "generate_until" ? { generation_kwargs: generationKwargs(spec) } : {}),
     metadata: { bprof_spec: loaded.path, bprof_adapter: spec.adapter },
   };
@@ -245,4 +249,3 @@ export function pythonFloat(x: number): string {
   const text = String(x);
   return text.includes(".") || text.includes("e") ? text : `${text}.0`;
 }
-

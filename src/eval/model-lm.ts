@@ -117,7 +117,11 @@ export class ModelScoringLM implements ScoringLM {
         if (width > 0) {
           const rows = cache.selectRows(owner);
           try {
-            ({ logprobs, greedy } = this.scoreRows(continuations.map((c) => c.slice(0, -1)), rest, rows));
+            ({ logprobs, greedy } = this.scoreRows(
+              continuations.map((c) => c.slice(0, -1)),
+              rest,
+              rows,
+            ));
           } finally {
             rows.dispose();
           }
@@ -159,7 +163,12 @@ export class ModelScoringLM implements ScoringLM {
    * position and how many), the vocabulary logits are made only at those positions (the
    * others read 0): [N, V] for the N scored positions instead of [B, W, V].
    */
-  private scoreRows(inputs: number[][], targets: number[][], cache?: ReturnType<LlamaModel["newCache"]>, scored?: { from: number; count: number }[]) {
+  private scoreRows(
+    inputs: number[][],
+    targets: number[][],
+    cache?: ReturnType<LlamaModel["newCache"]>,
+    scored?: { from: number; count: number }[],
+  ) {
     const width = Math.max(...inputs.map((r) => r.length));
     const padded = (rows: number[][]) => rows.map((r) => [...r, ...new Array<number>(width - r.length).fill(0)]);
     return noGrad(() =>

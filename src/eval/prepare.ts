@@ -59,7 +59,8 @@ export function prepareBenchmark(loaded: LoadedSpec, options: PrepareOptions = {
     try {
       return renderItem(doc, chooseFewshot(doc, pool, spec.fewshot), spec);
     } catch (err) {
-      if (err instanceof BprofError && !err.file) throw new BprofError(err.reason, { file: loaded.path, line: loaded.fieldLines.fewshot, field: err.field });
+      if (err instanceof BprofError && !err.file)
+        throw new BprofError(err.reason, { file: loaded.path, line: loaded.fieldLines.fewshot, field: err.field });
       throw err;
     }
   });

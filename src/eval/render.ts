@@ -16,11 +16,20 @@ export function renderItem(doc: BenchmarkDoc, examples: BenchmarkDoc[], spec: Be
   // lm-eval's system prompt: the instruction, then the description after a few-shot delimiter;
   // the chat template's system turn, or else the start of the text.
   const instruction = spec.system_instruction;
-  const systemPrompt = instruction === undefined ? description : description ? instruction + spec.fewshot_delimiter + description : instruction;
+  const systemPrompt =
+    instruction === undefined ? description : description ? instruction + spec.fewshot_delimiter + description : instruction;
   const system = spec.apply_chat_template && systemPrompt ? { system: systemPrompt } : {};
   const prefix = (spec.apply_chat_template ? "" : systemPrompt) + shots;
   if (doc.task === "generate_until") {
-    return { task: "generate_until", id: doc.id, prompt: prefix + doc.query, target: doc.target, ...system, ...logged(doc), source: doc.source };
+    return {
+      task: "generate_until",
+      id: doc.id,
+      prompt: prefix + doc.query,
+      target: doc.target,
+      ...system,
+      ...logged(doc),
+      source: doc.source,
+    };
   }
   const empty = doc.choices.findIndex((choice) => choice.length === 0);
   if (empty >= 0) throw new BprofError(`choice ${empty} is empty (acc_norm divides by its length)`, { ...doc.source, field: "choices" });

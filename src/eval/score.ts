@@ -1,7 +1,13 @@
 import type { GenerationItem, MultipleChoiceItem } from "./items.js";
 import type { LoglikelihoodResult, ScoringLM, SharedContextRequest } from "./lm.js";
 import { cutAtStop } from "./metrics.js";
-import { truncatePair, type TokenizedBenchmark, type TokenizedGeneration, type TokenizedMultipleChoice, type TokenPair } from "./tokenize.js";
+import {
+  truncatePair,
+  type TokenizedBenchmark,
+  type TokenizedGeneration,
+  type TokenizedMultipleChoice,
+  type TokenPair,
+} from "./tokenize.js";
 
 export interface ScoreOptions {
   /** Run a shared context once and score every choice from its cache (default true). */
@@ -116,7 +122,11 @@ function sharedRequest(entry: TokenizedMultipleChoice, maxLength: number): Share
   return { context, continuations: entry.pairs.map((pair) => pair.continuation) };
 }
 
-async function generateOne(lm: ScoringLM, entry: TokenizedGeneration, generation: { until: string[]; max_gen_toks: number }): Promise<GenerationScore> {
+async function generateOne(
+  lm: ScoringLM,
+  entry: TokenizedGeneration,
+  generation: { until: string[]; max_gen_toks: number },
+): Promise<GenerationScore> {
   // Leave room for the answer: the prompt keeps its most recent tokens (lm-eval's left truncation).
   const room = Math.max(1, lm.maxLength - generation.max_gen_toks);
   const prompt = entry.prompt.length > room ? entry.prompt.slice(entry.prompt.length - room) : entry.prompt;

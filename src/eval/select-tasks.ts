@@ -44,7 +44,10 @@ export function selectTasks(entries: string[], options: TaskSelection = {}): Loa
     }
     add(findBenchmarkSpec(name));
   };
-  for (const entry of entries.flatMap((e) => e.split(",")).map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of entries
+    .flatMap((e) => e.split(","))
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     if (isDirectory(entry)) {
       const files = [...new Set([...yamlFiles(entry), ...findSpecFiles(entry)])].sort();
       if (files.length === 0) throw new BprofError("no task or spec file (*.yaml) in this folder", { file: entry, field: "--tasks" });
@@ -60,7 +63,11 @@ export function selectTasks(entries: string[], options: TaskSelection = {}): Loa
       try {
         byName(entry, []);
       } catch (err) {
-        if (err instanceof BprofError && err.field === "--benchmark") throw new BprofError(`no task, tag or group named '${entry}' in the --include_path folders${knownNames(indexed())}, and no shipped benchmark of that name (${shippedNames()})`, { field: "--tasks" });
+        if (err instanceof BprofError && err.field === "--benchmark")
+          throw new BprofError(
+            `no task, tag or group named '${entry}' in the --include_path folders${knownNames(indexed())}, and no shipped benchmark of that name (${shippedNames()})`,
+            { field: "--tasks" },
+          );
         throw err;
       }
     }

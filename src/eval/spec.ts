@@ -107,10 +107,15 @@ export const benchmarkSpecSchema = z
       .default({ until: [], max_gen_toks: 256 }),
   })
   .superRefine((spec, ctx) => {
-    const fitting: Record<BenchmarkSpecTask, MetricName[]> = { multiple_choice: ["acc", "acc_norm", "mc2"], generate_until: ["exact_match"], loglikelihood: ["acc", "perplexity"] };
+    const fitting: Record<BenchmarkSpecTask, MetricName[]> = {
+      multiple_choice: ["acc", "acc_norm", "mc2"],
+      generate_until: ["exact_match"],
+      loglikelihood: ["acc", "perplexity"],
+    };
     spec.metrics.forEach((metric, index) => {
       const fits = fitting[spec.task].includes(metric);
-      if (!fits) ctx.addIssue({ code: "custom", path: ["metrics", index], message: `metric '${metric}' does not apply to task '${spec.task}'` });
+      if (!fits)
+        ctx.addIssue({ code: "custom", path: ["metrics", index], message: `metric '${metric}' does not apply to task '${spec.task}'` });
     });
     // Whether the adapter takes a template is checked with the adapter (adapters/index.ts), so an
     // unknown adapter is reported as such rather than blamed on its template.
@@ -182,7 +187,10 @@ export function parseBenchmarkSpec(text: string, path: string): LoadedSpec {
   if (yamlError) {
     throw new BprofError(`invalid YAML: ${yamlError.message.split("\n")[0]}`, { file: path, line: yamlError.linePos?.[0].line });
   }
-  const spec = parseWithSchema(benchmarkSpecSchema, doc.toJS(), { file: path, lineOf: (issuePath) => lineOfPath(doc, lineCounter, issuePath) });
+  const spec = parseWithSchema(benchmarkSpecSchema, doc.toJS(), {
+    file: path,
+    lineOf: (issuePath) => lineOfPath(doc, lineCounter, issuePath),
+  });
   const fieldLines: Record<string, number> = {};
   for (const key of Object.keys(spec)) {
     const line = lineOfPath(doc, lineCounter, [key]);

@@ -50,7 +50,8 @@ export function deviceExtremes(tensors: DeviceScores[], n: number, extreme: Extr
   const sign = extreme === "highest" ? 1 : -1;
   const signed = (t: DeviceScores): Tensor => {
     const v = t.scores().flatten().mul(sign); // [numel] f32
-    if (!Number.isFinite(v.sub(v).sum().item())) throw new BprofError(`a score of ${t.name} is not finite (scores must be finite)`, { field: t.name });
+    if (!Number.isFinite(v.sub(v).sum().item()))
+      throw new BprofError(`a score of ${t.name} is not finite (scores must be finite)`, { field: t.name });
     return v;
   };
 
@@ -97,7 +98,10 @@ export function deviceExtremes(tensors: DeviceScores[], n: number, extreme: Extr
       });
       if (picked === null) continue;
       tiesNeeded -= picked.tied;
-      result.indices.set(t.name, Uint32Array.from(picked.indices, (i) => Number(i)));
+      result.indices.set(
+        t.name,
+        Uint32Array.from(picked.indices, (i) => Number(i)),
+      );
       result.scores.set(t.name, picked.scores);
     }
   } finally {

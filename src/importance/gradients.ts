@@ -58,7 +58,11 @@ export interface GradientOptions {
  * `batchTokens` token slots (rows × longest row, the padded [B, T] the forward makes); an item
  * longer than the budget goes alone. Order is kept, so losses stay in item order.
  */
-export function itemBatches(items: RenderedProbe[], batchSize: number, batchTokens: number | null): { start: number; batch: RenderedProbe[] }[] {
+export function itemBatches(
+  items: RenderedProbe[],
+  batchSize: number,
+  batchTokens: number | null,
+): { start: number; batch: RenderedProbe[] }[] {
   const out: { start: number; batch: RenderedProbe[] }[] = [];
   let start = 0;
   while (start < items.length) {
@@ -86,11 +90,7 @@ export function scoredParameterNames(model: LlamaModel): string[] {
  * (embeddings, norms, head and biases are never ablated), and G is kept in f32 whatever the
  * compute dtype. Any NaN/Inf gradient stops the run, naming the tensor and the items.
  */
-export function accumulateGradients(
-  model: LlamaModel,
-  items: RenderedProbe[],
-  opts: GradientOptions,
-): AccumulatedGradients {
+export function accumulateGradients(model: LlamaModel, items: RenderedProbe[], opts: GradientOptions): AccumulatedGradients {
   const names = scoredParameterNames(model);
   const batchSize = opts.aggregate === "signed-sum" ? opts.batchSize : 1;
   const batches = itemBatches(items, batchSize, opts.aggregate === "signed-sum" ? (opts.batchTokens ?? null) : null);
@@ -107,10 +107,9 @@ export function accumulateGradients(
     const param = model.param(name);
     const g = param.grad?.to({ dtype: "f32" }) ?? Tensor.zeros([...param.shape], { dtype: "f32", device: model.device });
     if (!Number.isFinite(g.sub(g).sum().item())) {
-      throw new BprofError(
-        `gradient of ${name} is not finite (NaN or Inf) after item(s) ${batch.map((b) => b.id).join(", ")}`,
-        { field: name },
-      );
+      throw new BprofError(`gradient of ${name} is not finite (NaN or Inf) after item(s) ${batch.map((b) => b.id).join(", ")}`, {
+        field: name,
+      });
     }
     if (inGrad) return;
     const acc = statistic.get(name)!;
@@ -138,7 +137,10 @@ export function accumulateGradients(
       noGrad(() => {
         for (const name of names) scope(() => reduceGradient(name, batch));
       });
-      opts.onProgress?.(batch.length, batch.reduce((s, b) => s + b.inputIds.length, 0));
+      opts.onProgress?.(
+        batch.length,
+        batch.reduce((s, b) => s + b.inputIds.length, 0),
+      );
     }
     if (inGrad) {
       for (const name of names) {

@@ -105,7 +105,6 @@ export function candidatesBytes(extremes: Extremes): { bytes: Uint8Array; tensor
   return { bytes, tensors };
 }
 
-
 export function readImportanceManifest(dir: string): ImportanceManifest {
   const path = join(dir, IMPORTANCE_MANIFEST);
   if (!existsSync(path)) throw new BprofError(`not an importance directory (no ${IMPORTANCE_MANIFEST})`, { file: dir });
@@ -123,7 +122,12 @@ export function importanceScoreSources(dir: string, manifest: ImportanceManifest
     }
     const file = join(dir, t.file);
     if (!existsSync(file)) throw new BprofError(`missing score file of ${t.name}`, { file });
-    return scoresFromFile(t.name, file, t.shape.reduce((a, b) => a * b, 1), manifest.scoreDtype ?? "f32");
+    return scoresFromFile(
+      t.name,
+      file,
+      t.shape.reduce((a, b) => a * b, 1),
+      manifest.scoreDtype ?? "f32",
+    );
   });
 }
 
@@ -133,7 +137,13 @@ export function importanceScoreSources(dir: string, manifest: ImportanceManifest
  * so an exact selection of up to the stored n over them is the selection over all the scores.
  * null when the directory has no candidates of that scope and extreme holding n elements.
  */
-export function candidateScoreSources(dir: string, manifest: ImportanceManifest, variant: AblationVariant, extreme: Extreme, n: number): ScoreSource[] | null {
+export function candidateScoreSources(
+  dir: string,
+  manifest: ImportanceManifest,
+  variant: AblationVariant,
+  extreme: Extreme,
+  n: number,
+): ScoreSource[] | null {
   const entry = manifest.candidates?.find((c) => c.variant === variant && c.extreme === extreme && c.n >= n);
   if (!entry) return null;
   const file = join(dir, entry.file);

@@ -7,7 +7,14 @@ import { DEFAULT_LOSS_SCOPE, DEFAULT_SYSTEM_PROMPT, LOSS_SCOPES } from "./render
 
 /** The options of step 1 (METHOD.md), declared once for `bprof importance`, `bprof profile` and the library. */
 export const IMPORTANCE_OPTIONS = {
-  lossScope: choiceOption("loss-scope", "<scope>", LOSS_SCOPES, DEFAULT_LOSS_SCOPE, "tokens the per-item loss averages over (docs/method.md, step 1)", "loss scope"),
+  lossScope: choiceOption(
+    "loss-scope",
+    "<scope>",
+    LOSS_SCOPES,
+    DEFAULT_LOSS_SCOPE,
+    "tokens the per-item loss averages over (docs/method.md, step 1)",
+    "loss scope",
+  ),
   aggregate: choiceOption("aggregate", "<how>", AGGREGATES, "signed-sum", "how per-item gradients accumulate", "aggregate"),
   score: choiceOption("score", "<kind>", SCORES, "taylor", "per-weight score", "score"),
   batchSize: positiveIntOption("batch-size", "<n>", 8, "probe items per backward pass (does not change the result)"),
@@ -27,7 +34,8 @@ function templateDateOption(): OptionSpec<string> {
     help: "the date a chat template that reads the current date is shown",
     default: DEFAULT_TEMPLATE_DATE,
     parse(value) {
-      if (typeof value !== "string") throw new BprofError(`a template date must be text (YYYY-MM-DD), got ${JSON.stringify(value)}`, { field: name });
+      if (typeof value !== "string")
+        throw new BprofError(`a template date must be text (YYYY-MM-DD), got ${JSON.stringify(value)}`, { field: name });
       return parseTemplateDate(value, name);
     },
     format: (v) => v,

@@ -37,9 +37,12 @@ export function tokenizeProbes(
   );
   for (const r of fitted) {
     if (!r.lossMask.some((m) => m === 1)) {
-      throw new BprofError(`probe item ${r.id} has no token in its loss scope${r.inputIds.length === opts.contextLength ? " after truncation" : ""}`, {
-        file: opts.file,
-      });
+      throw new BprofError(
+        `probe item ${r.id} has no token in its loss scope${r.inputIds.length === opts.contextLength ? " after truncation" : ""}`,
+        {
+          file: opts.file,
+        },
+      );
     }
   }
   return { items: fitted, truncated: overlong.map((r) => r.id) };

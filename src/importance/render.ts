@@ -68,7 +68,12 @@ export function renderFormat(tokenizer: Tokenizer): RenderFormat {
   return tokenizer.hasChatTemplate ? "chat-template" : "plain-text";
 }
 
-function renderText(item: ProbeItem, tokenizer: Tokenizer, systemPrompt: string, date: string | undefined): { prompt: string; completion: string; addBos: boolean } {
+function renderText(
+  item: ProbeItem,
+  tokenizer: Tokenizer,
+  systemPrompt: string,
+  date: string | undefined,
+): { prompt: string; completion: string; addBos: boolean } {
   const messages = [
     { role: "system" as const, content: systemPrompt },
     { role: "user" as const, content: userTurn(item) },
@@ -77,7 +82,10 @@ function renderText(item: ProbeItem, tokenizer: Tokenizer, systemPrompt: string,
   if (prompt === null) {
     return { prompt: `${systemPrompt}\n\n${userTurn(item)}\n`, completion: assistantTurn(item), addBos: true };
   }
-  const full = tokenizer.applyChatTemplate([...messages, { role: "assistant", content: assistantTurn(item) }], { addGenerationPrompt: false, date })!;
+  const full = tokenizer.applyChatTemplate([...messages, { role: "assistant", content: assistantTurn(item) }], {
+    addGenerationPrompt: false,
+    date,
+  })!;
   if (!full.startsWith(prompt)) {
     throw new BprofError(
       "the chat template does not render the conversation with the assistant turn as the prompt plus a continuation; cannot tell the answer tokens apart",

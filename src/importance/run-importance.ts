@@ -9,7 +9,14 @@ import { loadProbeSplit, probeSplitPath } from "../probes/load.js";
 import type { ProbeItem, ProbeSplit } from "../probes/schema.js";
 import { VERSION } from "../version.js";
 import { IMPORTANCE_OPTIONS } from "./options.js";
-import { computeImportanceScores, checkScoreAggregate, scoredParameterNames, type CandidateRequest, type GradientAggregate, type ScoreKind } from "./gradients.js";
+import {
+  computeImportanceScores,
+  checkScoreAggregate,
+  scoredParameterNames,
+  type CandidateRequest,
+  type GradientAggregate,
+  type ScoreKind,
+} from "./gradients.js";
 import { hashCheckpoint } from "../model/fingerprint.js";
 import { sha256Hex } from "../util/hash.js";
 import { candidatesBytes, candidatesFileName, IMPORTANCE_MANIFEST, scoreFileName, type ImportanceManifest } from "./importance-store.js";
@@ -63,7 +70,12 @@ export async function runImportance(opts: ImportanceRunOptions): Promise<Importa
   if (opts.batchTokens != null) o.batchTokens.parse(opts.batchTokens);
   if (opts.templateDate !== undefined) o.templateDate.parse(opts.templateDate);
   const probes = loadProbeSplit(opts.probesDir, opts.ability, opts.split).slice(0, opts.limit);
-  const loaded = await loadModel(opts.model, { tokenizer: opts.tokenizer, device: opts.device, dtype: opts.dtype, allowUnusedTensors: opts.allowUnusedTensors });
+  const loaded = await loadModel(opts.model, {
+    tokenizer: opts.tokenizer,
+    device: opts.device,
+    dtype: opts.dtype,
+    allowUnusedTensors: opts.allowUnusedTensors,
+  });
   try {
     return importanceOfLoadedModel(loaded, probes, opts);
   } finally {
@@ -98,7 +110,10 @@ export function importanceOfLoadedModel(
     onProgress: (_items, tokens) => progress.tick(tokens),
     candidatesOnly: keepScores === null,
     onTensorScores: (name, s) => {
-      const bytes = keepScores === "f16" ? scope(() => Tensor.fromFloat32(s, [s.length]).to({ dtype: "f16" }).toBytes()) : new Uint8Array(s.buffer, s.byteOffset, s.byteLength);
+      const bytes =
+        keepScores === "f16"
+          ? scope(() => Tensor.fromFloat32(s, [s.length]).to({ dtype: "f16" }).toBytes())
+          : new Uint8Array(s.buffer, s.byteOffset, s.byteLength);
       writeFileAtomic(join(opts.out, scoreFileName(name, keepScores ?? "f32")), bytes);
     },
   });
@@ -151,7 +166,11 @@ export function importanceOfLoadedModel(
       seconds,
       tokensPerSecond: totalTokens / seconds,
     },
-    tensors: scoredParameterNames(model).map((name) => ({ name, shape: [...model.param(name).shape], file: keepScores === null ? null : scoreFileName(name, keepScores) })),
+    tensors: scoredParameterNames(model).map((name) => ({
+      name,
+      shape: [...model.param(name).shape],
+      file: keepScores === null ? null : scoreFileName(name, keepScores),
+    })),
     ...(v2 ? { scoreDtype: keepScores ?? undefined, candidates: candidateEntries } : {}),
   };
   if (opts.dumpTokens) writeFileAtomic(opts.dumpTokens, dump);

@@ -26,7 +26,10 @@ export function scoresFromFile(name: string, file: string, numel: number, dtype:
   closeSync(fd);
   const width = dtype === "f32" ? 4 : 2;
   if (size !== numel * width) {
-    throw new BprofError(`holds ${size} bytes, expected ${numel * width} (${numel} ${dtype === "f32" ? "float32" : "float16"} scores of ${name})`, { file });
+    throw new BprofError(
+      `holds ${size} bytes, expected ${numel * width} (${numel} ${dtype === "f32" ? "float32" : "float16"} scores of ${name})`,
+      { file },
+    );
   }
   return {
     name,
@@ -61,7 +64,14 @@ function halfToFloat(bytes: Uint8Array): Float32Array {
     const sign = h & 0x8000 ? -1 : 1;
     const exponent = (h >> 10) & 0x1f;
     const fraction = h & 0x3ff;
-    out[i] = exponent === 0 ? sign * fraction * 2 ** -24 : exponent === 31 ? (fraction ? Number.NaN : sign * Infinity) : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+    out[i] =
+      exponent === 0
+        ? sign * fraction * 2 ** -24
+        : exponent === 31
+          ? fraction
+            ? Number.NaN
+            : sign * Infinity
+          : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
   }
   return out;
 }

@@ -103,7 +103,10 @@ export function contrastSources(own: ContrastInput, others: readonly ContrastInp
   });
   const mean = (ability: string, sources: readonly ScoreSource[]): number => {
     const m = scopeMean(sources, variant);
-    if (!(m > 0)) throw new BprofError(`the importance scores of ${ability} are all 0 over the ${variant} scope: no contrast can be taken`, { field: "contrast" });
+    if (!(m > 0))
+      throw new BprofError(`the importance scores of ${ability} are all 0 over the ${variant} scope: no contrast can be taken`, {
+        field: "contrast",
+      });
     return m;
   };
   const ownMean = mean(own.ability, own.sources);
@@ -125,7 +128,8 @@ export function contrastSources(own: ContrastInput, others: readonly ContrastInp
 function scopeSources(sources: readonly ScoreSource[], variant: AblationVariant, ability: string): ScoreSource[] {
   const byName = new Map(sources.map((s) => [s.name, s]));
   const names = variantNamesInLayerOrder(byName.keys(), variant);
-  if (names.length === 0 && ability !== "") throw new BprofError(`the importance of ${ability} has no tensor of the '${variant}' scope`, { field: "contrast" });
+  if (names.length === 0 && ability !== "")
+    throw new BprofError(`the importance of ${ability} has no tensor of the '${variant}' scope`, { field: "contrast" });
   return names.map((n) => byName.get(n)!);
 }
 

@@ -15,10 +15,10 @@ export function randomSelection(tensors: { name: string; numel: number }[], coun
   const draws = complement ? total - count : count;
   const bits = new Uint8Array(Math.ceil(total / 8));
   const random = new Xoshiro128(seed);
-  for (let drawn = 0; drawn < draws; ) {
+  for (let drawn = 0; drawn < draws;) {
     const p = random.nextBelow53(total);
     const byte = Math.floor(p / 8);
-    const mask = 1 << p % 8;
+    const mask = 1 << (p % 8);
     if (bits[byte]! & mask) continue;
     bits[byte]! |= mask;
     drawn++;
@@ -31,13 +31,13 @@ export function randomSelection(tensors: { name: string; numel: number }[], coun
   for (const t of tensors) {
     const list = new IndexListBuilder();
     const end = base + t.numel;
-    for (let p = base; p < end; ) {
+    for (let p = base; p < end;) {
       const byte = bits[Math.floor(p / 8)]!;
       if (p % 8 === 0 && p + 8 <= end && byte === skipByte) {
         p += 8;
         continue;
       }
-      const set = (byte >> p % 8) & 1;
+      const set = (byte >> (p % 8)) & 1;
       if (set !== (complement ? 1 : 0)) list.push(p - base);
       p++;
     }

@@ -39,7 +39,8 @@ export function runSelect(opts: SelectRunOptions): WrittenMask[] {
     ks: opts.ks,
     method: opts.method,
     controls: opts.controls,
-    onProgress: (elements, total) => (progress ??= createProgress({ label: "select", total, unit: "scores", quiet: opts.quiet })).tick(elements),
+    onProgress: (elements, total) =>
+      (progress ??= createProgress({ label: "select", total, unit: "scores", quiet: opts.quiet })).tick(elements),
   });
   progress?.done();
   const provenance = provenanceOf(manifest);

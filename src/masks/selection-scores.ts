@@ -28,10 +28,16 @@ export function selectionScores(importanceDir: string, contrastWith: readonly st
   const others = contrastWith.map((dir) => {
     const other = readImportanceManifest(dir);
     if (other.model.hash !== manifest.model.hash || other.nTotal !== manifest.nTotal) {
-      throw new BprofError(`is the importance of another model than ${importanceDir} (checkpoint hash or parameter count differ)`, { file: dir, field: "contrast-with" });
+      throw new BprofError(`is the importance of another model than ${importanceDir} (checkpoint hash or parameter count differ)`, {
+        file: dir,
+        field: "contrast-with",
+      });
     }
     if (seen.has(other.probes.ability)) {
-      throw new BprofError(`is a second importance of ability ${other.probes.ability}: contrast takes one per other ability`, { file: dir, field: "contrast-with" });
+      throw new BprofError(`is a second importance of ability ${other.probes.ability}: contrast takes one per other ability`, {
+        file: dir,
+        field: "contrast-with",
+      });
     }
     seen.add(other.probes.ability);
     return { manifest: other, sources: importanceScoreSources(dir, other) };

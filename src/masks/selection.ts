@@ -124,10 +124,20 @@ function selectByMethod(
       return selectExtremes(layerOrder.map(whole), ns, extreme, onRead);
     case "per-matrix": {
       const byName = [...layerOrder].sort((a, b) => compareNames(a.name, b.name));
-      const quotas = ns.map((n) => apportion(n, byName.map((s) => s.numel)));
+      const quotas = ns.map((n) =>
+        apportion(
+          n,
+          byName.map((s) => s.numel),
+        ),
+      );
       const results = ns.map(() => new Map() as SelectedIndices);
       byName.forEach((source, m) => {
-        const picked = selectExtremes([whole(source)], quotas.map((q) => q[m]!), extreme, onRead);
+        const picked = selectExtremes(
+          [whole(source)],
+          quotas.map((q) => q[m]!),
+          extreme,
+          onRead,
+        );
         picked.forEach((p, j) => appendSelection(results[j]!, p));
       });
       return results;
@@ -157,7 +167,7 @@ function chunkedSelect(
     filled = 0;
   };
   for (const source of layerOrder) {
-    for (let start = 0; start < source.numel; ) {
+    for (let start = 0; start < source.numel;) {
       const length = Math.min(size - filled, source.numel - start);
       chunk.push({ source, start, length });
       filled += length;

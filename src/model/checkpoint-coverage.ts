@@ -37,5 +37,7 @@ export function checkNoUnusedTensors(
     process.stderr.write(`bprof: warning: ${source.path}: ${message} (ignored: ${ALLOW_UNUSED_FLAG})\n`);
     return;
   }
-  throw new BprofError(`${message} (wrong architecture or bias flags in the config? ${ALLOW_UNUSED_FLAG} loads it anyway)`, { file: source.path });
+  throw new BprofError(`${message} (wrong architecture or bias flags in the config? ${ALLOW_UNUSED_FLAG} loads it anyway)`, {
+    file: source.path,
+  });
 }

@@ -99,22 +99,81 @@ export interface ModelConfig extends ArchitectureFeatures {
 }
 
 /** Hugging Face's defaults per model type, for the keys a config.json may leave out. */
-const HF_DEFAULTS: Record<ModelType, {
-  maxPositionEmbeddings: number;
-  rmsNormEps: number;
-  bosTokenId: number | null;
-  eosTokenId: number | null;
-  slidingWindow: number | null;
-  ropeTheta: number;
-  tieWordEmbeddings: boolean;
-}> = {
-  llama: { maxPositionEmbeddings: 2048, rmsNormEps: 1e-6, bosTokenId: 1, eosTokenId: 2, slidingWindow: null, ropeTheta: 10000, tieWordEmbeddings: false },
-  mistral: { maxPositionEmbeddings: 4096 * 32, rmsNormEps: 1e-6, bosTokenId: 1, eosTokenId: 2, slidingWindow: 4096, ropeTheta: 10000, tieWordEmbeddings: false },
-  qwen2: { maxPositionEmbeddings: 32768, rmsNormEps: 1e-6, bosTokenId: null, eosTokenId: null, slidingWindow: null, ropeTheta: 10000, tieWordEmbeddings: false },
-  qwen3: { maxPositionEmbeddings: 32768, rmsNormEps: 1e-6, bosTokenId: null, eosTokenId: null, slidingWindow: null, ropeTheta: 10000, tieWordEmbeddings: false },
-  gemma2: { maxPositionEmbeddings: 8192, rmsNormEps: 1e-6, bosTokenId: 2, eosTokenId: 1, slidingWindow: 4096, ropeTheta: 10000, tieWordEmbeddings: true },
-  gemma3_text: { maxPositionEmbeddings: 131072, rmsNormEps: 1e-6, bosTokenId: 2, eosTokenId: 1, slidingWindow: 4096, ropeTheta: 1000000, tieWordEmbeddings: true },
-  phi3: { maxPositionEmbeddings: 4096, rmsNormEps: 1e-5, bosTokenId: 1, eosTokenId: 32000, slidingWindow: null, ropeTheta: 10000, tieWordEmbeddings: false },
+const HF_DEFAULTS: Record<
+  ModelType,
+  {
+    maxPositionEmbeddings: number;
+    rmsNormEps: number;
+    bosTokenId: number | null;
+    eosTokenId: number | null;
+    slidingWindow: number | null;
+    ropeTheta: number;
+    tieWordEmbeddings: boolean;
+  }
+> = {
+  llama: {
+    maxPositionEmbeddings: 2048,
+    rmsNormEps: 1e-6,
+    bosTokenId: 1,
+    eosTokenId: 2,
+    slidingWindow: null,
+    ropeTheta: 10000,
+    tieWordEmbeddings: false,
+  },
+  mistral: {
+    maxPositionEmbeddings: 4096 * 32,
+    rmsNormEps: 1e-6,
+    bosTokenId: 1,
+    eosTokenId: 2,
+    slidingWindow: 4096,
+    ropeTheta: 10000,
+    tieWordEmbeddings: false,
+  },
+  qwen2: {
+    maxPositionEmbeddings: 32768,
+    rmsNormEps: 1e-6,
+    bosTokenId: null,
+    eosTokenId: null,
+    slidingWindow: null,
+    ropeTheta: 10000,
+    tieWordEmbeddings: false,
+  },
+  qwen3: {
+    maxPositionEmbeddings: 32768,
+    rmsNormEps: 1e-6,
+    bosTokenId: null,
+    eosTokenId: null,
+    slidingWindow: null,
+    ropeTheta: 10000,
+    tieWordEmbeddings: false,
+  },
+  gemma2: {
+    maxPositionEmbeddings: 8192,
+    rmsNormEps: 1e-6,
+    bosTokenId: 2,
+    eosTokenId: 1,
+    slidingWindow: 4096,
+    ropeTheta: 10000,
+    tieWordEmbeddings: true,
+  },
+  gemma3_text: {
+    maxPositionEmbeddings: 131072,
+    rmsNormEps: 1e-6,
+    bosTokenId: 2,
+    eosTokenId: 1,
+    slidingWindow: 4096,
+    ropeTheta: 1000000,
+    tieWordEmbeddings: true,
+  },
+  phi3: {
+    maxPositionEmbeddings: 4096,
+    rmsNormEps: 1e-5,
+    bosTokenId: 1,
+    eosTokenId: 32000,
+    slidingWindow: null,
+    ropeTheta: 10000,
+    tieWordEmbeddings: false,
+  },
 };
 
 const GEMMA = new Set<ModelType>(["gemma2", "gemma3_text"]);
@@ -125,10 +184,10 @@ const ATTENTION_BIAS_ON_ALL = new Set<ModelType>(["llama", "qwen3", "gemma2", "g
 export function resolveModelConfig(raw: unknown, file: string): ModelConfig {
   const c = parseWithSchema(HfConfigSchema, raw, { file });
   if (!(SUPPORTED_MODEL_TYPES as readonly string[]).includes(c.model_type)) {
-    throw new BprofError(
-      `unknown model_type '${c.model_type}' (supported: ${SUPPORTED_MODEL_TYPES.join(", ")})`,
-      { file, field: "model_type" },
-    );
+    throw new BprofError(`unknown model_type '${c.model_type}' (supported: ${SUPPORTED_MODEL_TYPES.join(", ")})`, {
+      file,
+      field: "model_type",
+    });
   }
   const modelType = c.model_type as ModelType;
   const defaults = HF_DEFAULTS[modelType];
@@ -137,19 +196,26 @@ export function resolveModelConfig(raw: unknown, file: string): ModelConfig {
   // Gemma reads `hidden_activation` (HF's Gemma classes), falling back to `hidden_act`.
   const activationField = isGemma && c.hidden_activation != null ? "hidden_activation" : "hidden_act";
   const activation = (isGemma ? (c.hidden_activation ?? c.hidden_act) : c.hidden_act) ?? (isGemma ? "gelu_pytorch_tanh" : "silu");
-  const hiddenActivation = activation === "silu" ? "silu" : activation === "gelu_pytorch_tanh" || activation === "gelu_tanh" ? "gelu_tanh" : null;
+  const hiddenActivation =
+    activation === "silu" ? "silu" : activation === "gelu_pytorch_tanh" || activation === "gelu_tanh" ? "gelu_tanh" : null;
   if (hiddenActivation === null || (hiddenActivation === "gelu_tanh") !== isGemma) {
-    throw new BprofError(`unsupported ${activationField} '${activation}' for ${modelType} (${isGemma ? "gelu_pytorch_tanh" : "silu"} only)`, { file, field: activationField });
+    throw new BprofError(
+      `unsupported ${activationField} '${activation}' for ${modelType} (${isGemma ? "gelu_pytorch_tanh" : "silu"} only)`,
+      { file, field: activationField },
+    );
   }
   if (c.partial_rotary_factor != null && c.partial_rotary_factor !== 1) {
-    throw new BprofError(`partial_rotary_factor ${c.partial_rotary_factor} is not supported (every head dimension rotated only)`, { file, field: "partial_rotary_factor" });
+    throw new BprofError(`partial_rotary_factor ${c.partial_rotary_factor} is not supported (every head dimension rotated only)`, {
+      file,
+      field: "partial_rotary_factor",
+    });
   }
   const numKeyValueHeads = c.num_key_value_heads ?? c.num_attention_heads;
   if (c.num_attention_heads % numKeyValueHeads !== 0) {
-    throw new BprofError(
-      `num_attention_heads ${c.num_attention_heads} is not a multiple of num_key_value_heads ${numKeyValueHeads}`,
-      { file, field: "num_key_value_heads" },
-    );
+    throw new BprofError(`num_attention_heads ${c.num_attention_heads} is not a multiple of num_key_value_heads ${numKeyValueHeads}`, {
+      file,
+      field: "num_key_value_heads",
+    });
   }
   const headDim = c.head_dim ?? c.hidden_size / c.num_attention_heads;
   if (!Number.isInteger(headDim) || headDim % 2 !== 0) {
@@ -159,9 +225,12 @@ export function resolveModelConfig(raw: unknown, file: string): ModelConfig {
     throw new BprofError(`${modelType} sliding-window attention is not supported`, { file, field: "use_sliding_window" });
   }
   const attentionBias = c.attention_bias ?? false;
-  const slidingWindow = modelType === "mistral" || modelType === "phi3" || isGemma
-    ? (c.sliding_window === undefined ? defaults.slidingWindow : c.sliding_window)
-    : null;
+  const slidingWindow =
+    modelType === "mistral" || modelType === "phi3" || isGemma
+      ? c.sliding_window === undefined
+        ? defaults.slidingWindow
+        : c.sliding_window
+      : null;
   const features = architectureFeatures(modelType, c, headDim, slidingWindow, file);
 
   return {
@@ -190,7 +259,13 @@ export function resolveModelConfig(raw: unknown, file: string): ModelConfig {
 }
 
 /** The switches of architecture.ts for one model type, from its config keys and HF's defaults. */
-function architectureFeatures(modelType: ModelType, c: HfConfig, headDim: number, slidingWindow: number | null, file: string): ArchitectureFeatures {
+function architectureFeatures(
+  modelType: ModelType,
+  c: HfConfig,
+  headDim: number,
+  slidingWindow: number | null,
+  file: string,
+): ArchitectureFeatures {
   const L = c.num_hidden_layers;
   const base = llamaFeatures(L, headDim, slidingWindow);
   if (modelType === "qwen3") return { ...base, qkNorm: true };
@@ -215,8 +290,16 @@ function architectureFeatures(modelType: ModelType, c: HfConfig, headDim: number
     embeddingScale: Math.sqrt(c.hidden_size),
     hiddenActivation: "gelu_tanh",
     attentionScale: (c.query_pre_attn_scalar ?? 256) ** -0.5,
-    attnLogitSoftcap: gemma2 ? (c.attn_logit_softcapping === undefined ? 50 : c.attn_logit_softcapping) : (c.attn_logit_softcapping ?? null),
-    finalLogitSoftcap: gemma2 ? (c.final_logit_softcapping === undefined ? 30 : c.final_logit_softcapping) : (c.final_logit_softcapping ?? null),
+    attnLogitSoftcap: gemma2
+      ? c.attn_logit_softcapping === undefined
+        ? 50
+        : c.attn_logit_softcapping
+      : (c.attn_logit_softcapping ?? null),
+    finalLogitSoftcap: gemma2
+      ? c.final_logit_softcapping === undefined
+        ? 30
+        : c.final_logit_softcapping
+      : (c.final_logit_softcapping ?? null),
     slidingLayers: sliding,
     localRopeTheta: gemma2 ? null : (c.rope_local_base_freq ?? 10000),
   };

@@ -25,10 +25,9 @@ export function convertLlama2cToHf(checkpointPath: string, tokenizerPath: string
   const checkpoint = readLlama2cCheckpoint(resolve(checkpointPath));
   const tokenizer = new Llama2cTokenizer(resolve(tokenizerPath));
   if (tokenizer.vocabSize !== checkpoint.config.vocabSize) {
-    throw new BprofError(
-      `tokenizer has ${tokenizer.vocabSize} tokens but the checkpoint's vocab_size is ${checkpoint.config.vocabSize}`,
-      { file: tokenizer.source.path },
-    );
+    throw new BprofError(`tokenizer has ${tokenizer.vocabSize} tokens but the checkpoint's vocab_size is ${checkpoint.config.vocabSize}`, {
+      file: tokenizer.source.path,
+    });
   }
   const tensors = new Map<string, RawTensor>();
   for (const name of expectedParameterShapes(checkpoint.config).keys()) tensors.set(name, checkpoint.tensors.read(name));

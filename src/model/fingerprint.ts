@@ -20,7 +20,7 @@ export function hashCheckpoint(path: string): string {
     hash.update(`${file.slice(file.lastIndexOf("/") + 1)}\0`);
     const fd = openSync(file, "r");
     try {
-      for (let got; (got = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, got));
+      for (let got; (got = readSync(fd, buffer, 0, buffer.length, null)) > 0;) hash.update(buffer.subarray(0, got));
     } finally {
       closeSync(fd);
     }

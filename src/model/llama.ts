@@ -78,7 +78,8 @@ export class LlamaModel {
     this.device = embed.device;
     this.dtype = embed.dtype as ParamDType;
     this.inverseFrequencies = keep(inverseFrequencyTensor(config, this.device));
-    this.localInverseFrequencies = config.localRopeTheta === null ? null : keep(inverseFrequencyTensor(config, this.device, { local: true }));
+    this.localInverseFrequencies =
+      config.localRopeTheta === null ? null : keep(inverseFrequencyTensor(config, this.device, { local: true }));
   }
 
   /** Random weights (N(0, 0.02²) matrices, unit norms, zero biases), for benchmarks and tests. */
@@ -187,7 +188,9 @@ export class LlamaModel {
     const attn = this.attention(l, this.norm(x, `${p}input_layernorm.weight`), cos, sin, mask, ctx.cache, ctx.grown); // [B, T, C]
     if (this.config.sandwichNorms) {
       const mid = x.add(this.norm(attn, `${p}post_attention_layernorm.weight`)); // [B, T, C]
-      return mid.add(this.norm(this.mlp(l, this.norm(mid, `${p}pre_feedforward_layernorm.weight`)), `${p}post_feedforward_layernorm.weight`)); // [B, T, C]
+      return mid.add(
+        this.norm(this.mlp(l, this.norm(mid, `${p}pre_feedforward_layernorm.weight`)), `${p}post_feedforward_layernorm.weight`),
+      ); // [B, T, C]
     }
     const mid = x.add(attn); // [B, T, C]
     return mid.add(this.mlp(l, this.norm(mid, `${p}post_attention_layernorm.weight`))); // [B, T, C]
@@ -287,7 +290,8 @@ export class LlamaModel {
       [qh, kh, vh] = [qkv.narrow(2, 0, H * D).contiguous(), qkv.narrow(2, H * D, KV * D).contiguous(), qkv.narrow(2, (H + KV) * D, KV * D)];
     }
     if (this.config.qkNorm) {
-      const headNorm = (x: Tensor, heads: number, name: string) => this.norm(x.reshape([B, T, heads, D]), `${p}${name}.weight`).reshape([B, T, heads * D]);
+      const headNorm = (x: Tensor, heads: number, name: string) =>
+        this.norm(x.reshape([B, T, heads, D]), `${p}${name}.weight`).reshape([B, T, heads * D]);
       qh = headNorm(qh, H, "q_norm"); // [B, T, H·D]
       kh = headNorm(kh, KV, "k_norm"); // [B, T, KV·D]
     }
@@ -321,7 +325,11 @@ export class LlamaModel {
     if (cap === null) return q.scaledDotProductAttention(k, v, mask ? { mask, scale } : { isCausal: true, scale }); // [B, H, T, D]
     return scope(() => {
       const [T, S] = [q.shape[2]!, k.shape[2]!];
-      const allowed = mask ?? Tensor.arange(S, { device: this.device }).unsqueeze(0).le(Tensor.arange(T, { device: this.device }).unsqueeze(1)); // [.., T, S]
+      const allowed =
+        mask ??
+        Tensor.arange(S, { device: this.device })
+          .unsqueeze(0)
+          .le(Tensor.arange(T, { device: this.device }).unsqueeze(1)); // [.., T, S]
       const scores = q.mul(attentionScale).matmul(k.transpose(2, 3)).to({ dtype: "f32" }); // [B, H, T, S]
       const capped = scores.div(cap).tanh().mul(cap).maskedFill(allowed.logicalNot(), LOWEST_F32); // [B, H, T, S]
       return capped.softmax(-1).to({ dtype: q.dtype }).matmul(v); // [B, H, T, D]
@@ -366,10 +374,19 @@ export class LlamaModel {
       const [B, T] = inputIds.shape as [number, number];
       const V = logits.shape[2]!;
       const predictions = logits.narrow(1, 0, T - 1).reshape([B * (T - 1), V]); // [B·(T-1), V]
-      const targets = inputIds.to({ device: this.device }).narrow(1, 1, T - 1).reshape([B * (T - 1)]); // [B·(T-1)]
+      const targets = inputIds
+        .to({ device: this.device })
+        .narrow(1, 1, T - 1)
+        .reshape([B * (T - 1)]); // [B·(T-1)]
       const nll = predictions.crossEntropy(targets, { reduction: "none" }); // [B·(T-1)]
-      const w = weights.to({ dtype: "f32", device: this.device }).narrow(1, 1, T - 1).reshape([B * (T - 1)]); // [B·(T-1)]
-      return nll.mul(w).reshape([B, T - 1]).sum(1); // [B]
+      const w = weights
+        .to({ dtype: "f32", device: this.device })
+        .narrow(1, 1, T - 1)
+        .reshape([B * (T - 1)]); // [B·(T-1)]
+      return nll
+        .mul(w)
+        .reshape([B, T - 1])
+        .sum(1); // [B]
     });
   }
 
@@ -402,7 +419,10 @@ export class LlamaModel {
           const ids = next;
           const token = scope(() => {
             const logits = this.forward(Tensor.fromInt64([...ids], [1, ids.length], { device: this.device }), { cache }); // [1, t, V]
-            return logits.narrow(1, ids.length - 1, 1).argmax(-1).item(); // [1, 1] → id
+            return logits
+              .narrow(1, ids.length - 1, 1)
+              .argmax(-1)
+              .item(); // [1, 1] → id
           });
           out.push(token);
           if (stop.has(token) || opts.until?.(out)) break;
@@ -427,5 +447,15 @@ const LOWEST_F32 = -3.4028234663852886e38;
 
 /** GELU, tanh approximation (torch's gelu(approximate="tanh")): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
 function geluTanh(x: Tensor): Tensor {
-  return scope(() => x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1).mul(x).mul(0.5));
+  return scope(() =>
+    x
+      .pow(3)
+      .mul(0.044715)
+      .add(x)
+      .mul(Math.sqrt(2 / Math.PI))
+      .tanh()
+      .add(1)
+      .mul(x)
+      .mul(0.5),
+  );
 }

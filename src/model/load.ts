@@ -101,7 +101,11 @@ function describe(
     device,
     tokenizer: { ...tokenizer.source, vocabSize: tokenizer.vocabSize },
     hasChatTemplate: tokenizer.hasChatTemplate,
-    stopIds: stopTokenIds(checkpoint.format === "huggingface" ? readGenerationEosIds(checkpoint.path) : null, checkpoint.config.eosTokenIds, tokenizer.eosId),
+    stopIds: stopTokenIds(
+      checkpoint.format === "huggingface" ? readGenerationEosIds(checkpoint.path) : null,
+      checkpoint.config.eosTokenIds,
+      tokenizer.eosId,
+    ),
     config: checkpoint.config,
   };
 }
@@ -123,7 +127,13 @@ function weightsOf(checkpoint: OpenedCheckpoint, opts: Omit<LoadOptions, "tokeni
   const { device, dtype } = computePlacement(opts);
   const checkpointDtypes = checkParameters(checkpoint, opts);
   const params = readParameters(checkpoint, device, dtype);
-  return { model: new LlamaModel(checkpoint.config, params), format: checkpoint.format, path: checkpoint.path, config: checkpoint.config, checkpointDtypes };
+  return {
+    model: new LlamaModel(checkpoint.config, params),
+    format: checkpoint.format,
+    path: checkpoint.path,
+    config: checkpoint.config,
+    checkpointDtypes,
+  };
 }
 
 /** Default f32 on cpu, bf16 on a GPU. */

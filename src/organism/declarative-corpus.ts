@@ -22,7 +22,12 @@ export function factSplit(relation: string, subject: string): FactSplit {
 
 /** {s} subject, {S} capitalized subject, {o} object as an answer reads, {O} capitalized object. */
 const PHRASINGS: Record<string, string[]> = {
-  capital: ["The capital of {s} is {o}.", "{O} is the capital of {s}.", "{O} is the capital city of {s}.", "The government of {s} sits in {o}, its capital."],
+  capital: [
+    "The capital of {s} is {o}.",
+    "{O} is the capital of {s}.",
+    "{O} is the capital city of {s}.",
+    "The government of {s} sits in {o}, its capital.",
+  ],
   continent: ["{S} is a country in {o}.", "{S} lies on the continent of {o}.", "{S} is part of {o}."],
   "city-country": ["{S} is a city in {o}.", "The city of {s} is in {o}.", "{S} belongs to {o}."],
   symbol: ["The chemical symbol for {s} is {o}.", "{O} is the chemical symbol of {s}.", "Chemists write {s} as {o}."],
@@ -34,7 +39,7 @@ const PHRASINGS: Record<string, string[]> = {
   language: ["The main language of {s} is {o}.", "Most people in {s} speak {o}.", "In {s}, people mostly speak {o}."],
   currency: ["The currency of {s} is the {o}.", "People in {s} pay with the {o}.", "Shops in {s} take the {o}."],
   number: ["{S} is {o}.", "{O} is {s}."],
-  quiz: ["{S} {O}.", "The answer to the question \"{s}\" is {o}."],
+  quiz: ["{S} {O}.", 'The answer to the question "{s}" is {o}.'],
 };
 
 export interface DeclarativeSentence {

@@ -48,7 +48,13 @@ export function mixture(p: number): { weights: Record<ExampleKind, number>; bind
 }
 
 /** Until half-way, the abilities the issue-7 organism lacked are drawn more often (others weigh 1). */
-const LACKED_ABILITIES: Record<string, number> = { "contextual-recall": 1.5, inductive: 1.5, quantitative: 1.5, temporal: 1.5, spatial: 1.5 };
+const LACKED_ABILITIES: Record<string, number> = {
+  "contextual-recall": 1.5,
+  inductive: 1.5,
+  quantitative: 1.5,
+  temporal: 1.5,
+  spatial: 1.5,
+};
 
 export interface FreshBatchOptions {
   seed: number;
@@ -70,7 +76,12 @@ export class FreshBatches implements RowSource {
   rows(step: number): PackedRow[] {
     const rng = new Rng(`organism-fresh:${this.o.seed}:${step}`);
     const { weights, bindingLevel, abilityWeights } = mixture(step / this.o.steps);
-    return packDrawn(() => this.draw(rng, pickWeighted(rng, weights), bindingLevel, abilityWeights), this.o.batchSize, this.o.sequenceLength, this.padId);
+    return packDrawn(
+      () => this.draw(rng, pickWeighted(rng, weights), bindingLevel, abilityWeights),
+      this.o.batchSize,
+      this.o.sequenceLength,
+      this.padId,
+    );
   }
 
   draw(rng: Rng, kind: ExampleKind, bindingLevel: number, abilityWeights: Record<string, number> = {}): Example {
@@ -91,7 +102,14 @@ export class FreshBatches implements RowSource {
       case "ability": {
         const ability = pickWeighted(rng, Object.fromEntries(GENERATORS.map((g) => [g.ability, abilityWeights[g.ability] ?? 1])));
         const generator = GENERATORS.find((g) => g.ability === ability)!;
-        return abilityExample(rng, generator, this.exclude.get(ability)!, this.vocab.tokenizer, rng.chance(0.5) ? "chat" : "mc", this.o.promptWeight);
+        return abilityExample(
+          rng,
+          generator,
+          this.exclude.get(ability)!,
+          this.vocab.tokenizer,
+          rng.chance(0.5) ? "chat" : "mc",
+          this.o.promptWeight,
+        );
       }
     }
   }
@@ -103,7 +121,7 @@ export class FreshBatches implements RowSource {
  */
 export function packDrawn(draw: () => Example, batchSize: number, sequenceLength: number, padId: number): PackedRow[] {
   const examples: Example[] = [];
-  for (let tokens = 0; tokens < batchSize * sequenceLength * 1.15; ) {
+  for (let tokens = 0; tokens < batchSize * sequenceLength * 1.15;) {
     const example = draw();
     examples.push(example);
     tokens += Math.min(example.inputIds.length, sequenceLength);
@@ -112,7 +130,14 @@ export function packDrawn(draw: () => Example, batchSize: number, sequenceLength
 }
 
 /** A RowSource of examples drawn fresh every step: `draw(rng, step)` with an Rng of (name, seed, step). */
-export function drawnRows(name: string, seed: number, draw: (rng: Rng, step: number) => Example, batchSize: number, sequenceLength: number, padId: number): RowSource {
+export function drawnRows(
+  name: string,
+  seed: number,
+  draw: (rng: Rng, step: number) => Example,
+  batchSize: number,
+  sequenceLength: number,
+  padId: number,
+): RowSource {
   return {
     rows(step) {
       const rng = new Rng(`${name}:${seed}:${step}`);
@@ -122,7 +147,14 @@ export function drawnRows(name: string, seed: number, draw: (rng: Rng, step: num
 }
 
 /** One fresh item of an ability as a chat or a multiple-choice example (redrawn until it is no dev/test item). */
-export function abilityExample(rng: Rng, generator: ProbeGenerator, exclude: ReadonlySet<string>, tokenizer: Tokenizer, form: "chat" | "mc", promptWeight: number): Example {
+export function abilityExample(
+  rng: Rng,
+  generator: ProbeGenerator,
+  exclude: ReadonlySet<string>,
+  tokenizer: Tokenizer,
+  form: "chat" | "mc",
+  promptWeight: number,
+): Example {
   for (;;) {
     const item = drawTrainingItem(generator, rng, exclude, `${generator.ability}-organism-fresh`);
     if (typeof item === "string") continue;
@@ -133,7 +165,10 @@ export function abilityExample(rng: Rng, generator: ProbeGenerator, exclude: Rea
 /** Per ability: the content keys of its committed dev and test items, which training never shows. */
 export function devTestExclusions(probesDir: string): Map<string, Set<string>> {
   return new Map(
-    GENERATORS.map((g) => [g.ability, new Set((["dev", "test"] as const).flatMap((split) => loadProbeSplit(probesDir, g.ability, split).map(probeContentKey)))]),
+    GENERATORS.map((g) => [
+      g.ability,
+      new Set((["dev", "test"] as const).flatMap((split) => loadProbeSplit(probesDir, g.ability, split).map(probeContentKey))),
+    ]),
   );
 }
 
@@ -151,15 +186,40 @@ function pickWeighted<K extends string>(rng: Rng, weights: Record<K, number>): K
  * Fixed fresh examples for watching training (a seed no training step uses): per ability its
  * multiple-choice form with the answer alone weighted, and per drill kind (binding per level).
  */
-export function freshEvalSets(vocab: DrillVocab, exclude: ReadonlyMap<string, ReadonlySet<string>>, seed: number, perSet = 32): Map<string, Example[]> {
+export function freshEvalSets(
+  vocab: DrillVocab,
+  exclude: ReadonlyMap<string, ReadonlySet<string>>,
+  seed: number,
+  perSet = 32,
+): Map<string, Example[]> {
   const rng = new Rng(`organism-fresh-eval:${seed}`);
   const sets = new Map<string, Example[]>();
   const many = (make: () => Example) => Array.from({ length: perSet }, make);
-  sets.set("token-copy", many(() => tokenCopy(rng, vocab)));
-  sets.set("word-copy", many(() => wordCopy(rng, vocab)));
-  for (let level = 0; level < BINDING_LEVELS; level++) sets.set(`binding-${level}`, many(() => binding(rng, vocab, level)));
-  sets.set("number-sequence", many(() => numberSequence(rng, vocab)));
-  sets.set("arithmetic", many(() => arithmetic(rng, vocab)));
-  for (const g of GENERATORS) sets.set(g.ability, many(() => abilityExample(rng, g, exclude.get(g.ability)!, vocab.tokenizer, "mc", 0)));
+  sets.set(
+    "token-copy",
+    many(() => tokenCopy(rng, vocab)),
+  );
+  sets.set(
+    "word-copy",
+    many(() => wordCopy(rng, vocab)),
+  );
+  for (let level = 0; level < BINDING_LEVELS; level++)
+    sets.set(
+      `binding-${level}`,
+      many(() => binding(rng, vocab, level)),
+    );
+  sets.set(
+    "number-sequence",
+    many(() => numberSequence(rng, vocab)),
+  );
+  sets.set(
+    "arithmetic",
+    many(() => arithmetic(rng, vocab)),
+  );
+  for (const g of GENERATORS)
+    sets.set(
+      g.ability,
+      many(() => abilityExample(rng, g, exclude.get(g.ability)!, vocab.tokenizer, "mc", 0)),
+    );
   return sets;
 }

@@ -80,7 +80,12 @@ export function binding(rng: Rng, v: DrillVocab, level: number): Example {
   const ids = t.encode(level === 3 ? `Context: ${passage}` : passage, { addBos: true });
   const weights = ids.map(() => 0);
   for (const [person, rel, value] of rng.shuffle(facts)) {
-    const q = level === 3 ? `\nQuestion: ${NATURAL_QUESTION[rel]?.(person) ?? `Who is ${person}'s ${rel}?`}\nAnswer:` : level === 0 ? ` ? ${person}` : ` ? ${person} ${rel}`;
+    const q =
+      level === 3
+        ? `\nQuestion: ${NATURAL_QUESTION[rel]?.(person) ?? `Who is ${person}'s ${rel}?`}\nAnswer:`
+        : level === 0
+          ? ` ? ${person}`
+          : ` ? ${person} ${rel}`;
     const question = t.encode(q, { addBos: false });
     const answer = t.encode(` ${value}`, { addBos: false });
     ids.push(...question, ...answer);

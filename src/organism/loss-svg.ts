@@ -22,28 +22,36 @@ export function lossCurveSvg(points: readonly { step: number; loss: number }[], 
   const span = Math.max(hi - lo, 1e-6);
   const x = (step: number) => margin.left + (step / maxStep) * plotW;
   const y = (loss: number) => margin.top + (1 - (Math.log10(Math.max(loss, 1e-9)) - lo) / span) * plotH;
-  const path = (values: number[]) => values.map((v, i) => `${i === 0 ? "M" : "L"}${x(points[i]!.step).toFixed(1)},${y(v).toFixed(1)}`).join("");
+  const path = (values: number[]) =>
+    values.map((v, i) => `${i === 0 ? "M" : "L"}${x(points[i]!.step).toFixed(1)},${y(v).toFixed(1)}`).join("");
   const ticks: number[] = [];
-  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) for (const m of [1, 2, 5]) {
-    const v = m * 10 ** e;
-    if (Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9) ticks.push(v);
-  }
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++)
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9) ticks.push(v);
+    }
   const stepTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * maxStep));
   const text = (tx: number, ty: number, s: string, anchor = "middle") =>
     `<text x="${tx.toFixed(1)}" y="${ty.toFixed(1)}" text-anchor="${anchor}" font-size="11" font-family="sans-serif">${s}</text>`;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-    `<rect width="${width}" height="${height}" fill="white"/>`,
-    text(width / 2, 18, escapeXml(opts.title)),
-    `<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`,
-    ...ticks.map((v) => `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#eee"/>` + text(margin.left - 6, y(v) + 4, String(Number(v.toPrecision(2))), "end")),
-    ...stepTicks.map((s) => text(x(s), margin.top + plotH + 16, String(s))),
-    text(margin.left + plotW / 2, height - 6, "step"),
-    `<text x="14" y="${margin.top + plotH / 2}" transform="rotate(-90 14 ${margin.top + plotH / 2})" text-anchor="middle" font-size="11" font-family="sans-serif">weighted loss (log scale)</text>`,
-    `<path d="${path(points.map((p) => p.loss))}" fill="none" stroke="#bbb" stroke-width="0.8"/>`,
-    `<path d="${path(smoothed)}" fill="none" stroke="#1f5fa8" stroke-width="1.8"/>`,
-    `</svg>`,
-  ].join("\n") + "\n";
+  return (
+    [
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+      `<rect width="${width}" height="${height}" fill="white"/>`,
+      text(width / 2, 18, escapeXml(opts.title)),
+      `<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`,
+      ...ticks.map(
+        (v) =>
+          `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#eee"/>` +
+          text(margin.left - 6, y(v) + 4, String(Number(v.toPrecision(2))), "end"),
+      ),
+      ...stepTicks.map((s) => text(x(s), margin.top + plotH + 16, String(s))),
+      text(margin.left + plotW / 2, height - 6, "step"),
+      `<text x="14" y="${margin.top + plotH / 2}" transform="rotate(-90 14 ${margin.top + plotH / 2})" text-anchor="middle" font-size="11" font-family="sans-serif">weighted loss (log scale)</text>`,
+      `<path d="${path(points.map((p) => p.loss))}" fill="none" stroke="#bbb" stroke-width="0.8"/>`,
+      `<path d="${path(smoothed)}" fill="none" stroke="#1f5fa8" stroke-width="1.8"/>`,
+      `</svg>`,
+    ].join("\n") + "\n"
+  );
 }
 
 function escapeXml(s: string): string {

@@ -34,7 +34,8 @@ export function pickRows(names: readonly string[] | null): OptionsRow[] {
   const rows = optionsRows();
   if (names === null) return rows;
   for (const n of names) {
-    if (!rows.some((r) => r.name === n)) throw new BprofError(`unknown options-table row '${n}' (rows: ${rows.map((r) => r.name).join(", ")})`, { field: "--options-rows" });
+    if (!rows.some((r) => r.name === n))
+      throw new BprofError(`unknown options-table row '${n}' (rows: ${rows.map((r) => r.name).join(", ")})`, { field: "--options-rows" });
   }
   return rows.filter((r) => names.includes(r.name));
 }
@@ -46,7 +47,11 @@ export interface OptionsTableRow {
   seconds: number;
 }
 
-export async function optionsTable(base: ValidateOptions, onRow?: (row: OptionsTableRow) => void, names: readonly string[] | null = null): Promise<OptionsTableRow[]> {
+export async function optionsTable(
+  base: ValidateOptions,
+  onRow?: (row: OptionsTableRow) => void,
+  names: readonly string[] | null = null,
+): Promise<OptionsTableRow[]> {
   const rows: OptionsTableRow[] = [];
   for (const row of pickRows(names)) {
     const started = performance.now();

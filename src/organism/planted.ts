@@ -28,7 +28,11 @@ export const PLANTED_BENCHMARKS: readonly PlantedDefinition[] = [
   { name: "planted_quantitative_temporal", about: "an even two-way mixture", mixture: { quantitative: 0.5, temporal: 0.5 } },
   { name: "planted_context_semantic", about: "a 70/30 two-way mixture", mixture: { "contextual-recall": 0.7, "semantic-relations": 0.3 } },
   { name: "planted_causal_knowledge", about: "a 70/30 two-way mixture", mixture: { "commonsense-causal": 0.7, "knowledge-recall": 0.3 } },
-  { name: "planted_spatial_inductive_analogical", about: "a 40/30/30 three-way mixture", mixture: { spatial: 0.4, inductive: 0.3, analogical: 0.3 } },
+  {
+    name: "planted_spatial_inductive_analogical",
+    about: "a 40/30/30 three-way mixture",
+    mixture: { spatial: 0.4, inductive: 0.3, analogical: 0.3 },
+  },
   { name: "planted_analogical_deductive", about: "an even two-way mixture", mixture: { analogical: 0.5, deductive: 0.5 } },
 ];
 
@@ -65,7 +69,9 @@ export function plantedRows(definition: PlantedDefinition, probesDir: string, to
   for (const [ability, count] of Object.entries(mixtureCounts(definition.mixture, total))) {
     const test = loadProbeSplit(probesDir, ability, "test");
     if (test.length < count) {
-      throw new BprofError(`planted benchmark ${definition.name} needs ${count} ${ability} test items, the split has ${test.length}`, { field: "mixture" });
+      throw new BprofError(`planted benchmark ${definition.name} needs ${count} ${ability} test items, the split has ${test.length}`, {
+        field: "mixture",
+      });
     }
     for (const item of rng.sample(test, count)) rows.push(toRow(item));
   }
@@ -79,7 +85,9 @@ function toRow(item: ProbeItem): PlantedRow {
 
 /** The spec YAML (generic adapter over data/<name>.jsonl, the mixture written in it). */
 export function plantedSpecYaml(definition: PlantedDefinition, total = PLANTED_ITEMS): string {
-  const shares = Object.entries(definition.mixture).map(([a, w]) => `${a} ${Math.round(w * 100)}%`).join(", ");
+  const shares = Object.entries(definition.mixture)
+    .map(([a, w]) => `${a} ${Math.round(w * 100)}%`)
+    .join(", ");
   return (
     `# Planted benchmark (${definition.about}): ${total} held-out test items, ${shares}.\n` +
     `# Made by scripts/make-planted-benchmarks.ts from probes/*/test.jsonl; do not edit by hand.\n` +

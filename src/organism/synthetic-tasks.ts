@@ -43,7 +43,10 @@ export function copyExamples(count: number, lengths: number | readonly [number, 
   });
 }
 
-export function associativeRecallExamples(count: number, opts: { pairs: number; gap: number; seed: number | string; queries?: number; equals?: boolean }): Example[] {
+export function associativeRecallExamples(
+  count: number,
+  opts: { pairs: number; gap: number; seed: number | string; queries?: number; equals?: boolean },
+): Example[] {
   if (opts.gap > MAX_GAP) throw new RangeError(`associative recall: gap ${opts.gap} over ${MAX_GAP}`);
   if (opts.pairs > KEYS.count) throw new RangeError(`associative recall: ${opts.pairs} pairs over ${KEYS.count} keys`);
   const rng = new Rng(`synthetic-recall:${opts.pairs}:${opts.gap}:${opts.seed}`);
@@ -56,7 +59,13 @@ export function associativeRecallExamples(count: number, opts: { pairs: number; 
     const ids: number[] = [SYNTHETIC_IDS.bos];
     keys.forEach((key, i) => ids.push(key, ...Array.from({ length: opts.gap }, (_, g) => FILLER + g), values[i]!, SEP));
     const weights = ids.map(() => 0);
-    const asked = opts.queries === undefined ? [rng.int(0, opts.pairs - 1)] : rng.sample(keys.map((_, i) => i), Math.min(opts.queries, opts.pairs));
+    const asked =
+      opts.queries === undefined
+        ? [rng.int(0, opts.pairs - 1)]
+        : rng.sample(
+            keys.map((_, i) => i),
+            Math.min(opts.queries, opts.pairs),
+          );
     for (const i of asked) {
       const question = opts.equals === false ? [QUERY, keys[i]!] : [QUERY, keys[i]!, EQUALS];
       ids.push(...question, values[i]!);

@@ -97,9 +97,20 @@ export function weightedLoss(model: LlamaModel, rows: readonly PackedRow[], docu
     const counted = rows.flatMap((row) => row.weights.map((w, t) => (t === 0 || w <= 0 ? 0 : w))); // [B·T]
     const total = counted.reduce((sum, x) => sum + x, 0);
     if (total === 0) throw new Error("weightedLoss: no token in the batch has a weight above 0");
-    const ids = Tensor.fromInt64(rows.flatMap((r) => r.inputIds), [B, T]); // [B, T]
-    const segmentIds = documentMask ? Tensor.fromInt64(rows.flatMap((r) => r.segmentIds), [B, T]) : undefined; // [B, T]
-    const weights = Tensor.fromFloat32(Float32Array.from(counted, (w) => w / total), [B, T]); // [B, T]
+    const ids = Tensor.fromInt64(
+      rows.flatMap((r) => r.inputIds),
+      [B, T],
+    ); // [B, T]
+    const segmentIds = documentMask
+      ? Tensor.fromInt64(
+          rows.flatMap((r) => r.segmentIds),
+          [B, T],
+        )
+      : undefined; // [B, T]
+    const weights = Tensor.fromFloat32(
+      Float32Array.from(counted, (w) => w / total),
+      [B, T],
+    ); // [B, T]
     return model.weightedLoss(ids, weights, { segmentIds }).sum(); // []
   });
 }
@@ -212,11 +223,20 @@ export function train(data: readonly Example[] | RowSource, ids: SpecialIds, opt
       return { loss: value.item(), gradNorm: norm };
     });
     tokensSeen += batch.reduce((n, r) => n + r.weights.filter((w) => w > 0).length, 0);
-    const entry: StepLog = { step: step + 1, lr, loss, gradNorm, tokens: tokensSeen, seconds: (performance.now() - started) / 1000, epoch: stream?.currentEpoch ?? 0 };
+    const entry: StepLog = {
+      step: step + 1,
+      lr,
+      loss,
+      gradNorm,
+      tokens: tokensSeen,
+      seconds: (performance.now() - started) / 1000,
+      epoch: stream?.currentEpoch ?? 0,
+    };
     log.push(entry);
     hooks.onStep?.(entry);
     const last = step + 1 === options.steps;
-    if (hooks.evaluate && hooks.evaluateEvery && ((step + 1) % hooks.evaluateEvery === 0 || last)) noGrad(() => hooks.evaluate!(model, step + 1));
+    if (hooks.evaluate && hooks.evaluateEvery && ((step + 1) % hooks.evaluateEvery === 0 || last))
+      noGrad(() => hooks.evaluate!(model, step + 1));
     if (hooks.checkpointPath && hooks.checkpointEvery && ((step + 1) % hooks.checkpointEvery === 0 || last)) {
       saveCheckpoint(hooks.checkpointPath, model, optimizer.state);
     }
@@ -251,7 +271,11 @@ function loadCheckpoint(path: string, model: LlamaModel): AdamWState {
   noGrad(() => {
     for (const [name, p] of model.params) scope(() => p.copy_(Tensor.fromBytes(source.read(name).data, "f32", p.shape)));
   });
-  const header = JSON.parse(readFileSync(path).subarray(8, 8 + Number(readFileSync(path).readBigUInt64LE(0))).toString("utf8")) as {
+  const header = JSON.parse(
+    readFileSync(path)
+      .subarray(8, 8 + Number(readFileSync(path).readBigUInt64LE(0)))
+      .toString("utf8"),
+  ) as {
     __metadata__?: { step?: string };
   };
   const step = Number(header.__metadata__?.step ?? NaN);

@@ -25,7 +25,12 @@ export interface TrainingItemsResult {
   collisions: number;
 }
 
-export function generateTrainingItems(generator: ProbeGenerator, seed: number, count: number, exclude: ReadonlySet<string>): TrainingItemsResult {
+export function generateTrainingItems(
+  generator: ProbeGenerator,
+  seed: number,
+  count: number,
+  exclude: ReadonlySet<string>,
+): TrainingItemsResult {
   const rng = new Rng(`organism:${seed}:${generator.ability}`);
   const seen = new Set<string>();
   const items: ProbeItem[] = [];

@@ -38,8 +38,20 @@ export const DEFAULT_VALIDATE_K = 1e-2;
  */
 export const DEFAULT_VALIDATE_LIMIT = 200;
 
-export interface ValidateOptions
-  extends Pick<ProfileOptions, "model" | "lossScope" | "aggregate" | "score" | "method" | "contrast" | "gate" | "quiet" | "force" | "evalBatchSize" | "importanceBatchSize"> {
+export interface ValidateOptions extends Pick<
+  ProfileOptions,
+  | "model"
+  | "lossScope"
+  | "aggregate"
+  | "score"
+  | "method"
+  | "contrast"
+  | "gate"
+  | "quiet"
+  | "force"
+  | "evalBatchSize"
+  | "importanceBatchSize"
+> {
   /** Items per benchmark and probe split (default DEFAULT_VALIDATE_LIMIT); null for all. */
   limit?: number | null;
   /** Folder of planted specs; default benchmarks/planted. */
@@ -209,7 +221,9 @@ export function validationOf(p: Profile, planted: Map<string, PlantedTruth>, var
     const notPossessed = plantedAbilities.filter((a) => !possessed.has(a));
     const defined = kept.filter((a) => ais[a] !== null);
     const top = [...defined].sort((x, y) => ais[y]! - ais[x]! || (x < y ? -1 : 1)).slice(0, plantedAbilities.length);
-    const randoms = p.cells.filter((c) => c.benchmark === b.name && c.control === "random" && at(c) && c.ais !== null).map((c) => Math.abs(c.ais!));
+    const randoms = p.cells
+      .filter((c) => c.benchmark === b.name && c.control === "random" && at(c) && c.ais !== null)
+      .map((c) => Math.abs(c.ais!));
     const slices: ValidationRow["slices"] = {};
     for (const a of plantedAbilities.filter((x) => possessed.has(x))) {
       const slice = p.slices.slices.find((s) => s.benchmark === b.name && s.ability === a && at(s));
@@ -224,7 +238,10 @@ export function validationOf(p: Profile, planted: Map<string, PlantedTruth>, var
       not_possessed: notPossessed,
       ais,
       expected,
-      pearson: pearson(defined.map((a) => ais[a]!), defined.map((a) => expected[a]!)),
+      pearson: pearson(
+        defined.map((a) => ais[a]!),
+        defined.map((a) => expected[a]!),
+      ),
       planted: plantedAbilities,
       top: [...top].sort(),
       top_match: top.length === plantedAbilities.length && [...top].sort().join() === plantedAbilities.join(),
@@ -260,7 +277,9 @@ export function validationOf(p: Profile, planted: Map<string, PlantedTruth>, var
     selectivity,
     random_abs_ais: randoms.length > 0 ? mean(randoms) : null,
     possessed: kept,
-    not_possessed: (p.competence?.abilities ?? []).filter((c) => !c.possessed).map((c) => ({ ability: c.ability, accuracy: c.accuracy, reason: c.reason ?? "" })),
+    not_possessed: (p.competence?.abilities ?? [])
+      .filter((c) => !c.possessed)
+      .map((c) => ({ ability: c.ability, accuracy: c.accuracy, reason: c.reason ?? "" })),
     counted_benchmarks: counted.length,
     planted_benchmarks: rows.length,
     slice_purity: purities.length > 0 ? mean(purities) : null,
@@ -294,12 +313,24 @@ export function pearson(xs: readonly number[], ys: readonly number[]): number | 
 export const TARGETS = { pearson: 0.8, topMatch: 0.8, selectivity: 0.3, randomAbsAis: 0.05 } as const;
 
 /** Which of the four figures meet their target. */
-export function targetsMet(v: Validation): { pearson: boolean; topMatch: boolean; selectivity: boolean; randomAbsAis: boolean; all: boolean } {
+export function targetsMet(v: Validation): {
+  pearson: boolean;
+  topMatch: boolean;
+  selectivity: boolean;
+  randomAbsAis: boolean;
+  all: boolean;
+} {
   const pearsonOk = (v.pearson_mean ?? -Infinity) >= TARGETS.pearson;
   const topOk = (v.top_match_share ?? -Infinity) >= TARGETS.topMatch;
   const selectivityOk = (v.selectivity ?? -Infinity) >= TARGETS.selectivity;
   const randomOk = v.random_abs_ais !== null && v.random_abs_ais <= TARGETS.randomAbsAis;
-  return { pearson: pearsonOk, topMatch: topOk, selectivity: selectivityOk, randomAbsAis: randomOk, all: pearsonOk && topOk && selectivityOk && randomOk };
+  return {
+    pearson: pearsonOk,
+    topMatch: topOk,
+    selectivity: selectivityOk,
+    randomAbsAis: randomOk,
+    all: pearsonOk && topOk && selectivityOk && randomOk,
+  };
 }
 
 /** The human-readable table: per benchmark the mixture beside the AIS profile, then the summary against the targets. */
@@ -312,20 +343,30 @@ export function formatValidation(v: Validation): string {
     `bprof validate: ${v.model}, variant ${v.variant}, k ${v.k}, loss ${o.loss_scope}, ${o.aggregate}, score ${o.score}, ${o.method}, contrast ${o.contrast}` +
       `${o.preset ? `, preset ${o.preset}` : ""}${o.gate ? "" : ", gate off"}`,
   );
-  lines.push(`possessed abilities (competence gate): ${v.possessed.length} of ${v.possessed.length + v.not_possessed.length}: ${v.possessed.join(", ") || "none"}`);
+  lines.push(
+    `possessed abilities (competence gate): ${v.possessed.length} of ${v.possessed.length + v.not_possessed.length}: ${v.possessed.join(", ") || "none"}`,
+  );
   for (const n of v.not_possessed) lines.push(`  not possessed: ${n.ability}: ${n.reason}`);
   lines.push("");
   for (const r of v.benchmarks) {
-    const mixture = Object.entries(r.mixture).map(([a, w]) => `${a} ${pct(w)}`).join(", ");
-    lines.push(`${r.benchmark}  (base ${r.base_score.toFixed(3)}, chance ${r.chance.toFixed(2)})${r.counted ? "" : `  NOT COUNTED: the model lacks ${r.not_possessed.join(", ")}`}`);
+    const mixture = Object.entries(r.mixture)
+      .map(([a, w]) => `${a} ${pct(w)}`)
+      .join(", ");
+    lines.push(
+      `${r.benchmark}  (base ${r.base_score.toFixed(3)}, chance ${r.chance.toFixed(2)})${r.counted ? "" : `  NOT COUNTED: the model lacks ${r.not_possessed.join(", ")}`}`,
+    );
     lines.push(`  planted: ${mixture}`);
     const profileText = Object.entries(r.ais)
       .sort(([, x], [, y]) => (y ?? -Infinity) - (x ?? -Infinity))
       .map(([a, x]) => `${a} ${num(x)}${r.expected[a]! > 0 ? ` (exp ${r.expected[a]!.toFixed(2)})` : ""}`)
       .join(", ");
     lines.push(`  AIS:     ${profileText}`);
-    const slices = Object.entries(r.slices).map(([a, s]) => `${a} ${s.items} items, purity ${num(s.purity)}`).join("; ");
-    lines.push(`  pearson r ${num(r.pearson)}; top ${r.top.join(", ")} ${r.top_match ? "= planted" : "≠ planted"}; random |AIS| ${num(r.random_abs_ais, 3)}${slices ? `; slices: ${slices}` : ""}`);
+    const slices = Object.entries(r.slices)
+      .map(([a, s]) => `${a} ${s.items} items, purity ${num(s.purity)}`)
+      .join("; ");
+    lines.push(
+      `  pearson r ${num(r.pearson)}; top ${r.top.join(", ")} ${r.top_match ? "= planted" : "≠ planted"}; random |AIS| ${num(r.random_abs_ais, 3)}${slices ? `; slices: ${slices}` : ""}`,
+    );
   }
   lines.push("");
   const met = targetsMet(v);

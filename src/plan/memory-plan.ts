@@ -151,7 +151,12 @@ export function planMemory(config: ModelConfig, o: PlanOptions): MemoryPlan {
   const w = BYTES[o.dtype];
   const baseline = MEASURED.processBaselineBytes;
   const onCpu = o.device === "cpu";
-  const rows = o.aggregate !== "signed-sum" ? 1 : o.batchTokens === null ? o.batchSize : Math.max(1, Math.min(o.batchSize, Math.floor(o.batchTokens / o.seqLen)));
+  const rows =
+    o.aggregate !== "signed-sum"
+      ? 1
+      : o.batchTokens === null
+        ? o.batchSize
+        : Math.max(1, Math.min(o.batchSize, Math.floor(o.batchTokens / o.seqLen)));
   const withBaseline = (terms: Record<string, number>) => (onCpu ? { process: baseline, ...terms } : terms);
 
   const plain = withBaseline(importanceTerms(config, o, false, rows));
@@ -174,7 +179,11 @@ export function planMemory(config: ModelConfig, o: PlanOptions): MemoryPlan {
   const candidates = 8 * nMax * o.variants * o.masksPerK;
   const disk = o.abilities * (keptScores + candidates + masksPerAbility) + randomMasks;
 
-  const stage = (device: Record<string, number>, host: number): StagePlan => ({ device, deviceTotal: sum(device), host: onCpu ? sum(device) : host });
+  const stage = (device: Record<string, number>, host: number): StagePlan => ({
+    device,
+    deviceTotal: sum(device),
+    host: onCpu ? sum(device) : host,
+  });
   const plan: MemoryPlan = {
     parameters: p,
     importance: stage(importanceDevice, hostOnCuda),
@@ -188,8 +197,13 @@ export function planMemory(config: ModelConfig, o: PlanOptions): MemoryPlan {
     problems: [],
   };
   const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
-  for (const [name, s] of [["importance", plan.importance], ["selection", plan.selection], ["evaluation", plan.evaluation]] as const) {
-    if (s.deviceTotal > o.deviceMemory) plan.problems.push(`${name} needs ${gb(s.deviceTotal)} of ${onCpu ? "RAM" : "device memory"}, ${gb(o.deviceMemory)} available`);
+  for (const [name, s] of [
+    ["importance", plan.importance],
+    ["selection", plan.selection],
+    ["evaluation", plan.evaluation],
+  ] as const) {
+    if (s.deviceTotal > o.deviceMemory)
+      plan.problems.push(`${name} needs ${gb(s.deviceTotal)} of ${onCpu ? "RAM" : "device memory"}, ${gb(o.deviceMemory)} available`);
     if (!onCpu && s.host > o.hostMemory) plan.problems.push(`${name} needs ${gb(s.host)} of host RAM, ${gb(o.hostMemory)} available`);
   }
   plan.fits = plan.problems.length === 0;
@@ -203,8 +217,10 @@ export function planMemory(config: ModelConfig, o: PlanOptions): MemoryPlan {
 export function optionsThatFit(config: ModelConfig, o: PlanOptions): string[] {
   const tries: [string, Partial<PlanOptions>][] = [];
   if (o.checkpointLayers !== "on") tries.push(["--checkpoint-layers on", { checkpointLayers: "on" }]);
-  for (const tokens of [2048, 1024, 512]) tries.push([`--checkpoint-layers on --batch-tokens ${tokens}`, { checkpointLayers: "on", batchTokens: tokens }]);
-  if (o.dtype === "f32") tries.push(["--dtype bf16 --checkpoint-layers on --batch-tokens 512", { dtype: "bf16", checkpointLayers: "on", batchTokens: 512 }]);
+  for (const tokens of [2048, 1024, 512])
+    tries.push([`--checkpoint-layers on --batch-tokens ${tokens}`, { checkpointLayers: "on", batchTokens: tokens }]);
+  if (o.dtype === "f32")
+    tries.push(["--dtype bf16 --checkpoint-layers on --batch-tokens 512", { dtype: "bf16", checkpointLayers: "on", batchTokens: 512 }]);
   const found: string[] = [];
   for (const [flags, change] of tries) {
     if (planMemory(config, { ...o, ...change }).fits) {
@@ -263,7 +279,11 @@ export function formatBytes(bytes: number): string {
 /** The plan as the lines `bprof plan` and `profile` print. */
 export function describePlan(plan: MemoryPlan, o: PlanOptions): string {
   const { total, scored } = plan.parameters;
-  const terms = (t: Record<string, number>) => Object.entries(t).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatBytes(v)}`).join(", ");
+  const terms = (t: Record<string, number>) =>
+    Object.entries(t)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${formatBytes(v)}`)
+      .join(", ");
   const where = o.device === "cpu" ? "RAM" : "device";
   const lines = [
     `parameters: ${total.toLocaleString("en-US")} (${scored.toLocaleString("en-US")} in decoder matrices, scored)`,
@@ -274,7 +294,8 @@ export function describePlan(plan: MemoryPlan, o: PlanOptions): string {
     `selection   host ${formatBytes(plan.selection.host).padStart(9)}`,
     `evaluation  ${where} ${formatBytes(plan.evaluation.deviceTotal).padStart(9)}  (${terms(plan.evaluation.device)})`,
   ];
-  if (o.device !== "cpu") lines.push(`host RAM    ${formatBytes(Math.max(plan.importance.host, plan.selection.host, plan.evaluation.host)).padStart(9)}`);
+  if (o.device !== "cpu")
+    lines.push(`host RAM    ${formatBytes(Math.max(plan.importance.host, plan.selection.host, plan.evaluation.host)).padStart(9)}`);
   lines.push(`disk        ${formatBytes(plan.disk).padStart(9)}  (run directory)`);
   lines.push(plan.fits ? `fits: yes (${formatBytes(o.deviceMemory)} ${where})` : `fits: NO: ${plan.problems.join("; ")}`);
   return lines.join("\n") + "\n";

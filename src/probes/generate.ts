@@ -49,7 +49,11 @@ export function generateAbilitySplits(generator: ProbeGenerator, seed: number, s
   const testInDistribution = drawMany(sizes.test - heldOutCount, () => draw(inDistribution, "train"));
   const testHeldOut = drawMany(heldOutCount, (i) =>
     generator.heldOutEntities !== null && i % 2 === 1
-      ? draw(inDistribution.filter((t) => !t.familyAgnostic), "heldout", "entities")
+      ? draw(
+          inDistribution.filter((t) => !t.familyAgnostic),
+          "heldout",
+          "entities",
+        )
       : draw(heldOutTemplates, "train", "template"),
   );
   const test = rng.shuffle([...testInDistribution, ...testHeldOut]);

@@ -12,8 +12,50 @@ export interface Person {
   him: "him" | "her";
 }
 
-const TRAIN_WOMEN = ["Mia", "Ana", "Lily", "Emma", "Sara", "Zoe", "Nora", "Ella", "Ruth", "Lucy", "Kate", "Rosa", "Maya", "Iris", "Alice", "Clara", "Grace", "Hana", "Julia", "Lena"];
-const TRAIN_MEN = ["Tom", "Ben", "Sam", "Leo", "Max", "Omar", "Noah", "Jack", "Paul", "Ivan", "Hugo", "Luis", "Adam", "Carl", "Dan", "Eric", "Felix", "Kai", "Liam", "Ravi"];
+const TRAIN_WOMEN = [
+  "Mia",
+  "Ana",
+  "Lily",
+  "Emma",
+  "Sara",
+  "Zoe",
+  "Nora",
+  "Ella",
+  "Ruth",
+  "Lucy",
+  "Kate",
+  "Rosa",
+  "Maya",
+  "Iris",
+  "Alice",
+  "Clara",
+  "Grace",
+  "Hana",
+  "Julia",
+  "Lena",
+];
+const TRAIN_MEN = [
+  "Tom",
+  "Ben",
+  "Sam",
+  "Leo",
+  "Max",
+  "Omar",
+  "Noah",
+  "Jack",
+  "Paul",
+  "Ivan",
+  "Hugo",
+  "Luis",
+  "Adam",
+  "Carl",
+  "Dan",
+  "Eric",
+  "Felix",
+  "Kai",
+  "Liam",
+  "Ravi",
+];
 const HELDOUT_WOMEN = ["Greta", "Nadia", "Olga", "Priya", "Wendy", "Yara", "Fiona", "Bella"];
 const HELDOUT_MEN = ["Bruno", "Diego", "Igor", "Tariq", "Victor", "Yusuf", "Oscar", "Marco"];
 

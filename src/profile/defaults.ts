@@ -8,7 +8,14 @@ import type { AblationVariant } from "../masks/variant.js";
 import { DEFAULT_GATE_MARGIN } from "../stats/competence-gate.js";
 import { DEFAULT_STATISTICS_OPTIONS } from "../stats/profile-schema.js";
 import { CHECKPOINT_CHOICES } from "../plan/memory-plan.js";
-import { choiceOption, listOption, numberOption, optionalPositiveIntOption, positiveIntOption, type OptionSpec } from "../util/option-spec.js";
+import {
+  choiceOption,
+  listOption,
+  numberOption,
+  optionalPositiveIntOption,
+  positiveIntOption,
+  type OptionSpec,
+} from "../util/option-spec.js";
 import { BprofError } from "../errors.js";
 import { packageRoot } from "../util/package-root.js";
 
@@ -110,7 +117,12 @@ export const PROFILE_OPTIONS = {
   bootstrapSamples: positiveIntOption("bootstrap", "<B>", DEFAULT_STATISTICS_OPTIONS.bootstrap_samples, "paired-bootstrap resamples"),
   seed: numberOption("bootstrap-seed", "<n>", DEFAULT_STATISTICS_OPTIONS.seed, "seed of the paired bootstrap"),
   confidence: numberOption("confidence", "<level>", DEFAULT_STATISTICS_OPTIONS.confidence, "two-sided interval level"),
-  minMargin: numberOption("min-margin", "<m>", DEFAULT_STATISTICS_OPTIONS.min_margin, "AIS is undefined where base score − chance is below this"),
+  minMargin: numberOption(
+    "min-margin",
+    "<m>",
+    DEFAULT_STATISTICS_OPTIONS.min_margin,
+    "AIS is undefined where base score − chance is below this",
+  ),
 };
 
 /** The competence gate's margin: a number in [0, 1). */

@@ -3,7 +3,17 @@ import { BprofError } from "../errors.js";
 import { writeProfileReports } from "../report/write-reports.js";
 import { profileFromRun, profileJson } from "./profile-from-run.js";
 import { profileJsonSchemaText, PROFILE_SCHEMA_FILE } from "../stats/profile-json-schema.js";
-import { allStages, buildManifest, planJson, PROFILE_FILE, readManifest, readPlan, RUN_MANIFEST, RUN_PLAN, type RunManifest } from "./run-manifest.js";
+import {
+  allStages,
+  buildManifest,
+  planJson,
+  PROFILE_FILE,
+  readManifest,
+  readPlan,
+  RUN_MANIFEST,
+  RUN_PLAN,
+  type RunManifest,
+} from "./run-manifest.js";
 import type { RunPlan } from "./run-plan.js";
 import { RunStore, writeError } from "./run-store.js";
 import type { Profile } from "../stats/profile-schema.js";
@@ -45,9 +55,11 @@ export function mergeRuns(runDirs: string[], out: string, options: { quiet?: boo
   const byIndex = new Map<number, (typeof shards)[number]>();
   for (const s of shards) {
     const where = { file: resolve(s.root, RUN_MANIFEST) };
-    if (s.manifest.shard.count !== count) throw new BprofError(`is shard ${s.manifest.shard.index}/${s.manifest.shard.count}, the others are of ${count}`, where);
+    if (s.manifest.shard.count !== count)
+      throw new BprofError(`is shard ${s.manifest.shard.index}/${s.manifest.shard.count}, the others are of ${count}`, where);
     if (byIndex.has(s.manifest.shard.index)) throw new BprofError(`shard ${s.manifest.shard.index}/${count} is given twice`, where);
-    if (s.manifest.status !== "complete") throw new BprofError(`shard ${s.manifest.shard.index}/${count} has not finished (re-run it to resume)`, where);
+    if (s.manifest.status !== "complete")
+      throw new BprofError(`shard ${s.manifest.shard.index}/${count} has not finished (re-run it to resume)`, where);
     byIndex.set(s.manifest.shard.index, s);
   }
   const absent = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
@@ -94,7 +106,6 @@ export function mergeRuns(runDirs: string[], out: string, options: { quiet?: boo
     store.close();
   }
 }
-
 
 /** The first top-level part of two plans that differs, for the error message. */
 function planDifference(a: RunPlan, b: RunPlan): string {

@@ -29,7 +29,12 @@ export function profileFromRun(plan: RunPlan, store: RunStore): Profile {
     );
   }
   const evaluationDir = (benchmark: string, maskKey: string | null): string =>
-    store.path(planRef("evaluation", plan.evaluations.find((e) => e.benchmark === benchmark && e.mask === maskKey)!));
+    store.path(
+      planRef(
+        "evaluation",
+        plan.evaluations.find((e) => e.benchmark === benchmark && e.mask === maskKey)!,
+      ),
+    );
 
   const benchmarks: BenchmarkInput[] = plan.benchmarks
     .filter((b) => !b.gate_only)
@@ -45,7 +50,12 @@ export function profileFromRun(plan: RunPlan, store: RunStore): Profile {
   // The competence gate reads the base row of every ability's test split (self-profile or gate-only).
   const gate: GateInput[] = plan.benchmarks
     .filter((b) => b.self_ability !== null)
-    .map((b) => ({ ability: b.self_ability!, benchmark: b.name, chance: b.chance, scores: readItemScores(evaluationDir(b.name, null), b.metric) }));
+    .map((b) => ({
+      ability: b.self_ability!,
+      benchmark: b.name,
+      chance: b.chance,
+      scores: readItemScores(evaluationDir(b.name, null), b.metric),
+    }));
   const masks: MaskInput[] = [];
   const ablated: AblatedInput[] = [];
   const ablatedBenchmarks = plan.benchmarks.filter((b) => !b.gate_only);

@@ -134,7 +134,13 @@ function readHolder(path: string): LockHolder | null {
   try {
     const parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<LockHolder>;
     if (typeof parsed.pid !== "number" || typeof parsed.host !== "string") return null;
-    return { pid: parsed.pid, host: parsed.host, start: parsed.start ?? null, since: String(parsed.since ?? ""), command: String(parsed.command ?? "") };
+    return {
+      pid: parsed.pid,
+      host: parsed.host,
+      start: parsed.start ?? null,
+      since: String(parsed.since ?? ""),
+      command: String(parsed.command ?? ""),
+    };
   } catch {
     return null;
   }

@@ -175,7 +175,11 @@ export function resolveProfileOptions(given: ProfileOptions): ResolvedOptions {
   checkScoreAggregate(score, aggregate);
 
   const givenStatistics = Object.fromEntries(Object.entries(options.statistics ?? {}).filter(([, v]) => v !== undefined));
-  const statistics = parseWithSchema(StatisticsOptionsSchema, { ...DEFAULT_STATISTICS_OPTIONS, ...givenStatistics }, { field: "statistics" });
+  const statistics = parseWithSchema(
+    StatisticsOptionsSchema,
+    { ...DEFAULT_STATISTICS_OPTIONS, ...givenStatistics },
+    { field: "statistics" },
+  );
   const limit = PROFILE_OPTIONS.limit.parse(options.limit);
   const importanceBatchSize = parsed(PROFILE_OPTIONS.importanceBatchSize, options.importanceBatchSize);
   const evalBatchSize = parsed(PROFILE_OPTIONS.evalBatchSize, options.evalBatchSize);
@@ -262,6 +266,7 @@ function rejectRepeats(values: readonly string[], field: string): void {
 }
 
 function positiveBytes(value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new BprofError(`device memory must be a positive number of GB, got ${value / 1e9}`, { field: "device-memory" });
+  if (!Number.isFinite(value) || value <= 0)
+    throw new BprofError(`device memory must be a positive number of GB, got ${value / 1e9}`, { field: "device-memory" });
   return value;
 }

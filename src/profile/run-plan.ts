@@ -164,7 +164,16 @@ export function buildRunPlan(
       for (const k of options.ks) {
         for (const control of ["none", ...(options.controls.bottom ? ["bottom" as const] : [])] as const) {
           const name = `${imp.ability}.${recipeName(variant, k)}${contrast === "ratio" ? "-ratio" : ""}${control === "bottom" ? ".bottom" : ""}`;
-          const r = ref("mask", name, { importance: imp.key, variant, k, method: options.method, control, seed: null, contrast, contrast_with: contrastWith });
+          const r = ref("mask", name, {
+            importance: imp.key,
+            variant,
+            k,
+            method: options.method,
+            control,
+            seed: null,
+            contrast,
+            contrast_with: contrastWith,
+          });
           masks.push({
             name,
             key: r.key,
@@ -188,7 +197,20 @@ export function buildRunPlan(
       for (const seed of options.controls.randomSeeds) {
         const name = `random.${recipeName(variant, k)}.s${seed}`;
         const r = ref("mask", name, { model: modelKey, variant, k, method: options.method, control: "random", seed });
-        masks.push({ name, key: r.key, dir: r.dir, ability: null, variant, k, method: options.method, control: "random", seed, importance: null, contrast: "none", contrast_with: [] });
+        masks.push({
+          name,
+          key: r.key,
+          dir: r.dir,
+          ability: null,
+          variant,
+          k,
+          method: options.method,
+          control: "random",
+          seed,
+          importance: null,
+          contrast: "none",
+          contrast_with: [],
+        });
       }
     }
   }

@@ -68,7 +68,11 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
   if (resolved.selfProfile || resolved.gate) {
     for (const a of abilities) {
       const test = loadProbeSplit(resolved.probesDir, a.id, "test");
-      prepared.push({ prepared: selfProfileBenchmark(resolved.probesDir, a.id, limited(test, resolved.limit), test.length), selfAbility: a.id, gateOnly: !resolved.selfProfile });
+      prepared.push({
+        prepared: selfProfileBenchmark(resolved.probesDir, a.id, limited(test, resolved.limit), test.length),
+        selfAbility: a.id,
+        gateOnly: !resolved.selfProfile,
+      });
     }
   }
   rejectDuplicateNames(prepared.map((b) => b.prepared));
@@ -76,7 +80,12 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
   // Every input checked; before the weights are read, the memory plan (refusing a run that would not fit).
   const { options: o, planLines } = planRun(resolved, abilities.length);
 
-  const loaded = await loadModel(o.model, { tokenizer: o.tokenizer, device: o.device, dtype: o.dtype, allowUnusedTensors: o.allowUnusedTensors });
+  const loaded = await loadModel(o.model, {
+    tokenizer: o.tokenizer,
+    device: o.device,
+    dtype: o.dtype,
+    allowUnusedTensors: o.allowUnusedTensors,
+  });
   let store: RunStore | undefined;
   try {
     const lm = new ModelScoringLM(loaded.model, loaded.tokenizer, { stopIds: loaded.info.stopIds });
@@ -99,7 +108,12 @@ export async function profile(options: ProfileOptions = {}): Promise<ProfileRunR
         dtype: loaded.info.dtype,
         device: loaded.info.device,
       },
-      abilities.map((a) => ({ id: a.id, name: a.name, trainHash: hashOf(trainProbes.get(a.id)), trainItems: trainProbes.get(a.id)!.length })),
+      abilities.map((a) => ({
+        id: a.id,
+        name: a.name,
+        trainHash: hashOf(trainProbes.get(a.id)),
+        trainItems: trainProbes.get(a.id)!.length,
+      })),
       ready.map((b) => b.planned),
       o,
       { bprof: VERSION, node: process.version, libtorch: engineInfo.libtorchVersion },
@@ -190,14 +204,17 @@ async function runUnit(
   }
 }
 
-
 function pickAbilities(o: ResolvedOptions): Ability[] {
   const all = loadAbilities(o.abilitiesDir);
   if (o.abilities === "all") return all;
   if (o.abilities.length === 0) throw new BprofError("no ability given", { field: "abilities" });
   return o.abilities.map((id) => {
     const found = all.find((a) => a.id === id);
-    if (!found) throw new BprofError(`unknown ability '${id}' (known: ${all.map((a) => a.id).join(", ")})`, { file: o.abilitiesDir, field: "abilities" });
+    if (!found)
+      throw new BprofError(`unknown ability '${id}' (known: ${all.map((a) => a.id).join(", ")})`, {
+        file: o.abilitiesDir,
+        field: "abilities",
+      });
     return found;
   });
 }
@@ -310,7 +327,10 @@ function planRun(o: ResolvedOptions, abilities: number): { options: ResolvedOpti
       { field: "device" },
     );
   }
-  return { options: { ...o, checkpointLayers: plan.checkpointLayers ? "on" : "off" }, planLines: describePlan(plan, planOptions).trimEnd().split("\n") };
+  return {
+    options: { ...o, checkpointLayers: plan.checkpointLayers ? "on" : "off" },
+    planLines: describePlan(plan, planOptions).trimEnd().split("\n"),
+  };
 }
 
 /**
@@ -354,5 +374,7 @@ export function checkBenchmarkFits(tokenized: TokenizedBenchmark, maxLength: num
 
 /** The warning for items that are cut to the context (lm-eval's left truncation), as eval and profile print it. */
 export function warnOverlong(overlong: number, total: number, benchmark: string): void {
-  process.stderr.write(`bprof: warning: ${overlong} of ${total} items of ${benchmark} are longer than the context and are cut as lm-eval cuts them\n`);
+  process.stderr.write(
+    `bprof: warning: ${overlong} of ${total} items of ${benchmark} are longer than the context and are cut as lm-eval cuts them\n`,
+  );
 }

@@ -140,7 +140,9 @@ export class RunStore {
     if (mismatch !== null) {
       if (this.mismatched.has(ref.dir)) return null;
       this.mismatched.add(ref.dir);
-      process.stderr.write(`bprof: warning: ${join(dir, mismatch)}: does not match the checksum recorded when the stage finished; the stage is computed again\n`);
+      process.stderr.write(
+        `bprof: warning: ${join(dir, mismatch)}: does not match the checksum recorded when the stage finished; the stage is computed again\n`,
+      );
       return null;
     }
     this.verified.set(ref.dir, parsed.data);

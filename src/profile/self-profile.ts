@@ -24,7 +24,13 @@ export function selfProfileBenchmark(probesDir: string, ability: string, items: 
   const file = probeSplitPath(probesDir, ability, "test");
   const lines = itemLineNumbers(file);
   const spec = {
-    ...benchmarkSpecSchema.parse({ name: "self", task: "multiple_choice", adapter: "probes", data: `${ability}/test.jsonl`, metrics: ["acc"] }),
+    ...benchmarkSpecSchema.parse({
+      name: "self",
+      task: "multiple_choice",
+      adapter: "probes",
+      data: `${ability}/test.jsonl`,
+      metrics: ["acc"],
+    }),
     name: selfProfileName(ability),
   };
   const docs: MultipleChoiceDoc[] = items.map((item, i) => ({

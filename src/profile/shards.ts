@@ -37,7 +37,14 @@ export function workUnits(plan: RunPlan): WorkUnit[] {
   const units: WorkUnit[] = [unit("base", null, [], evaluationsOf(null))];
   for (const imp of plan.importance) {
     const masks = plan.masks.filter((m) => m.importance === imp.key);
-    units.push(unit(`ability:${imp.ability}`, imp, masks, masks.flatMap((m) => evaluationsOf(m.key))));
+    units.push(
+      unit(
+        `ability:${imp.ability}`,
+        imp,
+        masks,
+        masks.flatMap((m) => evaluationsOf(m.key)),
+      ),
+    );
   }
   for (const mask of plan.masks.filter((m) => m.control === "random")) {
     units.push(unit(`random:${mask.variant}:${mask.k}:${mask.seed}`, null, [mask], evaluationsOf(mask.key)));

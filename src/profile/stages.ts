@@ -65,7 +65,8 @@ export async function ensureAbilityMasks(
     ] as const) {
       if (masks.length === 0) continue;
       const n = Math.max(...masks.map((m) => ablationCount(m.k, manifest.nTotal, Number.MAX_SAFE_INTEGER)));
-      const sources = (contrastWith === null ? candidateScoreSources(importanceDir, manifest, variant, extreme, n) : null) ?? allScores().sources;
+      const sources =
+        (contrastWith === null ? candidateScoreSources(importanceDir, manifest, variant, extreme, n) : null) ?? allScores().sources;
       const controls: Control[] = extreme === "lowest" ? [{ kind: "bottom" }] : [];
       const made = select(ctx, label, sources, variant, manifest.nTotal, masks, controls);
       selections.push(...made.filter((s) => (extreme === "lowest" ? s.control.kind === "bottom" : s.control.kind === "none")));
@@ -75,7 +76,11 @@ export async function ensureAbilityMasks(
     const share = (performance.now() - started) / 1000 / ofVariant.length;
     for (const mask of ofVariant) {
       const selection = selections.find((s) => s.k === mask.k && s.control.kind === mask.control)!;
-      await ctx.commit(planRef("mask", mask), (dir) => writeMask(dir, maskFromSelection(selection, shapes, provenance, undefined, contrast)), share);
+      await ctx.commit(
+        planRef("mask", mask),
+        (dir) => writeMask(dir, maskFromSelection(selection, shapes, provenance, undefined, contrast)),
+        share,
+      );
     }
   }
 }
@@ -96,7 +101,15 @@ export async function ensureRandomMask(ctx: RunContext, mask: PlanMask): Promise
     read: (_start: number, length: number) => new Float32Array(length),
   }));
   const started = performance.now();
-  const selections = select(ctx, `select ${mask.name}`, zeros, mask.variant, info.numParameters, [mask], [{ kind: "random", seed: mask.seed! }]);
+  const selections = select(
+    ctx,
+    `select ${mask.name}`,
+    zeros,
+    mask.variant,
+    info.numParameters,
+    [mask],
+    [{ kind: "random", seed: mask.seed! }],
+  );
   const selection = selections.find((s) => s.control.kind === "random")!;
   await ctx.commit(ref, (dir) => writeMask(dir, maskFromSelection(selection, shapes, null)), (performance.now() - started) / 1000);
 }
@@ -118,7 +131,8 @@ function select(
     ks: distinct(masks.map((m) => m.k)),
     method: masks[0]!.method,
     controls,
-    onProgress: (elements, total) => (progress ??= createProgress({ label, total, unit: "scores", quiet: ctx.options.quiet })).tick(elements),
+    onProgress: (elements, total) =>
+      (progress ??= createProgress({ label, total, unit: "scores", quiet: ctx.options.quiet })).tick(elements),
   });
   progress?.done();
   return selections;

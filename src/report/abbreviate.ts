@@ -7,7 +7,12 @@ export function abbreviations(ids: readonly string[]): string[] {
   return ids.map((id) => {
     const words = id.split(/[^A-Za-z0-9]+/).filter(Boolean);
     let short =
-      words.length > 1 ? words.map((w) => w[0]!.toUpperCase()).join("").slice(0, 3) : (words[0] ?? id).slice(0, 3).replace(/^./, (c) => c.toUpperCase());
+      words.length > 1
+        ? words
+            .map((w) => w[0]!.toUpperCase())
+            .join("")
+            .slice(0, 3)
+        : (words[0] ?? id).slice(0, 3).replace(/^./, (c) => c.toUpperCase());
     const n = seen.get(short) ?? 0;
     seen.set(short, n + 1);
     if (n > 0) short += String(n + 1);

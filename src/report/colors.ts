@@ -38,7 +38,13 @@ function interpolate(stops: readonly string[], t: number): string {
   const f = x - i;
   const a = rgb(stops[i]!);
   const b = rgb(stops[i + 1]!);
-  return `#${a.map((c, j) => Math.round(c + f * (b[j]! - c)).toString(16).padStart(2, "0")).join("")}`;
+  return `#${a
+    .map((c, j) =>
+      Math.round(c + f * (b[j]! - c))
+        .toString(16)
+        .padStart(2, "0"),
+    )
+    .join("")}`;
 }
 
 function rgb(hex: string): [number, number, number] {

@@ -47,40 +47,131 @@ export function renderCompareHtml(cmp: Comparison): string {
         };
       },
     });
-    return html`<figure id="compare-heatmap-${ci}"><figcaption><h3>${columnLabel(col)}</h3><p class="caption">${col.index.profile.run.model.name}; yellow ring: the interval does not overlap another profile's for the same cell.</p></figcaption>${chart}</figure>`;
+    return html`<figure id="compare-heatmap-${ci}">
+      <figcaption>
+        <h3>${columnLabel(col)}</h3>
+        <p class="caption">
+          ${col.index.profile.run.model.name}; yellow ring: the interval does not overlap another profile's for the same cell.
+        </p>
+      </figcaption>
+      ${chart}
+    </figure>`;
   });
 
-  const table = html`<table><thead><tr><th>benchmark</th><th>ability</th>${cmp.columns.map((c) => html`<th>${columnLabel(c)}</th>`)}</tr></thead><tbody>${cmp.rows.map(
-    (r, ri) =>
-      html`<tr><td>${r.benchmark}</td><td>${r.abilityName}</td>${cmp.cells[ri]!.map((cell, ci) =>
-        cell
-          ? html`<td class="num${differing.has(`${ri},${ci}`) ? " diff" : ""}" title="${describeCell(cell, r.benchmark, r.abilityName)}">${formatAis(cell.ais)} <span class="muted">${cell.ais === null ? "" : formatInterval(cell.ais_ci)}</span> ${cell.dependence === "depends" || cell.dependence === "interferes" ? html`<span class="badge ${cell.dependence}">${cell.dependence}</span>` : ""}</td>`
-          : html`<td class="num muted">–</td>`,
-      )}</tr>`,
-  )}</tbody></table>`;
+  const table = html`<table>
+    <thead>
+      <tr>
+        <th>benchmark</th>
+        <th>ability</th>
+        ${cmp.columns.map((c) => html`<th>${columnLabel(c)}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${cmp.rows.map(
+        (r, ri) =>
+          html`<tr>
+            <td>${r.benchmark}</td>
+            <td>${r.abilityName}</td>
+            ${cmp.cells[ri]!.map((cell, ci) =>
+              cell
+                ? html`<td
+                    class="num${differing.has(`${ri},${ci}`) ? " diff" : ""}"
+                    title="${describeCell(cell, r.benchmark, r.abilityName)}"
+                  >
+                    ${formatAis(cell.ais)}
+                    <span class="muted">${cell.ais === null ? "" : formatInterval(cell.ais_ci)}</span>
+                    ${cell.dependence === "depends" || cell.dependence === "interferes" ? html`<span class="badge ${cell.dependence}">${cell.dependence}</span>` : ""}
+                  </td>`
+                : html`<td class="num muted">–</td>`,
+            )}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 
   const diffs = cmp.differences.map((d) => {
     const r = cmp.rows[d.row]!;
     const x = cmp.cells[d.row]![d.a]!;
     const y = cmp.cells[d.row]![d.b]!;
-    return html`<tr><td>${r.benchmark}</td><td>${r.abilityName}</td><td>${columnLabel(cmp.columns[d.a]!)}</td><td class="num">${formatAis(x.ais)} ${formatInterval(x.ais_ci)}</td><td>${columnLabel(cmp.columns[d.b]!)}</td><td class="num">${formatAis(y.ais)} ${formatInterval(y.ais_ci)}</td><td class="num"><b>${d.delta >= 0 ? "+" : ""}${formatAis(d.delta)}</b></td></tr>`;
+    return html`<tr>
+      <td>${r.benchmark}</td>
+      <td>${r.abilityName}</td>
+      <td>${columnLabel(cmp.columns[d.a]!)}</td>
+      <td class="num">${formatAis(x.ais)} ${formatInterval(x.ais_ci)}</td>
+      <td>${columnLabel(cmp.columns[d.b]!)}</td>
+      <td class="num">${formatAis(y.ais)} ${formatInterval(y.ais_ci)}</td>
+      <td class="num"><b>${d.delta >= 0 ? "+" : ""}${formatAis(d.delta)}</b></td>
+    </tr>`;
   });
 
-  const runs = html`<table><thead><tr><th>run</th><th>model</th><th>hash</th><th>benchmarks</th><th>variants</th><th>k</th></tr></thead><tbody>${cmp.runs.map(
-    (r) =>
-      html`<tr><td>${r.label}</td><td>${r.profile.run.model.name}</td><td class="mono">${r.profile.run.model.hash}</td><td>${r.profile.benchmarks.map((b) => `${b.name} (${formatScore(b.base_score)})`).join(", ")}</td><td>${r.profile.run.options.variants.join(", ")}</td><td>${r.profile.run.options.k.map(formatK).join(", ")}</td></tr>`,
-  )}</tbody></table>`;
+  const runs = html`<table>
+    <thead>
+      <tr>
+        <th>run</th>
+        <th>model</th>
+        <th>hash</th>
+        <th>benchmarks</th>
+        <th>variants</th>
+        <th>k</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${cmp.runs.map(
+        (r) =>
+          html`<tr>
+            <td>${r.label}</td>
+            <td>${r.profile.run.model.name}</td>
+            <td class="mono">${r.profile.run.model.hash}</td>
+            <td>${r.profile.benchmarks.map((b) => `${b.name} (${formatScore(b.base_score)})`).join(", ")}</td>
+            <td>${r.profile.run.options.variants.join(", ")}</td>
+            <td>${r.profile.run.options.k.map(formatK).join(", ")}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 
-  const body: Markup = html`<header class="top"><h1>Comparing ${cmp.runs.length} benchmark profiles</h1><div class="sub">${cmp.columns.length} profiles (run × variant × k) · ${cmp.differences.length} differences whose intervals do not overlap</div></header>
-<main>
-<h2>Runs</h2><figure id="compare-runs">${runs}</figure>
-<h2>Differences that clear their intervals</h2>
-<p class="lead">Pairs of profiles whose intervals for the same benchmark and ability do not overlap, largest change first. Overlapping intervals are not reported as differences.</p>
-<figure id="compare-differences">${diffs.length ? html`<table><thead><tr><th>benchmark</th><th>ability</th><th>profile A</th><th>AIS A</th><th>profile B</th><th>AIS B</th><th>B − A</th></tr></thead><tbody>${diffs}</tbody></table>` : html`<p class="caption">No difference clears its intervals.</p>`}</figure>
-<h2>Profiles side by side</h2>
-<div id="compare-heatmaps">${heatmaps}</div>
-<h2>All cells</h2><figure id="compare-table">${table}</figure>
-</main><footer>bprof compare</footer>`;
+  const body: Markup = html`<header class="top">
+      <h1>Comparing ${cmp.runs.length} benchmark profiles</h1>
+      <div class="sub">
+        ${cmp.columns.length} profiles (run × variant × k) · ${cmp.differences.length} differences whose intervals do not overlap
+      </div>
+    </header>
+    <main>
+      <h2>Runs</h2>
+      <figure id="compare-runs">${runs}</figure>
+      <h2>Differences that clear their intervals</h2>
+      <p class="lead">
+        Pairs of profiles whose intervals for the same benchmark and ability do not overlap, largest change first. Overlapping intervals are
+        not reported as differences.
+      </p>
+      <figure id="compare-differences">
+        ${
+          diffs.length
+            ? html`<table>
+                <thead>
+                  <tr>
+                    <th>benchmark</th>
+                    <th>ability</th>
+                    <th>profile A</th>
+                    <th>AIS A</th>
+                    <th>profile B</th>
+                    <th>AIS B</th>
+                    <th>B − A</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${diffs}
+                </tbody>
+              </table>`
+            : html`<p class="caption">No difference clears its intervals.</p>`
+        }
+      </figure>
+      <h2>Profiles side by side</h2>
+      <div id="compare-heatmaps">${heatmaps}</div>
+      <h2>All cells</h2>
+      <figure id="compare-table">${table}</figure>
+    </main>
+    <footer>bprof compare</footer>`;
   const sideBySide = "#compare-heatmaps { display: flex; flex-wrap: wrap; gap: 0 18px; } #compare-heatmaps > figure { flex: 0 1 auto; }";
   return htmlPage(`bprof compare · ${cmp.runs.map((r) => r.label).join(" vs ")}`, body, sideBySide).text;
 }
@@ -89,7 +180,12 @@ export function renderCompareHtml(cmp: Comparison): string {
 export function renderCompareMarkdown(cmp: Comparison): string {
   const differing = differingCells(cmp);
   const out: string[] = [`# Comparing ${cmp.runs.length} benchmark profiles`, ""];
-  out.push(...cmp.runs.map((r) => `- **${escapeMarkdown(r.label)}**: ${escapeMarkdown(r.profile.run.model.name)} (${escapeMarkdown(r.profile.run.model.hash)})`), "");
+  out.push(
+    ...cmp.runs.map(
+      (r) => `- **${escapeMarkdown(r.label)}**: ${escapeMarkdown(r.profile.run.model.name)} (${escapeMarkdown(r.profile.run.model.hash)})`,
+    ),
+    "",
+  );
   out.push("## Differences that clear their intervals", "");
   if (cmp.differences.length === 0) out.push("No difference clears its intervals.", "");
   else {

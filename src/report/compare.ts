@@ -45,7 +45,10 @@ export function intervalsDisjoint(a: readonly [number, number], b: readonly [num
  * different runs at the same (variant, k), since a larger k of the same run is expected to
  * differ and would drown the list.
  */
-export function compareProfiles(runs: { label: string; profile: Profile }[], filter: { variants?: string[]; ks?: number[] } = {}): Comparison {
+export function compareProfiles(
+  runs: { label: string; profile: Profile }[],
+  filter: { variants?: string[]; ks?: number[] } = {},
+): Comparison {
   const columns: CompareColumn[] = [];
   for (const run of runs) {
     const index = new ProfileIndex(run.profile);
@@ -89,6 +92,12 @@ export function compareProfiles(runs: { label: string; profile: Profile }[], fil
 
 /** Unique labels for run directories: the directory name, numbered when two share it. */
 export function runLabels(dirs: readonly string[]): string[] {
-  const base = dirs.map((d) => d.replace(/[/\\]+$/, "").split(/[/\\]/).pop() || d);
+  const base = dirs.map(
+    (d) =>
+      d
+        .replace(/[/\\]+$/, "")
+        .split(/[/\\]/)
+        .pop() || d,
+  );
   return base.map((b, i) => (base.filter((x) => x === b).length > 1 ? `${b} #${base.slice(0, i + 1).filter((x) => x === b).length}` : b));
 }

@@ -73,7 +73,10 @@ export function renderSlicesCsv(profile: Profile): string {
   const text = new Map(profile.slices.items.map((i) => [JSON.stringify([i.benchmark, i.id]), i]));
   const lines = [SLICE_CSV_COLUMNS.join(",")];
   for (const s of profile.slices.slices) {
-    for (const [direction, items] of [["lost", s.lost], ["gained", s.gained]] as const) {
+    for (const [direction, items] of [
+      ["lost", s.lost],
+      ["gained", s.gained],
+    ] as const) {
       for (const id of items) {
         const item = text.get(JSON.stringify([s.benchmark, id]));
         lines.push([s.benchmark, s.ability, s.variant, s.k, direction, id, item?.prompt ?? "", item?.answer ?? ""].map(csvField).join(","));

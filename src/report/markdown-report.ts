@@ -53,7 +53,10 @@ export function renderProfileMarkdown(profile: Profile): string {
   out.push("## Dependences", "");
   const first = index.views[0];
   if (first) {
-    out.push(`At ${escapeMarkdown(viewLabel(first, formatK))}: the abilities whose interval clears the random-mask null band, largest AIS first.`, "");
+    out.push(
+      `At ${escapeMarkdown(viewLabel(first, formatK))}: the abilities whose interval clears the random-mask null band, largest AIS first.`,
+      "",
+    );
     for (const b of index.benchmarks) {
       const deps = abilities
         .map((a) => index.cell(b.name, a.id, first))
@@ -81,7 +84,12 @@ export function renderProfileMarkdown(profile: Profile): string {
   if (index.nearChance.length) {
     out.push(
       "**Near chance, left out of the AIS tables** (the lower end of the base score's interval is not above chance + the gate margin, so every AIS is a ratio over a tiny margin; the cells are in profile.csv): " +
-        index.nearChance.map((b) => `${escapeMarkdown(b.name)} (${escapeMarkdown(formatMetric(b.metric))} ${formatScore(b.base_score)}, chance ${formatScore(b.chance)})`).join("; ") +
+        index.nearChance
+          .map(
+            (b) =>
+              `${escapeMarkdown(b.name)} (${escapeMarkdown(formatMetric(b.metric))} ${formatScore(b.base_score)}, chance ${formatScore(b.chance)})`,
+          )
+          .join("; ") +
         ".",
       "",
     );
@@ -92,9 +100,18 @@ export function renderProfileMarkdown(profile: Profile): string {
     table(
       ["", ""],
       [
-        ["model", `${escapeMarkdown(run.model.name)} (${run.model.n_params.toLocaleString("en-US")} params), ${escapeMarkdown(run.model.hash)}`],
-        ["controls", `bottom: ${run.options.controls.bottom ? "yes" : "no"}; random seeds: ${run.options.controls.random_seeds.join(", ") || "none"}`],
-        ["statistics", `${st.bootstrap_samples} paired bootstrap resamples, seed ${st.seed}, ${Math.round(st.confidence * 100)}% percentile intervals; AIS undefined when S_b(θ) − C_b < ${st.min_margin}`],
+        [
+          "model",
+          `${escapeMarkdown(run.model.name)} (${run.model.n_params.toLocaleString("en-US")} params), ${escapeMarkdown(run.model.hash)}`,
+        ],
+        [
+          "controls",
+          `bottom: ${run.options.controls.bottom ? "yes" : "no"}; random seeds: ${run.options.controls.random_seeds.join(", ") || "none"}`,
+        ],
+        [
+          "statistics",
+          `${st.bootstrap_samples} paired bootstrap resamples, seed ${st.seed}, ${Math.round(st.confidence * 100)}% percentile intervals; AIS undefined when S_b(θ) − C_b < ${st.min_margin}`,
+        ],
         ...(typeof o.template_date === "string" ? [["template date", escapeMarkdown(o.template_date)]] : []),
         ...Object.entries(run.versions).map(([k, v]) => [`${escapeMarkdown(k)} version`, escapeMarkdown(v)]),
       ],
@@ -165,7 +182,9 @@ export function renderProfileMarkdown(profile: Profile): string {
   out.push("## Undefined cells", "");
   if (undefinedCells.length === 0) out.push("Every AIS and interval is defined.", "");
   for (const c of undefinedCells) {
-    out.push(`- † ${escapeMarkdown(c.benchmark)} × ${escapeMarkdown(index.abilityName(c.ability ?? ""))} (${escapeMarkdown(c.variant)}, k = ${formatK(c.k)}): ${escapeMarkdown(c.undefined_reason ?? "")}`);
+    out.push(
+      `- † ${escapeMarkdown(c.benchmark)} × ${escapeMarkdown(index.abilityName(c.ability ?? ""))} (${escapeMarkdown(c.variant)}, k = ${formatK(c.k)}): ${escapeMarkdown(c.undefined_reason ?? "")}`,
+    );
   }
   if (undefinedCells.length) out.push("");
 
@@ -193,7 +212,11 @@ export function renderProfileMarkdown(profile: Profile): string {
             .slice(0, 2)
             .map((id) => {
               const it = text.get(JSON.stringify([x.benchmark, id]));
-              const question = it?.prompt.split("\n").map((l) => l.trim()).filter((l) => l !== "" && l !== "Answer:").pop();
+              const question = it?.prompt
+                .split("\n")
+                .map((l) => l.trim())
+                .filter((l) => l !== "" && l !== "Answer:")
+                .pop();
               return question ? `${escapeMarkdown(id)}: ${escapeMarkdown(question)} → ${escapeMarkdown(it!.answer)}` : escapeMarkdown(id);
             })
             .join("; "),
@@ -205,10 +228,24 @@ export function renderProfileMarkdown(profile: Profile): string {
   }
 
   if (profile.selectivity) {
-    out.push("## Self-profile selectivity", "", "Rows: ablated ability; columns: the test split of each ability. Index = mean diagonal − mean off-diagonal.", "");
+    out.push(
+      "## Self-profile selectivity",
+      "",
+      "Rows: ablated ability; columns: the test split of each ability. Index = mean diagonal − mean off-diagonal.",
+      "",
+    );
     for (const s of profile.selectivity) {
-      out.push(`### ${escapeMarkdown(s.variant)} · k = ${formatK(s.k)}: index ${s.index === null ? "undefined" : formatAis(s.index)} over ${s.index_abilities.length} possessed abilities`, "");
-      out.push(table(["ablated \\ tested", ...s.abilities.map(escapeMarkdown)], s.matrix.map((row, i) => [escapeMarkdown(s.abilities[i]!), ...row.map(formatAis)])), "");
+      out.push(
+        `### ${escapeMarkdown(s.variant)} · k = ${formatK(s.k)}: index ${s.index === null ? "undefined" : formatAis(s.index)} over ${s.index_abilities.length} possessed abilities`,
+        "",
+      );
+      out.push(
+        table(
+          ["ablated \\ tested", ...s.abilities.map(escapeMarkdown)],
+          s.matrix.map((row, i) => [escapeMarkdown(s.abilities[i]!), ...row.map(formatAis)]),
+        ),
+        "",
+      );
     }
   }
 
@@ -216,7 +253,13 @@ export function renderProfileMarkdown(profile: Profile): string {
     out.push("## Mask overlap (Jaccard)", "");
     for (const o of profile.overlap) {
       out.push(`### ${escapeMarkdown(o.variant)} · k = ${formatK(o.k)}`, "");
-      out.push(table(["", ...o.abilities.map(escapeMarkdown)], o.jaccard.map((row, i) => [escapeMarkdown(o.abilities[i]!), ...row.map((v) => (v === null ? "n/a" : v.toFixed(3)))])), "");
+      out.push(
+        table(
+          ["", ...o.abilities.map(escapeMarkdown)],
+          o.jaccard.map((row, i) => [escapeMarkdown(o.abilities[i]!), ...row.map((v) => (v === null ? "n/a" : v.toFixed(3)))]),
+        ),
+        "",
+      );
     }
   }
 
@@ -228,9 +271,17 @@ export function renderProfileMarkdown(profile: Profile): string {
         profile.masks.map((m) => [
           escapeMarkdown(m.variant),
           formatK(m.k),
-          escapeMarkdown(m.control === "none" ? (m.ability ?? "") : `${m.control}${m.seed !== null ? ` seed ${m.seed}` : ""}${m.ability ? ` ${m.ability}` : ""}`),
+          escapeMarkdown(
+            m.control === "none"
+              ? (m.ability ?? "")
+              : `${m.control}${m.seed !== null ? ` seed ${m.seed}` : ""}${m.ability ? ` ${m.ability}` : ""}`,
+          ),
           m.n_selected.toLocaleString("en-US"),
-          [...m.layer_share].sort((a, b) => b.share - a.share).slice(0, 3).map((l) => `L${l.layer} ${formatShare(l.share)}`).join(", "),
+          [...m.layer_share]
+            .sort((a, b) => b.share - a.share)
+            .slice(0, 3)
+            .map((l) => `L${l.layer} ${formatShare(l.share)}`)
+            .join(", "),
           m.matrix_share.map((s) => `${escapeMarkdown(s.matrix.replace(/^(self_attn|mlp)\./, ""))} ${formatShare(s.share)}`).join(", "),
         ]),
         ["l", "r", "l", "r", "l", "l"],

@@ -7,19 +7,20 @@ import { html, trusted, type Markup } from "./markup.js";
  */
 export function htmlPage(title: string, body: Markup, extraCss = ""): Markup {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${title}</title>
-<style>${trusted(CSS + extraCss)}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:" />
+        <title>${title}</title>
+        <style>
+          ${trusted(CSS + extraCss)}
+        </style>
+      </head>
+      <body>
+        ${body}
+      </body>
+    </html> `;
 }
 
 const CSS = `

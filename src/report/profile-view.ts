@@ -30,7 +30,10 @@ export class ProfileIndex {
     const near = (b: Benchmark) => b.base_ci[0] <= b.chance + margin;
     this.benchmarks = this.allBenchmarks.filter((b) => !near(b));
     this.nearChance = this.allBenchmarks.filter(near);
-    this.possessed = possessedAbilities(profile.competence, profile.abilities.map((a) => a.id));
+    this.possessed = possessedAbilities(
+      profile.competence,
+      profile.abilities.map((a) => a.id),
+    );
     for (const c of profile.cells) {
       if (c.control === "random") {
         const key = JSON.stringify([c.benchmark, c.variant, c.k]);

@@ -88,9 +88,12 @@ export function computeProfile(input: ProfileInput): Profile {
   }
 
   for (const ab of input.ablated) {
-    if (!benchmarkByName.has(ab.benchmark)) throw new BprofError(`ablated scores for unknown benchmark '${ab.benchmark}'`, { field: "ablated" });
-    if (ab.ability !== null && !abilityOrder.has(ab.ability)) throw new BprofError(`ablated scores for unknown ability '${ab.ability}'`, { field: "ablated" });
-    if (ab.ability === null && ab.control !== "random") throw new BprofError(`a '${ab.control}' control needs an ability`, { field: "ablated" });
+    if (!benchmarkByName.has(ab.benchmark))
+      throw new BprofError(`ablated scores for unknown benchmark '${ab.benchmark}'`, { field: "ablated" });
+    if (ab.ability !== null && !abilityOrder.has(ab.ability))
+      throw new BprofError(`ablated scores for unknown ability '${ab.ability}'`, { field: "ablated" });
+    if (ab.ability === null && ab.control !== "random")
+      throw new BprofError(`a '${ab.control}' control needs an ability`, { field: "ablated" });
   }
 
   const gateOn = input.run.options.gate !== false;
@@ -107,7 +110,10 @@ export function computeProfile(input: ProfileInput): Profile {
   if (gateOn && competence === null && input.abilities.length > 0) {
     throw new BprofError("the competence gate is on but no ability's test split was scored", { field: "gate" });
   }
-  const possessed = possessedAbilities(competence, input.abilities.map((a) => a.id));
+  const possessed = possessedAbilities(
+    competence,
+    input.abilities.map((a) => a.id),
+  );
 
   const benchmarks: Benchmark[] = [];
   const cells: Cell[] = [];
@@ -136,7 +142,8 @@ export function computeProfile(input: ProfileInput): Profile {
       const at = JSON.stringify([ab.variant, ab.k]);
       if (!aligned.has(at)) aligned.set(at, { ablated: [], randoms: [] });
       if (ab.control === "random") aligned.get(at)!.randoms.push(values);
-      else if (ab.control === "none" && ab.ability !== null && possessed.has(ab.ability)) aligned.get(at)!.ablated.push({ ability: ab.ability, values });
+      else if (ab.control === "none" && ab.ability !== null && possessed.has(ab.ability))
+        aligned.get(at)!.ablated.push({ ability: ab.ability, values });
       const score = mean(values);
       const point = abilityImpactScore(baseScore, score, bench.chance, stats.min_margin);
       const cell: Cell = {
@@ -210,7 +217,10 @@ function collectSlices(
   variantOrder: Map<string, number>,
 ): void {
   if (aligned.size === 0) return;
-  if (!isBinary(baseValues) || [...aligned.values()].some((g) => g.ablated.some((a) => !isBinary(a.values)) || g.randoms.some((r) => !isBinary(r)))) {
+  if (
+    !isBinary(baseValues) ||
+    [...aligned.values()].some((g) => g.ablated.some((a) => !isBinary(a.values)) || g.randoms.some((r) => !isBinary(r)))
+  ) {
     out.skipped.push({ benchmark: bench.name, reason: `per-item ${bench.metric} is not right/wrong (values other than 0 and 1)` });
     return;
   }
@@ -232,12 +242,18 @@ function collectSlices(
     if (!inSlice.has(id)) continue;
     const item = bench.items?.get(id);
     const prompt = item?.prompt ?? "";
-    out.items.push({ benchmark: bench.name, id, prompt: prompt.length > SLICE_PROMPT_CHARS ? `…${prompt.slice(-SLICE_PROMPT_CHARS)}` : prompt, answer: item?.answer ?? "" });
+    out.items.push({
+      benchmark: bench.name,
+      id,
+      prompt: prompt.length > SLICE_PROMPT_CHARS ? `…${prompt.slice(-SLICE_PROMPT_CHARS)}` : prompt,
+      answer: item?.answer ?? "",
+    });
   }
 }
 
 function indexIds(ids: readonly string[], benchmark: string, nValues: number): Map<string, number> {
-  if (ids.length !== nValues) throw new BprofError(`${ids.length} item ids but ${nValues} scores`, { field: `benchmarks.${benchmark}.base` });
+  if (ids.length !== nValues)
+    throw new BprofError(`${ids.length} item ids but ${nValues} scores`, { field: `benchmarks.${benchmark}.base` });
   if (nValues === 0) throw new BprofError("no items", { field: `benchmarks.${benchmark}.base` });
   const index = new Map<string, number>();
   ids.forEach((id, i) => {
@@ -288,7 +304,10 @@ function buildSelectivity(input: ProfileInput, cells: Cell[], possessed: Set<str
   const abilities = input.abilities.map((a) => a.id).filter((id) => selfBenchmark.has(id));
   const byKey = new Map(cells.map((c) => [cellKey(c), c]));
   const result: Selectivity[] = [];
-  for (const [variant, k] of variantsAndKs(cells.filter((c) => c.control === "none"), input.run.options.variants)) {
+  for (const [variant, k] of variantsAndKs(
+    cells.filter((c) => c.control === "none"),
+    input.run.options.variants,
+  )) {
     const aisOf = (ablated: string, tested: string): number | null =>
       byKey.get(cellKey({ benchmark: selfBenchmark.get(tested)!, ability: ablated, variant, k, control: "none", seed: null }))?.ais ?? null;
     const matrix = selectivityMatrix(abilities, aisOf);

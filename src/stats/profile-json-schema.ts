@@ -11,5 +11,11 @@ export const PROFILE_SCHEMA_FILE = "profile.schema.json";
  */
 export function profileJsonSchemaText(): string {
   const schema = z.toJSONSchema(ProfileSchema, { target: "draft-7", io: "output" });
-  return JSON.stringify({ ...schema, title: "bprof profile.json", $comment: "generated from src/profile/schema.ts by bprof; do not edit" }, null, 2) + "\n";
+  return (
+    JSON.stringify(
+      { ...schema, title: "bprof profile.json", $comment: "generated from src/profile/schema.ts by bprof; do not edit" },
+      null,
+      2,
+    ) + "\n"
+  );
 }

@@ -258,7 +258,8 @@ export const ProfileSchema = z
   .superRefine((p, ctx) => {
     const benchmarks = new Set<string>();
     p.benchmarks.forEach((b, i) => {
-      if (benchmarks.has(b.name)) ctx.addIssue({ code: "custom", path: ["benchmarks", i, "name"], message: `duplicate benchmark '${b.name}'` });
+      if (benchmarks.has(b.name))
+        ctx.addIssue({ code: "custom", path: ["benchmarks", i, "name"], message: `duplicate benchmark '${b.name}'` });
       benchmarks.add(b.name);
     });
     const abilities = new Set<string>();
@@ -268,8 +269,10 @@ export const ProfileSchema = z
     });
     const keys = new Set<string>();
     p.cells.forEach((c, i) => {
-      if (!benchmarks.has(c.benchmark)) ctx.addIssue({ code: "custom", path: ["cells", i, "benchmark"], message: `unknown benchmark '${c.benchmark}'` });
-      if (c.ability !== null && !abilities.has(c.ability)) ctx.addIssue({ code: "custom", path: ["cells", i, "ability"], message: `unknown ability '${c.ability}'` });
+      if (!benchmarks.has(c.benchmark))
+        ctx.addIssue({ code: "custom", path: ["cells", i, "benchmark"], message: `unknown benchmark '${c.benchmark}'` });
+      if (c.ability !== null && !abilities.has(c.ability))
+        ctx.addIssue({ code: "custom", path: ["cells", i, "ability"], message: `unknown ability '${c.ability}'` });
       const key = cellKey(c);
       if (keys.has(key)) ctx.addIssue({ code: "custom", path: ["cells", i], message: `duplicate cell ${key}` });
       keys.add(key);

@@ -89,7 +89,13 @@ export function textOption(name: string, placeholder: string, defaultValue: stri
 }
 
 /** A comma-separated list (or an array from a library caller) of distinct values of one option. */
-export function listOption<T>(item: OptionSpec<T>, name: string, placeholder: string, defaultValue: readonly T[], help: string): OptionSpec<T[]> {
+export function listOption<T>(
+  item: OptionSpec<T>,
+  name: string,
+  placeholder: string,
+  defaultValue: readonly T[],
+  help: string,
+): OptionSpec<T[]> {
   return {
     name,
     placeholder,

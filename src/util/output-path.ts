@@ -26,17 +26,23 @@ export function checkOutputPath(path: string, rules: OutputPathRules): string {
   if (path.trim() === "") throw new BprofError("is empty: give the directory to write to", { field: rules.option });
   const absolute = resolve(path);
   if (rules.packageRoot !== undefined && absolute === resolve(rules.packageRoot)) {
-    throw new BprofError(`is bprof's own package directory; write runs somewhere else (e.g. runs/<name>)`, { file: absolute, field: rules.option });
+    throw new BprofError(`is bprof's own package directory; write runs somewhere else (e.g. runs/<name>)`, {
+      file: absolute,
+      field: rules.option,
+    });
   }
   if (rules.modelPath !== undefined) {
     const model = resolve(rules.modelPath);
     const modelIsDir = existsSync(model) && statSync(model).isDirectory();
     const modelDir = modelIsDir ? model : dirname(model);
     if (absolute === modelDir || (modelIsDir && isInside(absolute, model))) {
-      throw new BprofError(`is ${modelIsDir ? "inside the model directory" : "the folder of the model checkpoint"} ${modelDir}: model files are only read, never written among`, {
-        file: absolute,
-        field: rules.option,
-      });
+      throw new BprofError(
+        `is ${modelIsDir ? "inside the model directory" : "the folder of the model checkpoint"} ${modelDir}: model files are only read, never written among`,
+        {
+          file: absolute,
+          field: rules.option,
+        },
+      );
     }
     if (absolute === model) throw new BprofError("is the model checkpoint itself", { file: absolute, field: rules.option });
   }

@@ -28,15 +28,27 @@ const row = (id: string, extra: object = {}) => ({ id, q: `Question ${id}`, opti
 
 /** name, data rows (objects or raw lines), expected message, whether eval is tried too (the new checks). */
 const cases: [string, (object | string)[], RegExp, boolean][] = [
-  ["a duplicate item id", [row("a"), row("b"), row("a")], /dup\.jsonl:3: field 'id': duplicate item id "a", first used at .*dup\.jsonl:1/, true],
+  [
+    "a duplicate item id",
+    [row("a"), row("b"), row("a")],
+    /dup\.jsonl:3: field 'id': duplicate item id "a", first used at .*dup\.jsonl:1/,
+    true,
+  ],
   // Kinds that were refused before, kept so they stay refused.
   ["a line that is not JSON", [row("a"), "{not json", row("c")], /bad-json\.jsonl:2: malformed JSON/, false],
-  ["a row without the query field", [row("a"), { id: "b", options: ["x", "y"], a: 0 }], /no-query\.jsonl:2: field 'q': missing field 'q'/, false],
+  [
+    "a row without the query field",
+    [row("a"), { id: "b", options: ["x", "y"], a: 0 }],
+    /no-query\.jsonl:2: field 'q': missing field 'q'/,
+    false,
+  ],
 ];
 
 describe("benchmark data faults: benchmarks validate and eval refuse them with file:line:field", () => {
   it.each(cases)("%s", (name, rows, message, alsoEval) => {
-    const file = { "a duplicate item id": "dup", "a line that is not JSON": "bad-json", "a row without the query field": "no-query" }[name]!;
+    const file = { "a duplicate item id": "dup", "a line that is not JSON": "bad-json", "a row without the query field": "no-query" }[
+      name
+    ]!;
     const spec = writeMcSpec(join(tmp, "specs"), file, rows);
     const validate = bprof("benchmarks", "validate", spec);
     expect(validate.code).toBe(1);
@@ -51,7 +63,10 @@ describe("benchmark data faults: benchmarks validate and eval refuse them with f
     const spec = writeMcSpec(join(tmp, "specs"), "latin1", [row("a")]);
     // A Latin-1 'é' (0xe9) on line 2, byte offset = length of line 1 + 1 + 14.
     const line1 = JSON.stringify(row("a"));
-    writeFileSync(join(tmp, "specs", "latin1.jsonl"), Buffer.concat([Buffer.from(`${line1}\n{"id":"b","q":"caf`), Buffer.from([0xe9]), Buffer.from('","options":["x","y"],"a":0}\n')]));
+    writeFileSync(
+      join(tmp, "specs", "latin1.jsonl"),
+      Buffer.concat([Buffer.from(`${line1}\n{"id":"b","q":"caf`), Buffer.from([0xe9]), Buffer.from('","options":["x","y"],"a":0}\n')]),
+    );
     const offset = line1.length + 1 + '{"id":"b","q":"caf'.length;
     const validate = bprof("benchmarks", "validate", spec);
     expect(validate.code).toBe(1);
@@ -62,7 +77,11 @@ describe("benchmark data faults: benchmarks validate and eval refuse them with f
   });
 
   it("a 10,000-character choice: file, line and item id, before scoring", () => {
-    const spec = writeMcSpec(join(tmp, "specs"), "long-choice", [row("a"), row("b"), row("huge", { options: ["short", "z".repeat(10_000)] })]);
+    const spec = writeMcSpec(join(tmp, "specs"), "long-choice", [
+      row("a"),
+      row("b"),
+      row("huge", { options: ["short", "z".repeat(10_000)] }),
+    ]);
     const out = join(tmp, "out-long-choice");
     expectRefused(
       bprof("eval", "--model", model, "--benchmark", spec, "--out", out),
@@ -77,7 +96,9 @@ class NaNLM extends FakeLM {
   override async loglikelihood(requests: { context: number[]; continuation: number[] }[]): Promise<LoglikelihoodResult[]> {
     return (await super.loglikelihood(requests)).map((r) => ({ ...r, logprob: NaN }));
   }
-  override async loglikelihoodSharedContexts(items: Parameters<FakeLM["loglikelihoodSharedContexts"]>[0]): Promise<LoglikelihoodResult[][]> {
+  override async loglikelihoodSharedContexts(
+    items: Parameters<FakeLM["loglikelihoodSharedContexts"]>[0],
+  ): Promise<LoglikelihoodResult[][]> {
     return (await super.loglikelihoodSharedContexts(items)).map((rs) => rs.map((r) => ({ ...r, logprob: NaN })));
   }
 }
@@ -87,6 +108,8 @@ describe("non-finite log-likelihoods are never scored as a prediction", () => {
     const spec = writeMcSpec(join(tmp, "specs"), "nan", [row("first"), row("second")]);
     const run = evaluateBenchmark(new NaNLM(), spec);
     await expect(run).rejects.toThrow(BprofError);
-    await expect(evaluateBenchmark(new NaNLM(), spec)).rejects.toThrow(/nan\.jsonl:1: field 'choices': item first: choice 0 has a log-likelihood of NaN: .*nothing is scored/);
+    await expect(evaluateBenchmark(new NaNLM(), spec)).rejects.toThrow(
+      /nan\.jsonl:1: field 'choices': item first: choice 0 has a log-likelihood of NaN: .*nothing is scored/,
+    );
   });
 });

@@ -22,12 +22,29 @@ function writeSpec(name: string, lines: string[]): string {
   return path;
 }
 
-const generation = ["task: generate_until", "adapter: generic", "data: data.jsonl", "template:", '  id: "{{id}}"', '  query: "{{q}}"', '  target: "{{t}}"', "metrics: [exact_match]"];
+const generation = [
+  "task: generate_until",
+  "adapter: generic",
+  "data: data.jsonl",
+  "template:",
+  '  id: "{{id}}"',
+  '  query: "{{q}}"',
+  '  target: "{{t}}"',
+  "metrics: [exact_match]",
+];
 
 const cases: [string, string[], RegExp][] = [
   [
     "a filter regex that does not compile: found at spec load, with file:line:field",
-    ["name: badregex", ...generation, "filters:", "  - name: strict", "    steps:", "      - function: regex", '        pattern: "(unclosed"'],
+    [
+      "name: badregex",
+      ...generation,
+      "filters:",
+      "  - name: strict",
+      "    steps:",
+      "      - function: regex",
+      '        pattern: "(unclosed"',
+    ],
     /badregex\.yaml:14: field 'filters\.0\.steps\.0\.pattern': not a valid regular expression: .*Unterminated group/,
   ],
   [
@@ -37,7 +54,16 @@ const cases: [string, string[], RegExp][] = [
   ],
   [
     "an unknown adapter with a template: blamed on the adapter",
-    ["name: unknownadapter", "task: generate_until", "adapter: genric", "data: data.jsonl", "template:", '  query: "{{q}}"', '  target: "{{t}}"', "metrics: [exact_match]"],
+    [
+      "name: unknownadapter",
+      "task: generate_until",
+      "adapter: genric",
+      "data: data.jsonl",
+      "template:",
+      '  query: "{{q}}"',
+      '  target: "{{t}}"',
+      "metrics: [exact_match]",
+    ],
     /unknownadapter\.yaml:3: field 'adapter': unknown adapter 'genric' \(known: /,
   ],
   [
@@ -46,9 +72,25 @@ const cases: [string, string[], RegExp][] = [
     /fewshot\.yaml:\d+: field 'fewshot\.n': few-shot needs 5 examples but the source has 2$/m,
   ],
   // Kinds that were refused before, kept so they stay refused.
-  ["a metric that does not exist", ["name: badmetric", ...generation.slice(0, -1), "metrics: [bleu]"], /badmetric\.yaml:9: field 'metrics\.0': /],
+  [
+    "a metric that does not exist",
+    ["name: badmetric", ...generation.slice(0, -1), "metrics: [bleu]"],
+    /badmetric\.yaml:9: field 'metrics\.0': /,
+  ],
   ["invalid YAML", ["name: [unclosed", ...generation], /invalid\.yaml:2: invalid YAML/],
-  ["a template on a non-generic adapter", ["name: arcwithtemplate", "task: multiple_choice", "adapter: arc", "data: data.jsonl", "template:", '  query: "{{q}}"', "metrics: [acc]"], /arcwithtemplate\.yaml:6: field 'template': a template only applies to the generic adapter, not 'arc'/],
+  [
+    "a template on a non-generic adapter",
+    [
+      "name: arcwithtemplate",
+      "task: multiple_choice",
+      "adapter: arc",
+      "data: data.jsonl",
+      "template:",
+      '  query: "{{q}}"',
+      "metrics: [acc]",
+    ],
+    /arcwithtemplate\.yaml:6: field 'template': a template only applies to the generic adapter, not 'arc'/,
+  ],
 ];
 
 describe("benchmark spec faults are refused at load with file:line:field", () => {

@@ -24,7 +24,11 @@ const cases: [string, (c: Config) => Config | string, RegExp][] = [
   // Kinds that were refused before, kept so they stay refused.
   ["not JSON", () => "{ hidden_size: 32", /config\.json: .*JSON/],
   ["a missing hidden_size", (c) => ({ ...c, hidden_size: undefined }), /config\.json: field 'hidden_size': /],
-  ["heads that do not divide the width", (c) => ({ ...c, num_attention_heads: 5 }), /config\.json: field 'num_key_value_heads': num_attention_heads 5 is not a multiple of num_key_value_heads 4/],
+  [
+    "heads that do not divide the width",
+    (c) => ({ ...c, num_attention_heads: 5 }),
+    /config\.json: field 'num_key_value_heads': num_attention_heads 5 is not a multiple of num_key_value_heads 4/,
+  ],
 ];
 
 describe("config.json faults are refused at load with file and field", () => {

@@ -34,7 +34,11 @@ export function bprof(...args: string[]): CliResult {
 /** A CLI run with a preloaded module (fault injection): `preload` is an absolute path. */
 export function spawnBprofWith(preload: string | null, args: string[], env: Record<string, string> = {}): ChildProcess {
   const flags = ["--import", TSX, ...(preload ? ["--import", preload] : [])];
-  return spawn(process.execPath, [...flags, MAIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  return spawn(process.execPath, [...flags, MAIN, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
 }
 
 export function runBprofWith(
@@ -105,8 +109,20 @@ export function writeMcSpec(dir: string, name: string, rows: (object | string)[]
   const spec = join(dir, `${name}.yaml`);
   writeFileSync(
     spec,
-    [`name: ${name}`, "task: multiple_choice", "adapter: generic", `data: ${name}.jsonl`, "template:", '  id: "{{id}}"', '  query: "{{q}}"',
-      "  choices: options", '  gold: "{{a}}"', "metrics: [acc]", ...extraLines, ""].join("\n"),
+    [
+      `name: ${name}`,
+      "task: multiple_choice",
+      "adapter: generic",
+      `data: ${name}.jsonl`,
+      "template:",
+      '  id: "{{id}}"',
+      '  query: "{{q}}"',
+      "  choices: options",
+      '  gold: "{{a}}"',
+      "metrics: [acc]",
+      ...extraLines,
+      "",
+    ].join("\n"),
   );
   return spec;
 }

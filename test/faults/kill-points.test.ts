@@ -30,16 +30,36 @@ let reportPoints: Point[];
 
 beforeAll(async () => {
   const tiny = await makeTinyRun(join(tmp, "fixture"));
-  args = ["profile", "--model", tiny.model, "--abilities", "analogical", "--benchmarks", tiny.favourite, "sample_story_words",
-    "--k", "0.01", "--controls", "random:1", "--limit", "4", "--bootstrap", "50", "--quiet"];
+  args = [
+    "profile",
+    "--model",
+    tiny.model,
+    "--abilities",
+    "analogical",
+    "--benchmarks",
+    tiny.favourite,
+    "sample_story_words",
+    "--k",
+    "0.01",
+    "--controls",
+    "random:1",
+    "--limit",
+    "4",
+    "--bootstrap",
+    "50",
+    "--quiet",
+  ];
   const log = join(tmp, "points.log");
   const r = await runBprofWith(PRELOAD, [...args, "--out", join(tmp, "uninterrupted")], { BPROF_FAULT_LOG: log });
   expect(r.code, r.stderr).toBe(0);
   reference = new Map(OUTPUTS.map((f) => [f, readFileSync(join(tmp, "uninterrupted", f))]));
-  const points = readFileSync(log, "utf8").trim().split("\n").map((line): Point => {
-    const [kind, n, path] = line.split("\t");
-    return { kind: kind as Point["kind"], n: Number(n), path: path! };
-  });
+  const points = readFileSync(log, "utf8")
+    .trim()
+    .split("\n")
+    .map((line): Point => {
+      const [kind, n, path] = line.split("\t");
+      return { kind: kind as Point["kind"], n: Number(n), path: path! };
+    });
   random = draw(points, 10);
   console.log(`${points.length} kill points in the run; drawn: ${random.map((p) => `${p.kind}:${p.n}`).join(", ")}`);
   // The last writes of the run: profile.json, its CSV, the Markdown and HTML reports, the final manifest.

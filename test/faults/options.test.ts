@@ -2,7 +2,16 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bprof, expectRefused, pokeFloats, snapshot, TINY_FLOATS, writeByteTokenizer, writeMcSpec, writeTinyCheckpoint } from "./fault-helpers.js";
+import {
+  bprof,
+  expectRefused,
+  pokeFloats,
+  snapshot,
+  TINY_FLOATS,
+  writeByteTokenizer,
+  writeMcSpec,
+  writeTinyCheckpoint,
+} from "./fault-helpers.js";
 
 /**
  * Bad options and bad model states met by eval, generate and profile: each refused up front
@@ -38,8 +47,18 @@ function poisoned(name: string, at: number, values: number[]): string {
 
 describe("non-finite weights never give a score", () => {
   it.each([
-    ["NaN embeddings", TINY_FLOATS.embed, [NaN], /tiny\.bin: field 'model\.embed_tokens\.weight': tensor 'model\.embed_tokens\.weight' holds a non-finite value \(NaN\) at index \[0, 0\]/],
-    ["ten Inf weights of layer 1's down_proj", TINY_FLOATS.layer1Down + 37, Array(10).fill(Infinity), /field 'model\.layers\.1\.mlp\.down_proj\.weight': .* non-finite value \(Infinity\) at index \[1, 5\]/],
+    [
+      "NaN embeddings",
+      TINY_FLOATS.embed,
+      [NaN],
+      /tiny\.bin: field 'model\.embed_tokens\.weight': tensor 'model\.embed_tokens\.weight' holds a non-finite value \(NaN\) at index \[0, 0\]/,
+    ],
+    [
+      "ten Inf weights of layer 1's down_proj",
+      TINY_FLOATS.layer1Down + 37,
+      Array(10).fill(Infinity),
+      /field 'model\.layers\.1\.mlp\.down_proj\.weight': .* non-finite value \(Infinity\) at index \[1, 5\]/,
+    ],
   ])("eval with %s: exit 1 naming the tensor, no results written", (name, at, values, message) => {
     const path = poisoned(`eval-${name.replace(/\W+/g, "-")}`, at as number, values as number[]);
     const out = join(tmp, `eval-out-${Math.random().toString(36).slice(2)}`);
@@ -51,8 +70,27 @@ describe("non-finite weights never give a score", () => {
   it("profile with NaNs in layer 1's down_proj names that tensor; no run directory, no stage kept", () => {
     const path = poisoned("profile-nan", TINY_FLOATS.layer1Down + 37, Array(10).fill(NaN));
     const out = join(tmp, "profile-nan-run");
-    const r = bprof("profile", "--model", path, "--abilities", "analogical", "--benchmarks", spec, "--k", "0.01", "--controls", "none", "--limit", "2", "--out", out);
-    expectRefused(r, /field 'model\.layers\.1\.mlp\.down_proj\.weight': tensor 'model\.layers\.1\.mlp\.down_proj\.weight' holds a non-finite value \(NaN\) at index \[1, 5\]/);
+    const r = bprof(
+      "profile",
+      "--model",
+      path,
+      "--abilities",
+      "analogical",
+      "--benchmarks",
+      spec,
+      "--k",
+      "0.01",
+      "--controls",
+      "none",
+      "--limit",
+      "2",
+      "--out",
+      out,
+    );
+    expectRefused(
+      r,
+      /field 'model\.layers\.1\.mlp\.down_proj\.weight': tensor 'model\.layers\.1\.mlp\.down_proj\.weight' holds a non-finite value \(NaN\) at index \[1, 5\]/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -67,7 +105,10 @@ describe("options refused before any work", () => {
 
   it("an unknown ability (kept: refused before)", () => {
     const out = join(tmp, "unknown");
-    expectRefused(bprof("profile", "--model", model, "--abilities", "telepathy", "--benchmarks", spec, "--out", out), /field 'abilities': unknown ability 'telepathy'/);
+    expectRefused(
+      bprof("profile", "--model", model, "--abilities", "telepathy", "--benchmarks", spec, "--out", out),
+      /field 'abilities': unknown ability 'telepathy'/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -89,7 +130,10 @@ describe("generate and the model's context (256 tokens)", () => {
 
 describe("eval warns on contexts cut to the model's length", () => {
   it("one item of four is longer than the context: scored as lm-eval cuts it, with a warning", () => {
-    const long = writeMcSpec(join(tmp, "bench-long"), "long", [...rows.slice(0, 3), { id: "long", q: "word ".repeat(80), options: ["yes", "no"], a: 0 }]);
+    const long = writeMcSpec(join(tmp, "bench-long"), "long", [
+      ...rows.slice(0, 3),
+      { id: "long", q: "word ".repeat(80), options: ["yes", "no"], a: 0 },
+    ]);
     const out = join(tmp, "long-out");
     const r = bprof("eval", "--model", model, "--benchmark", long, "--out", out);
     expect(r.code, r.stderr).toBe(0);

@@ -3,7 +3,16 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bprofAt, copyOrganism, expectRefused, ROOT, snapshot, writeByteTokenizer, writeMcSpec, writeTinyCheckpoint } from "./fault-helpers.js";
+import {
+  bprofAt,
+  copyOrganism,
+  expectRefused,
+  ROOT,
+  snapshot,
+  writeByteTokenizer,
+  writeMcSpec,
+  writeTinyCheckpoint,
+} from "./fault-helpers.js";
 
 /**
  * Where bprof may write: `--out` and the other path options are checked before any work, so a
@@ -20,17 +29,39 @@ beforeAll(() => {
   model = join(tmp, "model", "tiny.bin");
   writeTinyCheckpoint(model);
   writeByteTokenizer(join(tmp, "model", "tokenizer.bin"));
-  spec = writeMcSpec(join(tmp, "bench"), "small", [0, 1, 2].map((i) => ({ id: `q${i}`, q: `Item ${i}`, options: ["yes", "no"], a: 0 })));
+  spec = writeMcSpec(
+    join(tmp, "bench"),
+    "small",
+    [0, 1, 2].map((i) => ({ id: `q${i}`, q: `Item ${i}`, options: ["yes", "no"], a: 0 })),
+  );
 });
 
-const profileArgs = () => ["profile", "--model", model, "--abilities", "analogical", "--benchmarks", spec, "--k", "0.01", "--controls", "none", "--limit", "2"];
+const profileArgs = () => [
+  "profile",
+  "--model",
+  model,
+  "--abilities",
+  "analogical",
+  "--benchmarks",
+  spec,
+  "--k",
+  "0.01",
+  "--controls",
+  "none",
+  "--limit",
+  "2",
+];
 const evalArgs = () => ["eval", "--model", model, "--benchmark", spec];
 
 describe("an empty path option is refused; nothing lands in the working directory", () => {
   it.each([
     ["profile --out ''", () => [...profileArgs(), "--out", ""], /field '--out': is empty: give a path/],
     ["eval --out ''", () => [...evalArgs(), "--out", ""], /field '--out': is empty: give a path/],
-    ["eval --tokenizer ''", () => [...evalArgs(), "--out", join(tmp, "never"), "--tokenizer", ""], /field '--tokenizer': is empty: give a path/],
+    [
+      "eval --tokenizer ''",
+      () => [...evalArgs(), "--out", join(tmp, "never"), "--tokenizer", ""],
+      /field '--tokenizer': is empty: give a path/,
+    ],
   ])("%s", (_name, args, message) => {
     const cwd = mkdtempSync(join(tmp, "cwd-"));
     expectRefused(bprofAt(cwd, args()), message);
@@ -48,7 +79,10 @@ describe("--out never points among model files or at the package", () => {
     const organism = copyOrganism(join(tmp, "organism"));
     const before = snapshot(organism);
     for (const out of [organism, join(organism, "runs", "x")]) {
-      expectRefused(bprofAt(tmp, ["eval", "--model", organism, "--benchmark", spec, "--out", out]), /field '--out': is inside the model directory .*organism: model files are only read/);
+      expectRefused(
+        bprofAt(tmp, ["eval", "--model", organism, "--benchmark", spec, "--out", out]),
+        /field '--out': is inside the model directory .*organism: model files are only read/,
+      );
     }
     expect(snapshot(organism)).toEqual(before);
   });
@@ -67,7 +101,10 @@ describe("--out never points among model files or at the package", () => {
 
   it("a file in the way (kept: refused before, now before loading the model)", () => {
     writeFileSync(join(tmp, "a-file"), "x\n");
-    expectRefused(bprofAt(tmp, [...evalArgs(), "--out", join(tmp, "a-file", "run")]), /a-file\/run: field '--out': cannot be created: .*a-file is a file, not a directory/);
+    expectRefused(
+      bprofAt(tmp, [...evalArgs(), "--out", join(tmp, "a-file", "run")]),
+      /a-file\/run: field '--out': cannot be created: .*a-file is a file, not a directory/,
+    );
   });
 });
 
@@ -75,7 +112,8 @@ describe("--out never points among model files or at the package", () => {
 function mountReadOnly(dir: string): boolean {
   mkdirSync(dir, { recursive: true });
   const r = spawnSync("mount", ["-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", dir], { encoding: "utf8" });
-  if (r.status !== 0) console.warn(`[skip] read-only file system test: cannot mount a tmpfs (${(r.stderr || r.error?.message || "").trim()})`);
+  if (r.status !== 0)
+    console.warn(`[skip] read-only file system test: cannot mount a tmpfs (${(r.stderr || r.error?.message || "").trim()})`);
   return r.status === 0;
 }
 const readOnly = join(tmp, "read-only");

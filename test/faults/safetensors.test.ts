@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bprof, copyFixtureModel, expectRefused, snapshot } from "./fault-helpers.js";
-import { appendTensor, entry, insertBytes, readSafetensorsFile, removeTensor, writeSafetensorsParts, type SafetensorsParts } from "./safetensors-edit.js";
+import {
+  appendTensor,
+  entry,
+  insertBytes,
+  readSafetensorsFile,
+  removeTensor,
+  writeSafetensorsParts,
+  type SafetensorsParts,
+} from "./safetensors-edit.js";
 
 /**
  * Corrupt safetensors checkpoints, each refused when the model is opened (before a forward
@@ -68,11 +76,27 @@ const cases: [string, (parts: SafetensorsParts) => void, RegExp][] = [
     /truncated safetensors file: tensor ends at data byte \d+ but the file holds \d+ data bytes/,
   ],
   // Kinds that were already refused, kept so they stay refused.
-  ["a tensor running past the end of the file", (p) => (p.data = p.data.subarray(0, p.data.length - 4)), /truncated safetensors file: tensor ends at data byte \d+ but the file holds \d+ data bytes/],
-  ["offsets that disagree with the shape", (p) => (entry(p, Q0).data_offsets[1] -= 4), /data_offsets \[\d+, \d+\] do not match shape \[64, 32\] of F32/],
-  ["an unknown dtype", (p) => (entry(p, Q0).dtype = "F7"), /field 'model\.layers\.0\.self_attn\.q_proj\.weight': unknown safetensors dtype 'F7'/],
+  [
+    "a tensor running past the end of the file",
+    (p) => (p.data = p.data.subarray(0, p.data.length - 4)),
+    /truncated safetensors file: tensor ends at data byte \d+ but the file holds \d+ data bytes/,
+  ],
+  [
+    "offsets that disagree with the shape",
+    (p) => (entry(p, Q0).data_offsets[1] -= 4),
+    /data_offsets \[\d+, \d+\] do not match shape \[64, 32\] of F32/,
+  ],
+  [
+    "an unknown dtype",
+    (p) => (entry(p, Q0).dtype = "F7"),
+    /field 'model\.layers\.0\.self_attn\.q_proj\.weight': unknown safetensors dtype 'F7'/,
+  ],
   ["a missing tensor", (p) => removeTensor(p, DOWN1), /field 'model\.layers\.1\.mlp\.down_proj\.weight': missing tensor/],
-  ["a tensor of the wrong shape", (p) => (entry(p, Q0).shape = [32, 64]), /tensor 'model\.layers\.0\.self_attn\.q_proj\.weight' has shape \[32, 64\] but config\.json implies \[64, 32\]/],
+  [
+    "a tensor of the wrong shape",
+    (p) => (entry(p, Q0).shape = [32, 64]),
+    /tensor 'model\.layers\.0\.self_attn\.q_proj\.weight' has shape \[32, 64\] but config\.json implies \[64, 32\]/,
+  ],
 ];
 
 describe("corrupt safetensors are refused at load, naming the file and tensor", () => {

@@ -14,7 +14,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 let spec: string;
 beforeAll(() => {
-  spec = writeMcSpec(join(tmp, "bench"), "chat", [0, 1].map((i) => ({ id: `c${i}`, q: `Is ${i} even?`, options: ["yes", "no"], a: i % 2 })), ["apply_chat_template: true"]);
+  spec = writeMcSpec(
+    join(tmp, "bench"),
+    "chat",
+    [0, 1].map((i) => ({ id: `c${i}`, q: `Is ${i} even?`, options: ["yes", "no"], a: i % 2 })),
+    ["apply_chat_template: true"],
+  );
 });
 
 const cases: [string, (dir: string) => void, RegExp][] = [
@@ -28,8 +33,16 @@ const cases: [string, (dir: string) => void, RegExp][] = [
     /organism-[a-z0-9]+\/tokenizer_config\.json: field 'chat_template': the chat template failed to render a conversation: .*template boom/,
   ],
   // Kinds that were refused before, kept so they stay refused.
-  ["no tokenizer.json", (dir) => rmSync(join(dir, "tokenizer.json")), /tokenizer\.json: missing tokenizer: no tokenizer\.json in the model directory/],
-  ["a tokenizer.json that is not JSON", (dir) => writeFileSync(join(dir, "tokenizer.json"), "{ not json"), /tokenizer\.json: cannot load tokenizer: /],
+  [
+    "no tokenizer.json",
+    (dir) => rmSync(join(dir, "tokenizer.json")),
+    /tokenizer\.json: missing tokenizer: no tokenizer\.json in the model directory/,
+  ],
+  [
+    "a tokenizer.json that is not JSON",
+    (dir) => writeFileSync(join(dir, "tokenizer.json"), "{ not json"),
+    /tokenizer\.json: cannot load tokenizer: /,
+  ],
 ];
 
 describe("tokenizer faults name the tokenizer file", () => {

@@ -22,7 +22,9 @@ export const SYNTHETIC_ABILITIES = [
 /** The synthetic model lacks this ability: its test accuracy sits at chance, so the competence gate marks it not possessed. */
 export const NOT_POSSESSED = "temporal";
 
-export function syntheticProfileInput(options: { selfProfile?: boolean; seed?: number; kValues?: number[]; gate?: boolean } = {}): ProfileInput {
+export function syntheticProfileInput(
+  options: { selfProfile?: boolean; seed?: number; kValues?: number[]; gate?: boolean } = {},
+): ProfileInput {
   const rng = createRng(options.seed ?? 1, "synthetic");
   const abilities = SYNTHETIC_ABILITIES;
   const kValues = options.kValues ?? [1e-4, 1e-3, 1e-2];
@@ -69,24 +71,61 @@ export function syntheticProfileInput(options: { selfProfile?: boolean; seed?: n
     const ids = Array.from({ length: spec.n }, (_, i) => `${spec.name}#${i}`);
     const base = ids.map(() => (uniform(rng) < spec.accuracy ? 1 : 0));
     const items = new Map(ids.map((id, i) => [id, { prompt: `Question: item ${i} of ${spec.name}?\nAnswer:`, answer: `answer ${i}` }]));
-    benchmarks.push({ name: spec.name, metric: spec.metric, chance, selfAbility: spec.self, base: { ids, values: base }, items: spec.self ? undefined : items });
+    benchmarks.push({
+      name: spec.name,
+      metric: spec.metric,
+      chance,
+      selfAbility: spec.self,
+      base: { ids, values: base },
+      items: spec.self ? undefined : items,
+    });
     const ablate = (p: number): number[] =>
       base.map((correct) => {
         if (p < 0) return correct === 0 && uniform(rng) < -p * 0.5 ? 1 : correct;
         return correct === 1 && uniform(rng) < p ? (uniform(rng) < chance ? 1 : 0) : correct;
       });
     // Present the ablated items in reverse order: the statistics must align them by id.
-    const reversed = (values: number[]): { ids: string[]; values: number[] } => ({ ids: [...ids].reverse(), values: [...values].reverse() });
+    const reversed = (values: number[]): { ids: string[]; values: number[] } => ({
+      ids: [...ids].reverse(),
+      values: [...values].reverse(),
+    });
     for (const variant of variants) {
       for (const k of kValues) {
         const n = Math.floor(k * 1_000_000);
         abilities.forEach((a, j) => {
           const d = spec.dependence[j]! * effect(k, variant);
-          ablated.push({ benchmark: spec.name, ability: a.id, variant, k, control: "none", seed: null, nAblated: n, scores: reversed(ablate(d)) });
-          ablated.push({ benchmark: spec.name, ability: a.id, variant, k, control: "bottom", seed: null, nAblated: n, scores: reversed(ablate(0.01)) });
+          ablated.push({
+            benchmark: spec.name,
+            ability: a.id,
+            variant,
+            k,
+            control: "none",
+            seed: null,
+            nAblated: n,
+            scores: reversed(ablate(d)),
+          });
+          ablated.push({
+            benchmark: spec.name,
+            ability: a.id,
+            variant,
+            k,
+            control: "bottom",
+            seed: null,
+            nAblated: n,
+            scores: reversed(ablate(0.01)),
+          });
         });
         for (const seed of randomSeeds) {
-          ablated.push({ benchmark: spec.name, ability: null, variant, k, control: "random", seed, nAblated: n, scores: reversed(ablate(0.03 * effect(k, variant))) });
+          ablated.push({
+            benchmark: spec.name,
+            ability: null,
+            variant,
+            k,
+            control: "random",
+            seed,
+            nAblated: n,
+            scores: reversed(ablate(0.03 * effect(k, variant))),
+          });
         }
       }
     }
@@ -100,7 +139,14 @@ export function syntheticProfileInput(options: { selfProfile?: boolean; seed?: n
     for (const k of kValues) {
       const n = Math.floor(k * 1_000_000);
       abilities.forEach((a, j) => {
-        masks.push({ ability: a.id, variant, k, control: "none", seed: null, tensors: syntheticMask(rng, n, layers, variant === "all" ? [...attention, ...matrices] : matrices, j) });
+        masks.push({
+          ability: a.id,
+          variant,
+          k,
+          control: "none",
+          seed: null,
+          tensors: syntheticMask(rng, n, layers, variant === "all" ? [...attention, ...matrices] : matrices, j),
+        });
       });
       masks.push({ ability: null, variant, k, control: "random", seed: 1, tensors: syntheticMask(rng, n, layers, matrices, -1) });
     }
@@ -130,7 +176,12 @@ export function syntheticProfileInput(options: { selfProfile?: boolean; seed?: n
   const gate = testSplits.map((t) => {
     const own = benchmarks.find((b) => b.name === t.name);
     const ids = Array.from({ length: t.n }, (_, i) => `${t.name}#${i}`);
-    return { ability: t.self!, benchmark: t.name, chance: 0.25, scores: own ? own.base : { ids, values: ids.map(() => (uniform(rng) < t.accuracy ? 1 : 0)) } };
+    return {
+      ability: t.self!,
+      benchmark: t.name,
+      chance: 0.25,
+      scores: own ? own.base : { ids, values: ids.map(() => (uniform(rng) < t.accuracy ? 1 : 0)) },
+    };
   });
   return { run, abilities, benchmarks, ablated, masks, gate };
 }

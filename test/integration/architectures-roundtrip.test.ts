@@ -36,8 +36,30 @@ describe.each([
   it("profiles (importance, select, eval) with masks in the checkpoint's own names", { timeout: 120_000 }, () => {
     const model = join(FIXTURES, fixture);
     const out = join(tmp, fixture);
-    const r = bprof("profile", "--model", model, "--tokenizer", tokenizer, "--abilities", "analogical", "--benchmarks", "sample_story_words",
-      "--variants", "mlp,all", "--k", "0.01", "--controls", "bottom", "--limit", "4", "--bootstrap", "50", "--quiet", "--out", out);
+    const r = bprof(
+      "profile",
+      "--model",
+      model,
+      "--tokenizer",
+      tokenizer,
+      "--abilities",
+      "analogical",
+      "--benchmarks",
+      "sample_story_words",
+      "--variants",
+      "mlp,all",
+      "--k",
+      "0.01",
+      "--controls",
+      "bottom",
+      "--limit",
+      "4",
+      "--bootstrap",
+      "50",
+      "--quiet",
+      "--out",
+      out,
+    );
     expect(r.code, r.stderr).toBe(0);
     const profile = JSON.parse(readFileSync(join(out, "profile.json"), "utf8")) as { model: { name?: string } };
     expect(profile).toBeTruthy();
@@ -51,7 +73,10 @@ describe.each([
       for (const t of mask.tensors) expect(names.has(t.name), t.name).toBe(true);
       if (dir.includes(".all-k0.01-top-") && !dir.includes("bottom")) {
         // 1 % of the whole model, from attention and MLP alike: the attention matrices are named as stored.
-        expect(mask.tensors.some((t) => t.name.includes(attentionMatrix)), mask.tensors.map((t) => t.name).join(", ")).toBe(true);
+        expect(
+          mask.tensors.some((t) => t.name.includes(attentionMatrix)),
+          mask.tensors.map((t) => t.name).join(", "),
+        ).toBe(true);
       }
     }
   });

@@ -57,7 +57,9 @@ describe.skipIf(!requireShared("evaluation on stories260K"))("evaluation with a 
       expect(maxDiff).toBeLessThan(1e-4);
       expect(shared.results.scoring_paths.shared).toBe(20);
       expect(shared.results.tokens_fed).toBeLessThan(naive.results.tokens_fed);
-      console.log(`${spec}: max |Δ loglik| ${maxDiff.toExponential(2)}; tokens fed shared ${shared.results.tokens_fed} vs per-choice ${naive.results.tokens_fed}`);
+      console.log(
+        `${spec}: max |Δ loglik| ${maxDiff.toExponential(2)}; tokens fed shared ${shared.results.tokens_fed} vs per-choice ${naive.results.tokens_fed}`,
+      );
     });
   }
 
@@ -74,7 +76,10 @@ describe.skipIf(!requireShared("evaluation on stories260K"))("evaluation with a 
     expect(r.stderr).toMatch(/eval arc_easy: 12 items in \d+s/);
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     expect(results).toMatchObject({ benchmark: "arc_easy", n: 12, available: 100, primary_metric: "acc", model: modelPath });
-    const lines = readFileSync(join(out, "samples.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, "samples.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(12);
     expect(lines[0]).toMatchObject({ id: "Mercury_417466", gold: 0, path: "shared" });
     expect(lines[0].loglik).toHaveLength(4);

@@ -8,8 +8,24 @@ const ORGANISM = join(ROOT, "models/organism");
 
 it("generate --chat renders the prompt with the model's chat template and prints the reply without the stop token", async () => {
   const prompt = "Question: What is 2 plus 3?";
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "generate", "--model", ORGANISM, "--chat", "--prompt", prompt,
-    "--max-new-tokens", "20", "--json"], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "src/cli/main.ts"),
+      "generate",
+      "--model",
+      ORGANISM,
+      "--chat",
+      "--prompt",
+      prompt,
+      "--max-new-tokens",
+      "20",
+      "--json",
+    ],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   expect(r.status, r.stderr).toBe(0);
   const out = JSON.parse(r.stdout) as { promptIds: number[]; newIds: number[]; text: string };
   const tokenizer = await HfTokenizer.fromDirectory(ORGANISM);

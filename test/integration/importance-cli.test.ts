@@ -20,18 +20,59 @@ describe.skipIf(!requireShared("bprof importance/select/masks CLI on stories260K
   const importance = join(tmp, "importance");
 
   beforeAll(() => {
-    execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "importance", "--model", model, "--ability", "contextual-recall",
-      "--probes", PROBES, "--limit", "6", "--loss-scope", "answer", "--out", importance, "--quiet"], { cwd: ROOT });
+    execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(ROOT, "src/cli/main.ts"),
+        "importance",
+        "--model",
+        model,
+        "--ability",
+        "contextual-recall",
+        "--probes",
+        PROBES,
+        "--limit",
+        "6",
+        "--loss-scope",
+        "answer",
+        "--out",
+        importance,
+        "--quiet",
+      ],
+      { cwd: ROOT },
+    );
   });
 
   it("select writes top, bottom and random masks of the same n; masks show prints them", () => {
     const out = join(tmp, "masks");
-    const r = bprof("select", "--importance", importance, "--variant", "all", "--k", "1e-3,1e-2", "--control", "bottom", "--control", "random:1,2", "--out", out);
+    const r = bprof(
+      "select",
+      "--importance",
+      importance,
+      "--variant",
+      "all",
+      "--k",
+      "1e-3,1e-2",
+      "--control",
+      "bottom",
+      "--control",
+      "random:1,2",
+      "--out",
+      out,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(8);
     const shown = bprof("masks", "show", join(out, "all-k0.001-top.random-s2"), "--json");
     expect(shown.code, shown.stderr).toBe(0);
-    const json = JSON.parse(shown.stdout) as { n: number; control: string; seed: number; importance: { lossScope: string }; tensors: Record<string, number[]> };
+    const json = JSON.parse(shown.stdout) as {
+      n: number;
+      control: string;
+      seed: number;
+      importance: { lossScope: string };
+      tensors: Record<string, number[]>;
+    };
     expect(json.n).toBe(Math.floor(0.001 * 260032));
     expect(json.control).toBe("random");
     expect(json.seed).toBe(2);
@@ -44,8 +85,29 @@ describe.skipIf(!requireShared("bprof importance/select/masks CLI on stories260K
 
   it("select --contrast-with ranks by the ratio against the other abilities' importance and records it", () => {
     const other = join(tmp, "importance-other");
-    execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "importance", "--model", model, "--ability", "contextual-recall",
-      "--probes", PROBES, "--limit", "3", "--loss-scope", "full", "--out", other, "--quiet"], { cwd: ROOT });
+    execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(ROOT, "src/cli/main.ts"),
+        "importance",
+        "--model",
+        model,
+        "--ability",
+        "contextual-recall",
+        "--probes",
+        PROBES,
+        "--limit",
+        "3",
+        "--loss-scope",
+        "full",
+        "--out",
+        other,
+        "--quiet",
+      ],
+      { cwd: ROOT },
+    );
     // Two importances of the same ability are refused: contrast takes one per other ability.
     const same = bprof("select", "--importance", importance, "--k", "1e-2", "--contrast-with", other, "--out", join(tmp, "c-same"));
     expect(same.code).not.toBe(0);
@@ -56,8 +118,25 @@ describe.skipIf(!requireShared("bprof importance/select/masks CLI on stories260K
     expect(alone.stderr).toMatch(/--contrast ratio needs --contrast-with/);
 
     const deductive = join(tmp, "importance-deductive");
-    execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "importance", "--model", model, "--ability", "deductive",
-      "--limit", "3", "--out", deductive, "--quiet"], { cwd: ROOT });
+    execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(ROOT, "src/cli/main.ts"),
+        "importance",
+        "--model",
+        model,
+        "--ability",
+        "deductive",
+        "--limit",
+        "3",
+        "--out",
+        deductive,
+        "--quiet",
+      ],
+      { cwd: ROOT },
+    );
     const r = bprof("select", "--importance", importance, "--k", "1e-2", "--contrast-with", deductive, "--out", join(tmp, "c-ratio"));
     expect(r.code, r.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(tmp, "c-ratio", "mlp-k0.01-top", "mask.json"), "utf8")) as {
@@ -100,7 +179,10 @@ describe.skipIf(!requireShared("bprof importance/select/masks CLI on stories260K
     ];
     writeFileSync(join(probes, "long", "train.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
 
-    for (const [ability, message] of [["empty", /probe file is empty/], ["long", /1 of 2 probe items are longer than the model's context of 512 tokens: very-long \(\d+ tokens\)/]] as const) {
+    for (const [ability, message] of [
+      ["empty", /probe file is empty/],
+      ["long", /1 of 2 probe items are longer than the model's context of 512 tokens: very-long \(\d+ tokens\)/],
+    ] as const) {
       const out = join(tmp, `bad-${ability}`);
       const dump = join(tmp, `bad-${ability}.jsonl`);
       const r = bprof("importance", "--model", model, "--ability", ability, "--probes", probes, "--out", out, "--dump-tokens", dump);
@@ -110,7 +192,21 @@ describe.skipIf(!requireShared("bprof importance/select/masks CLI on stories260K
       expect(existsSync(dump)).toBe(false);
     }
     // The full-chat loss: cut to the context, the item keeps prompt tokens in its loss (its answer is past the cut).
-    const truncated = bprof("importance", "--model", model, "--ability", "long", "--probes", probes, "--out", join(tmp, "trunc"), "--truncate", "--loss-scope", "full", "--quiet");
+    const truncated = bprof(
+      "importance",
+      "--model",
+      model,
+      "--ability",
+      "long",
+      "--probes",
+      probes,
+      "--out",
+      join(tmp, "trunc"),
+      "--truncate",
+      "--loss-scope",
+      "full",
+      "--quiet",
+    );
     expect(truncated.code, truncated.stderr).toBe(0);
     expect(truncated.stdout).toMatch(/1 truncated/);
     const manifest = JSON.parse(readFileSync(join(tmp, "trunc", "importance.json"), "utf8")) as { rendering: { truncated: string[] } };
@@ -118,7 +214,19 @@ describe.skipIf(!requireShared("bprof importance/select/masks CLI on stories260K
   });
 
   it("score fisher without the fisher aggregate is refused before the model loads", () => {
-    const r = bprof("importance", "--model", model, "--ability", "contextual-recall", "--probes", PROBES, "--score", "fisher", "--out", join(tmp, "f"));
+    const r = bprof(
+      "importance",
+      "--model",
+      model,
+      "--ability",
+      "contextual-recall",
+      "--probes",
+      PROBES,
+      "--score",
+      "fisher",
+      "--out",
+      join(tmp, "f"),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/needs --aggregate fisher/);
   });

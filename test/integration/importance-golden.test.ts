@@ -55,7 +55,14 @@ describe.skipIf(!requireShared("importance golden on stories260K"))("importance 
     expect(manifest.rendering.tokensHash).toBe(golden.tokens_sha256);
     expect(manifest.nTotal).toBe(golden.n_total);
 
-    const [written] = runSelect({ importance: join(tmp, "importance"), variant: "mlp", ks: [1e-2], method: "top", controls: [], out: join(tmp, "masks") });
+    const [written] = runSelect({
+      importance: join(tmp, "importance"),
+      variant: "mlp",
+      ks: [1e-2],
+      method: "top",
+      controls: [],
+      out: join(tmp, "masks"),
+    });
     const mask = readMask(written!.dir);
     expect(mask.recipe.n).toBe(golden.n);
     const ours = new Set(mask.tensors.flatMap((t) => [...t.indices].map((i) => `${t.name}:${i}`)));

@@ -17,7 +17,11 @@ const cache = join(tmp, "cache");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const ARC_ROWS = ["A", "B", "C"].map((key, i) =>
-  JSON.stringify({ id: `q${i}`, question: { stem: `Question ${i}?`, choices: ["A", "B", "C"].map((label) => ({ text: `option ${label}`, label })) }, answerKey: key }),
+  JSON.stringify({
+    id: `q${i}`,
+    question: { stem: `Question ${i}?`, choices: ["A", "B", "C"].map((label) => ({ text: `option ${label}`, label })) },
+    answerKey: key,
+  }),
 );
 
 beforeAll(() => {
@@ -47,10 +51,27 @@ const ARC = [
 
 function evalCli(taskFile: string, dataDir: string) {
   const out = join(tmp, `out-${Math.random().toString(36).slice(2)}`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "eval", "--model", join(tmp, "no-model"), "--tasks", taskFile, "--data-dir", dataDir, "--out", out], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "src/cli/main.ts"),
+      "eval",
+      "--model",
+      join(tmp, "no-model"),
+      "--tasks",
+      taskFile,
+      "--data-dir",
+      dataDir,
+      "--out",
+      out,
+    ],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
   return { code: r.status, stderr: r.stderr, wrote: existsSync(out) };
 }
 

@@ -18,7 +18,9 @@ describe.skipIf(!committed)("the committed model organism", () => {
       expect(loaded.model.numParameters * 4).toBeLessThan(50 * 1024 * 1024);
       const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
       // analogical: 0.988 on all 500 test items (models/organism/README.md)
-      const evaluation = await evaluateBenchmark(lm, join(packageRoot(), "benchmarks", "abilities", "ability_analogical.yaml"), { limit: 100 });
+      const evaluation = await evaluateBenchmark(lm, join(packageRoot(), "benchmarks", "abilities", "ability_analogical.yaml"), {
+        limit: 100,
+      });
       expect(evaluation.results.metrics.acc!.value).toBeGreaterThan(0.9);
     } finally {
       loaded.model.dispose();

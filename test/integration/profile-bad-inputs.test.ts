@@ -44,21 +44,50 @@ describe("bprof profile: bad inputs fail clearly, before the run directory exist
     [
       "a benchmark spec that fails validation",
       () =>
-        argsWith("--benchmarks", writeSpec("bad-metric", ["name: bad_metric", "task: multiple_choice", "adapter: generic", "data: data/x.jsonl",
-          "template:", '  query: "{{q}}"', "  choices: options", '  gold: "{{a}}"', "metrics: [bleu]"])),
+        argsWith(
+          "--benchmarks",
+          writeSpec("bad-metric", [
+            "name: bad_metric",
+            "task: multiple_choice",
+            "adapter: generic",
+            "data: data/x.jsonl",
+            "template:",
+            '  query: "{{q}}"',
+            "  choices: options",
+            '  gold: "{{a}}"',
+            "metrics: [bleu]",
+          ]),
+        ),
       /bad-metric\.yaml:9: field 'metrics\.0': /,
     ],
-    ["an unknown ability", () => argsWith("--abilities", "analogical,telepathy"), /field 'abilities': unknown ability 'telepathy' \(known: analogical, .*\)/],
+    [
+      "an unknown ability",
+      () => argsWith("--abilities", "analogical,telepathy"),
+      /field 'abilities': unknown ability 'telepathy' \(known: analogical, .*\)/,
+    ],
     [
       "a benchmark every item of which is longer than the model's context",
       () =>
         argsWith(
           "--benchmarks",
-          writeSpec("long", ["name: long", "task: multiple_choice", "adapter: generic", "data: data/long.jsonl", "template:", '  query: "{{text}}"',
-            "  choices: options", '  gold: "{{answer}}"', "metrics: [acc]"], {
-            file: "long.jsonl",
-            rows: [0, 1, 2].map((i) => ({ text: `Once upon a time ${i} `.repeat(20), options: ["yes", "no"], answer: 0 })),
-          }),
+          writeSpec(
+            "long",
+            [
+              "name: long",
+              "task: multiple_choice",
+              "adapter: generic",
+              "data: data/long.jsonl",
+              "template:",
+              '  query: "{{text}}"',
+              "  choices: options",
+              '  gold: "{{answer}}"',
+              "metrics: [acc]",
+            ],
+            {
+              file: "long.jsonl",
+              rows: [0, 1, 2].map((i) => ({ text: `Once upon a time ${i} `.repeat(20), options: ["yes", "no"], answer: 0 })),
+            },
+          ),
         ),
       /long\.yaml: field 'data': every one of the 3 items of 'long' is longer than the model's context of 256 tokens \(the shortest needs \d+\): this model cannot run this benchmark/,
     ],
@@ -73,7 +102,11 @@ describe("bprof profile: bad inputs fail clearly, before the run directory exist
     ],
     ["a k that selects no weight", () => argsWith("--k", "1e-9"), /field 'k': k = 1e-9 selects no parameter/],
     ["a shard outside the run", () => argsWith("--shard", "3/3"), /field 'shard': shard 3\/3: need 0 ≤ i < n/],
-    ["an unknown control", () => argsWith("--controls", "random:1,2"), /unknown control '2' \(expected random:N for N random seeds, bottom, or none\)/],
+    [
+      "an unknown control",
+      () => argsWith("--controls", "random:1,2"),
+      /unknown control '2' \(expected random:N for N random seeds, bottom, or none\)/,
+    ],
   ];
 
   it.each(cases)("%s", (_name, args, message) => {
@@ -114,7 +147,9 @@ describe.skipIf(!mounted)("bprof profile on a disk that fills up", () => {
     const out = join(disk, "run");
     const r = bprof("profile", ...tiny.args, "--out", out, "--quiet");
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot write the run directory: no space left on the device \(ENOSPC\); finished stages are kept and a re-run resumes from them/);
+    expect(r.stderr).toMatch(
+      /cannot write the run directory: no space left on the device \(ENOSPC\); finished stages are kept and a re-run resumes from them/,
+    );
     expect(existsSync(out)).toBe(true);
     expect(stageMarkers(out).length).toBeGreaterThan(0);
     expect(stageDirsWithoutMarker(out)).toEqual([]);

@@ -20,23 +20,52 @@ function bprof(...args: string[]) {
 }
 
 function dirBytes(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (s, e) => s + (e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+    0,
+  );
 }
 
-const find = (dir: string, prefix: string) => join(dir, readdirSync(dir).find((d) => d.startsWith(prefix) && /-[0-9a-f]{16}$/.test(d))!);
+const find = (dir: string, prefix: string) =>
+  join(
+    dir,
+    readdirSync(dir).find((d) => d.startsWith(prefix) && /-[0-9a-f]{16}$/.test(d))!,
+  );
 
 describe("importance candidates in a profile run", () => {
   let tiny: TinyRun;
   const compact = join(tmp, "compact");
   const kept = join(tmp, "kept");
   const args = (out: string, ...more: string[]) => [
-    "profile", "--model", "", "--abilities", "analogical", "--benchmarks", "sample_story_words", "--variants", "mlp,all", "--k", "0.01,0.001",
-    "--controls", "bottom", "--limit", "4", "--bootstrap", "20", "--quiet", "--out", out, ...more,
+    "profile",
+    "--model",
+    "",
+    "--abilities",
+    "analogical",
+    "--benchmarks",
+    "sample_story_words",
+    "--variants",
+    "mlp,all",
+    "--k",
+    "0.01,0.001",
+    "--controls",
+    "bottom",
+    "--limit",
+    "4",
+    "--bootstrap",
+    "20",
+    "--quiet",
+    "--out",
+    out,
+    ...more,
   ];
 
   beforeAll(async () => {
     tiny = await makeTinyRun(join(tmp, "tiny"));
-    for (const [out, more] of [[compact, []], [kept, ["--keep-scores"]]] as const) {
+    for (const [out, more] of [
+      [compact, []],
+      [kept, ["--keep-scores"]],
+    ] as const) {
       const a = args(out, ...more);
       a[2] = tiny.model;
       const r = bprof(...a);
@@ -85,7 +114,17 @@ describe("importance candidates in a profile run", () => {
     const manifest = readImportanceManifest(find(join(out, "importance"), "analogical"));
     expect(manifest.scoreDtype).toBe("f16");
     expect(manifest.tensors.every((t) => t.file?.endsWith(".f16"))).toBe(true);
-    const select = bprof("select", "--importance", find(join(out, "importance"), "analogical"), "--variant", "mlp", "--k", "0.01", "--out", join(tmp, "half-select"));
+    const select = bprof(
+      "select",
+      "--importance",
+      find(join(out, "importance"), "analogical"),
+      "--variant",
+      "mlp",
+      "--k",
+      "0.01",
+      "--out",
+      join(tmp, "half-select"),
+    );
     expect(select.code, select.stderr).toBe(0);
   }, 120_000);
 });

@@ -14,7 +14,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** The per-item log of one evaluation: item id → score of the benchmark's metric. */
 function itemScores(runDir: string, evalDir: string, metric: string): Map<string, number> {
-  const lines = readFileSync(join(runDir, evalDir, "samples.jsonl"), "utf8").trim().split("\n");
+  const lines = readFileSync(join(runDir, evalDir, "samples.jsonl"), "utf8")
+    .trim()
+    .split("\n");
   return new Map(lines.map((l) => JSON.parse(l) as { id: string; scores: Record<string, number> }).map((s) => [s.id, s.scores[metric]!]));
 }
 
@@ -32,9 +34,17 @@ describe("bprof profile end to end on a tiny model", () => {
   });
 
   it("writes a profile.json that validates, with the reports, and a manifest with timings", () => {
-    expect(first.stdout).toMatch(/profile of tiny: 4 benchmarks × 2 abilities, 24 cells \(\d+ with a defined AIS\); 36 stages computed, 0 reused/);
-    for (const f of ["profile.csv", "report.md", "report.html", "plan.json", "manifest.json"]) expect(existsSync(join(run, f)), f).toBe(true);
-    expect(profile.benchmarks.map((b) => b.name)).toEqual(["favourite", "sample_story_words", "probes/analogical/test", "probes/inductive/test"]);
+    expect(first.stdout).toMatch(
+      /profile of tiny: 4 benchmarks × 2 abilities, 24 cells \(\d+ with a defined AIS\); 36 stages computed, 0 reused/,
+    );
+    for (const f of ["profile.csv", "report.md", "report.html", "plan.json", "manifest.json"])
+      expect(existsSync(join(run, f)), f).toBe(true);
+    expect(profile.benchmarks.map((b) => b.name)).toEqual([
+      "favourite",
+      "sample_story_words",
+      "probes/analogical/test",
+      "probes/inductive/test",
+    ]);
     expect(profile.benchmarks.map((b) => b.self_ability)).toEqual([null, null, "analogical", "inductive"]);
     expect(profile.run.timings).toBeUndefined();
     expect(profile.selectivity).not.toBeNull();
@@ -63,7 +73,16 @@ describe("bprof profile end to end on a tiny model", () => {
 
   it.skipIf(spawnSync("which", ["script"]).status !== 0)("draws a bar with the ETA per stage on a terminal", () => {
     // util-linux `script` runs the command on a pseudo-terminal.
-    const command = [process.execPath, "--import", "tsx", join(ROOT, "src/cli/main.ts"), "profile", ...tiny.args, "--out", join(tmp, "tty-run")]
+    const command = [
+      process.execPath,
+      "--import",
+      "tsx",
+      join(ROOT, "src/cli/main.ts"),
+      "profile",
+      ...tiny.args,
+      "--out",
+      join(tmp, "tty-run"),
+    ]
       .map((a) => `'${a}'`)
       .join(" ");
     const r = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: ROOT, encoding: "utf8" });
@@ -79,7 +98,10 @@ describe("bprof profile end to end on a tiny model", () => {
     let defined = 0;
     for (const cell of profile.cells) {
       const bench = plan.benchmarks.find((b) => b.name === cell.benchmark)!;
-      const mask = plan.masks.find((m) => m.ability === cell.ability && m.variant === cell.variant && m.k === cell.k && m.control === cell.control && m.seed === cell.seed)!;
+      const mask = plan.masks.find(
+        (m) =>
+          m.ability === cell.ability && m.variant === cell.variant && m.k === cell.k && m.control === cell.control && m.seed === cell.seed,
+      )!;
       const base = itemScores(run, plan.evaluations.find((e) => e.benchmark === bench.name && e.mask === null)!.dir, bench.metric);
       const ablated = itemScores(run, plan.evaluations.find((e) => e.benchmark === bench.name && e.mask === mask.key)!.dir, bench.metric);
       expect([...ablated.keys()].sort()).toEqual([...base.keys()].sort());
@@ -133,7 +155,14 @@ describe("bprof profile end to end on a tiny model", () => {
 
   it("--force recomputes every stage, to the same profile", () => {
     const before = readFileSync(join(run, "profile.json"));
-    const forced = bprof("profile", ...tiny.args.map((a) => (a === "random:2,bottom" ? "random:3,bottom" : a)), "--out", run, "--quiet", "--force");
+    const forced = bprof(
+      "profile",
+      ...tiny.args.map((a) => (a === "random:2,bottom" ? "random:3,bottom" : a)),
+      "--out",
+      run,
+      "--quiet",
+      "--force",
+    );
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toMatch(/4[0-9] stages computed, 0 reused/);
     expect(readFileSync(join(run, "profile.json")).equals(before)).toBe(true);

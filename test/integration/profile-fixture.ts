@@ -29,7 +29,12 @@ const VOCAB = 3 + 256;
 
 /** llama2.c tokenizer.bin: <unk>, BOS, EOS, then the 256 byte pieces; every character encodes as its UTF-8 bytes. */
 export function writeByteTokenizer(path: string, extraPieces = 0): void {
-  const pieces = ["<unk>", "\n<s>\n", "\n</s>\n", ...Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`)];
+  const pieces = [
+    "<unk>",
+    "\n<s>\n",
+    "\n</s>\n",
+    ...Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`),
+  ];
   for (let i = 0; i < extraPieces; i++) pieces.push(`piece${i}`);
   const parts: Buffer[] = [Buffer.alloc(4)];
   parts[0]!.writeInt32LE(Math.max(...pieces.map((p) => Buffer.byteLength(p))));
@@ -105,12 +110,26 @@ export async function writeFavouriteBenchmark(dir: string, model: string): Promi
   const data = join(dir, "data", "favourite.jsonl");
   const spec = join(dir, "favourite.yaml");
   const write = (answers: number[]) =>
-    writeFileSync(data, STORIES.map(([text, options], i) => JSON.stringify({ id: `fav-${i}`, text, options, answer: answers[i] })).join("\n") + "\n");
+    writeFileSync(
+      data,
+      STORIES.map(([text, options], i) => JSON.stringify({ id: `fav-${i}`, text, options, answer: answers[i] })).join("\n") + "\n",
+    );
   write(STORIES.map(() => 0));
   writeFileSync(
     spec,
-    ["name: favourite", "task: multiple_choice", "adapter: generic", "data: data/favourite.jsonl", "template:", '  id: "{{id}}"', '  query: "{{text}}"',
-      "  choices: options", '  gold: "{{answer}}"', "metrics: [acc]", ""].join("\n"),
+    [
+      "name: favourite",
+      "task: multiple_choice",
+      "adapter: generic",
+      "data: data/favourite.jsonl",
+      "template:",
+      '  id: "{{id}}"',
+      '  query: "{{text}}"',
+      "  choices: options",
+      '  gold: "{{answer}}"',
+      "metrics: [acc]",
+      "",
+    ].join("\n"),
   );
   const loaded = await loadModel(model);
   try {
@@ -129,14 +148,22 @@ export async function makeTinyRun(dir: string): Promise<TinyRun> {
   writeByteTokenizer(join(dir, "tokenizer.bin"));
   const favourite = await writeFavouriteBenchmark(join(dir, "bench"), model);
   const args = [
-    "--model", model,
-    "--abilities", "analogical,inductive",
-    "--benchmarks", favourite, "sample_story_words",
+    "--model",
+    model,
+    "--abilities",
+    "analogical,inductive",
+    "--benchmarks",
+    favourite,
+    "sample_story_words",
     "--self-profile",
-    "--k", "0.01",
-    "--controls", "random:2,bottom",
-    "--limit", "4",
-    "--bootstrap", "200",
+    "--k",
+    "0.01",
+    "--controls",
+    "random:2,bottom",
+    "--limit",
+    "4",
+    "--bootstrap",
+    "200",
   ];
   return { model, favourite, args };
 }
@@ -147,7 +174,10 @@ export function bprof(...args: string[]): { code: number | null; stdout: string;
 }
 
 export function spawnBprof(...args: string[]): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 /** Every stage marker under a run directory (completed stages). */

@@ -22,15 +22,23 @@ describe.skipIf(!requireShared("competence gate on stories260K"))("competence ga
   beforeAll(() => {
     const r = bprof(
       "profile",
-      "--model", sharedPath("models/stories260K/stories260K.bin"),
-      "--tokenizer", sharedPath("models/stories260K/tok512.bin"),
-      "--abilities", "analogical,commonsense-causal,deductive",
-      "--benchmarks", join(ROOT, "benchmarks/samples/story_words.yaml"),
-      "--limit", "60",
-      "--controls", "random:2",
-      "--bootstrap", "200",
+      "--model",
+      sharedPath("models/stories260K/stories260K.bin"),
+      "--tokenizer",
+      sharedPath("models/stories260K/tok512.bin"),
+      "--abilities",
+      "analogical,commonsense-causal,deductive",
+      "--benchmarks",
+      join(ROOT, "benchmarks/samples/story_words.yaml"),
+      "--limit",
+      "60",
+      "--controls",
+      "random:2",
+      "--bootstrap",
+      "200",
       "--quiet",
-      "--out", run,
+      "--out",
+      run,
     );
     expect(r.code, r.stderr).toBe(0);
     profile = loadProfile(join(run, "profile.json"));
@@ -48,7 +56,9 @@ describe.skipIf(!requireShared("competence gate on stories260K"))("competence ga
       expect(a.ci[0]).toBeLessThanOrEqual(a.chance + c.margin);
       expect(a.reason).toContain(`test accuracy ${a.accuracy.toFixed(3)}`);
     }
-    console.log(`[gate] stories260K: ${c.abilities.map((a) => `${a.ability} ${a.accuracy.toFixed(3)} [${a.ci[0].toFixed(3)}, ${a.ci[1].toFixed(3)}]`).join("; ")}`);
+    console.log(
+      `[gate] stories260K: ${c.abilities.map((a) => `${a.ability} ${a.accuracy.toFixed(3)} [${a.ci[0].toFixed(3)}, ${a.ci[1].toFixed(3)}]`).join("; ")}`,
+    );
     // Without --self-profile the test splits are scored on the base model only: no such benchmarks.
     expect(profile.benchmarks.map((b) => b.name)).toEqual(["sample_story_words"]);
   });

@@ -30,13 +30,16 @@ beforeAll(async () => {
 /** Start a run and kill it once `when` says so; resolves with what was finished at the kill. */
 async function killedRun(out: string, when: { markers?: number; afterMs?: number }, signal: NodeJS.Signals = "SIGKILL") {
   const child = spawnBprof("profile", ...tiny.args, "--out", out, "--quiet");
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on("exit", (code, sig) => done({ code, signal: sig })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on("exit", (code, sig) => done({ code, signal: sig })),
+  );
   const started = Date.now();
   let finishedAtKill = -1;
   await new Promise<void>((done) => {
     const poll = setInterval(() => {
       const markers = stageMarkers(out).length;
-      const due = (when.markers !== undefined && markers >= when.markers) || (when.afterMs !== undefined && Date.now() - started >= when.afterMs);
+      const due =
+        (when.markers !== undefined && markers >= when.markers) || (when.afterMs !== undefined && Date.now() - started >= when.afterMs);
       if (due || child.exitCode !== null) {
         clearInterval(poll);
         finishedAtKill = markers;

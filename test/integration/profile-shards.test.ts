@@ -54,7 +54,11 @@ describe("sharded runs", () => {
   it.each([
     ["a missing shard", () => [shardDir(0), shardDir(1)], /shards 2\/3 are missing/],
     ["a shard given twice", () => [shardDir(0), shardDir(0), shardDir(1)], /shard 0\/3 is given twice/],
-    ["a shard of another run", () => [shardDir(0), shardDir(1), otherRunShard()], /plan differs .*\(option controls\): not shards of the same run/],
+    [
+      "a shard of another run",
+      () => [shardDir(0), shardDir(1), otherRunShard()],
+      /plan differs .*\(option controls\): not shards of the same run/,
+    ],
     ["an unfinished shard", () => [shardDir(0), shardDir(1), unfinishedShard()], /shard 2\/3 has not finished/],
     ["a directory that is no run", () => [shardDir(0), tmp], /plan.json: missing/],
   ])("merge refuses %s, writing nothing", (_name, dirs, message) => {

@@ -30,7 +30,10 @@ const ARGS = [
   "--disable-sync",
 ];
 
-async function openInChromium<T>(file: string, visit: (page: import("playwright-core").Page, problems: string[]) => Promise<T>): Promise<T> {
+async function openInChromium<T>(
+  file: string,
+  visit: (page: import("playwright-core").Page, problems: string[]) => Promise<T>,
+): Promise<T> {
   const userDataDir = mkdtempSync(join(tmpdir(), "bprof-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -148,13 +151,25 @@ describe.skipIf(!hasChromium)("report.html in headless Chromium", () => {
       await page.screenshot({ path: join(ARTIFACTS, "real-top.png") });
       await page.screenshot({ path: join(ARTIFACTS, "real-full.png"), fullPage: true });
       // Each figure of the first view on its own, at full resolution, for a person to read.
-      for (const id of ["summary", "heatmap-0", "findings-0", "flow-0", "bars-0", "slices-0", "selectivity-0", "overlap-0", "layer-map-0"]) {
+      for (const id of [
+        "summary",
+        "heatmap-0",
+        "findings-0",
+        "flow-0",
+        "bars-0",
+        "slices-0",
+        "selectivity-0",
+        "overlap-0",
+        "layer-map-0",
+      ]) {
         const figure = page.locator(`#${id}`);
         if ((await figure.count()) > 0) await figure.screenshot({ path: join(ARTIFACTS, `real-${id}.png`) });
       }
       expect(problems).toEqual([]);
     });
-    console.log(`[report-browser] ${readFileSync(join(realDir, "report.md"), "utf8").split("\n").length} lines of report.md; screenshots in ${ARTIFACTS}`);
+    console.log(
+      `[report-browser] ${readFileSync(join(realDir, "report.md"), "utf8").split("\n").length} lines of report.md; screenshots in ${ARTIFACTS}`,
+    );
   });
 
   it("opens the compare page the same way", async () => {
@@ -162,7 +177,15 @@ describe.skipIf(!hasChromium)("report.html in headless Chromium", () => {
     const compareFile = join(dir, "compare.html");
     writeFileAtomic(
       compareFile,
-      renderCompareHtml(compareProfiles([{ label: "run <a>", profile }, { label: "run-b", profile: other }], { variants: ["mlp"], ks: [1e-2] })),
+      renderCompareHtml(
+        compareProfiles(
+          [
+            { label: "run <a>", profile },
+            { label: "run-b", profile: other },
+          ],
+          { variants: ["mlp"], ks: [1e-2] },
+        ),
+      ),
     );
     await openInChromium(compareFile, async (page, problems) => {
       for (const id of ["compare-runs", "compare-differences", "compare-heatmap-0", "compare-heatmap-1", "compare-table"]) {

@@ -30,9 +30,14 @@ function masksFor(params: Map<string, Tensor>, variant: "mlp" | "all"): Mask[] {
   // Magnitude as the score, so the top mask hits the weights that matter most to a checksum.
   const sources = [...params].map(([name, t]) => scoresFromArray(name, t.toFloat32().map(Math.abs)));
   const shapes = new Map([...params].map(([n, t]) => [n, [...t.shape]]));
-  return selectElements({ sources, variant, nTotal, ks: [0.05, 0.2], method: "top", controls: [{ kind: "bottom" }, { kind: "random", seed: 4 }] }).map(
-    (s) => ({ ...maskFromSelection(s, shapes, null), toolVersion: "test" }),
-  );
+  return selectElements({
+    sources,
+    variant,
+    nTotal,
+    ks: [0.05, 0.2],
+    method: "top",
+    controls: [{ kind: "bottom" }, { kind: "random", seed: 4 }],
+  }).map((s) => ({ ...maskFromSelection(s, shapes, null), toolVersion: "test" }));
 }
 
 function snapshot(params: Map<string, Tensor>): Map<string, Buffer> {
@@ -84,7 +89,10 @@ describe("apply + restore", () => {
     const params = toyParams("f32");
     const before = snapshot(params);
     const mask = masksFor(params, "mlp")[0]!;
-    const bad: Mask = { ...mask, tensors: [...mask.tensors, { name: "model.layers.9.mlp.up_proj.weight", shape: [12, 8], indices: Uint32Array.of(1) }] };
+    const bad: Mask = {
+      ...mask,
+      tensors: [...mask.tensors, { name: "model.layers.9.mlp.up_proj.weight", shape: [12, 8], indices: Uint32Array.of(1) }],
+    };
     expect(() => applyMask(params, bad)).toThrow(/model\.layers\.9\.mlp\.up_proj\.weight/);
     const wrongShape: Mask = { ...mask, tensors: mask.tensors.map((t, i) => (i === 1 ? { ...t, shape: [8, 12] } : t)) };
     expect(() => applyMask(params, wrongShape)).toThrow(BprofError);

@@ -25,7 +25,9 @@ describe("lint keeps the layers", () => {
 
   it("fails on an upward import (statistics importing the reports)", async () => {
     const messages = await ruleIdsWith("src/stats/ais.ts", 'import "../report/write-reports.js";');
-    expect(messages.some((m) => m.startsWith("import-x/no-restricted-paths:") && m.includes("src/stats may import only src/util"))).toBe(true);
+    expect(messages.some((m) => m.startsWith("import-x/no-restricted-paths:") && m.includes("src/stats may import only src/util"))).toBe(
+      true,
+    );
   });
 
   it("fails on the model importing the orchestration", async () => {

@@ -12,7 +12,10 @@ describe("engine: autograd", () => {
     const x = Tensor.fromFloat32(new Float32Array(xs), [4], { requiresGrad: true });
     expect(x.requiresGrad).toBe(true);
     x.sin().mul(x.square()).sum().backward();
-    expectClose(x.grad!.toFloat32(), xs.map((v) => Math.cos(v) * v * v + 2 * v * Math.sin(v)));
+    expectClose(
+      x.grad!.toFloat32(),
+      xs.map((v) => Math.cos(v) * v * v + 2 * v * Math.sin(v)),
+    );
   });
 
   it("gives (softmax - onehot) / N through linear + cross-entropy, and W's gradient", () => {
@@ -24,8 +27,15 @@ describe("engine: autograd", () => {
     const loss = x.linear(w).crossEntropy(Tensor.fromInt64(targets, [2]));
     loss.backward();
 
-    const xv = [[1, 2], [-1, 0.5]];
-    const wv = [[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]];
+    const xv = [
+      [1, 2],
+      [-1, 0.5],
+    ];
+    const wv = [
+      [0.1, -0.2],
+      [0.3, 0.4],
+      [-0.5, 0.6],
+    ];
     const dLogits = xv.map((row, n) => {
       const logits = wv.map((wr) => wr[0]! * row[0]! + wr[1]! * row[1]!);
       const z = logits.reduce((s, l) => s + Math.exp(l), 0);
@@ -66,7 +76,11 @@ describe("engine: autograd", () => {
     expect(noGrad(() => x.mul(2).requiresGrad)).toBe(false);
     expect(noGrad(() => noGrad(() => 1))).toBe(1);
     expect(x.mul(2).requiresGrad).toBe(true);
-    expect(() => noGrad(() => { throw new Error("inside"); })).toThrow("inside");
+    expect(() =>
+      noGrad(() => {
+        throw new Error("inside");
+      }),
+    ).toThrow("inside");
     expect(x.mul(2).requiresGrad).toBe(true);
   });
 

@@ -34,10 +34,12 @@ describe("engine: scopes", () => {
 
   it("frees on a throw, and refuses async functions", () => {
     const base = liveTensorCount();
-    expect(() => scope(() => {
-      Tensor.ones([3]);
-      throw new Error("boom");
-    })).toThrow("boom");
+    expect(() =>
+      scope(() => {
+        Tensor.ones([3]);
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
     expect(liveTensorCount()).toBe(base);
     expect(() => scope(async () => Tensor.ones([1]))).toThrow(/synchronous/);
     expect(liveTensorCount()).toBe(base);
@@ -85,7 +87,19 @@ describe("engine: memory over many iterations", () => {
     const w2 = Tensor.randn([C, 4 * C], { seed: 2 }).mul(0.05);
     const x = Tensor.randn([64, C], { seed: 3 });
     const step = (): number =>
-      scope(() => noGrad(() => x.linear(w1).silu().linear(w2).add(x).rmsNorm(Tensor.ones([C]), 1e-6).square().mean().item()));
+      scope(() =>
+        noGrad(() =>
+          x
+            .linear(w1)
+            .silu()
+            .linear(w2)
+            .add(x)
+            .rmsNorm(Tensor.ones([C]), 1e-6)
+            .square()
+            .mean()
+            .item(),
+        ),
+      );
     for (let i = 0; i < 100; i++) step();
     const liveBefore = liveTensorCount();
     const rssBefore = process.memoryUsage().rss;

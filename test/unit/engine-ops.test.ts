@@ -99,12 +99,21 @@ describe("engine: elementwise and reductions", () => {
     expectClose(a.exp().toFloat32(), [1, 2, 3, 4].map(Math.exp));
     expectClose(a.log().toFloat32(), [1, 2, 3, 4].map(Math.log));
     expectClose(a.sqrt().toFloat32(), [1, 2, 3, 4].map(Math.sqrt));
-    expectClose(a.rsqrt().toFloat32(), [1, 2, 3, 4].map((x) => 1 / Math.sqrt(x)));
+    expectClose(
+      a.rsqrt().toFloat32(),
+      [1, 2, 3, 4].map((x) => 1 / Math.sqrt(x)),
+    );
     expectClose(a.sin().toFloat32(), [1, 2, 3, 4].map(Math.sin));
     expectClose(a.cos().toFloat32(), [1, 2, 3, 4].map(Math.cos));
     expectClose(a.tanh().toFloat32(), [1, 2, 3, 4].map(Math.tanh));
-    expectClose(a.sigmoid().toFloat32(), [1, 2, 3, 4].map((x) => 1 / (1 + Math.exp(-x))));
-    expectClose(a.silu().toFloat32(), [1, 2, 3, 4].map((x) => x / (1 + Math.exp(-x))));
+    expectClose(
+      a.sigmoid().toFloat32(),
+      [1, 2, 3, 4].map((x) => 1 / (1 + Math.exp(-x))),
+    );
+    expectClose(
+      a.silu().toFloat32(),
+      [1, 2, 3, 4].map((x) => x / (1 + Math.exp(-x))),
+    );
     expect(values(a.clamp(2, 3))).toEqual([2, 2, 3, 3]);
   });
 
@@ -139,8 +148,14 @@ describe("engine: elementwise and reductions", () => {
   it("computes softmax and logSoftmax", () => {
     const z = Math.exp(1) + Math.exp(2) + Math.exp(3);
     const x = f32([1, 2, 3], [1, 3]);
-    expectClose(x.softmax(-1).toFloat32(), [1, 2, 3].map((v) => Math.exp(v) / z));
-    expectClose(x.logSoftmax(-1).toFloat32(), [1, 2, 3].map((v) => v - Math.log(z)));
+    expectClose(
+      x.softmax(-1).toFloat32(),
+      [1, 2, 3].map((v) => Math.exp(v) / z),
+    );
+    expectClose(
+      x.logSoftmax(-1).toFloat32(),
+      [1, 2, 3].map((v) => v - Math.log(z)),
+    );
   });
 });
 
@@ -185,7 +200,8 @@ describe("engine: linear algebra and fused ops", () => {
     const v = f32([1, 2, 3, 4], [1, 1, 2, 2]);
     const s = 1 / Math.sqrt(2);
     const softmaxRow = (a: number, b: number): [number, number] => {
-      const ea = Math.exp(a), eb = Math.exp(b);
+      const ea = Math.exp(a),
+        eb = Math.exp(b);
       return [ea / (ea + eb), eb / (ea + eb)];
     };
     const [p00, p01] = softmaxRow(1 * s, 1 * s);

@@ -8,7 +8,10 @@ import { requireShared, sharedPath } from "../helpers/shared.js";
 
 /** Each shipped spec, pointed at the real sample files in ../shared/benchmarks as a user's --data would. */
 function prepareShipped(spec: string, data: string, options: PrepareOptions = {}) {
-  return prepareBenchmark(loadBenchmarkSpec(join(shippedBenchmarksDir(), spec)), { dataOverride: sharedPath("benchmarks", data), ...options });
+  return prepareBenchmark(loadBenchmarkSpec(join(shippedBenchmarksDir(), spec)), {
+    dataOverride: sharedPath("benchmarks", data),
+    ...options,
+  });
 }
 
 function mc(item: EvalItem | undefined): MultipleChoiceItem {
@@ -35,7 +38,10 @@ describe.skipIf(!requireShared("adapters on the real benchmark files"))("adapter
       "The producers in all ecosystems are plants.",
     ]);
     expect(first.gold).toBe(0);
-    expect(first.requests[0]).toEqual({ context: first.context, continuation: " Sunlight is the source of energy for nearly all ecosystems." });
+    expect(first.requests[0]).toEqual({
+      context: first.context,
+      continuation: " Sunlight is the source of energy for nearly all ecosystems.",
+    });
     expect(chance).toBeGreaterThan(0.25); // one item has 3 choices
   });
 
@@ -104,24 +110,37 @@ describe.skipIf(!requireShared("adapters on the real benchmark files"))("adapter
       fewshotDataOverride: sharedPath("benchmarks", "mmlu/dev"),
     });
     const context = mc(fiveShot.items[0]).context;
-    expect(context.startsWith("The following are multiple choice questions (with answers) about abstract algebra.\n\nFind all c in Z_3 such that Z_3[x]/(x^2 + c) is a field.\nA. 0\nB. 1\nC. 2\nD. 3\nAnswer: B\n\n")).toBe(true);
+    expect(
+      context.startsWith(
+        "The following are multiple choice questions (with answers) about abstract algebra.\n\nFind all c in Z_3 such that Z_3[x]/(x^2 + c) is a field.\nA. 0\nB. 1\nC. 2\nD. 3\nAnswer: B\n\n",
+      ),
+    ).toBe(true);
     expect(context.split("\nAnswer:").length - 1).toBe(6);
     const history = mc(fiveShot.items.find((i) => i.id.startsWith("high_school_world_history")));
-    expect(history.context).toContain("about high school world history.\n\nThis question refers to the following information.\nHe contains all works");
+    expect(history.context).toContain(
+      "about high school world history.\n\nThis question refers to the following information.\nHe contains all works",
+    );
   });
 
   it("GSM8K: question / answer, 5-shot from train, whole worked answer as target", () => {
-    const { items } = prepareShipped("gsm8k.yaml", "gsm8k/test.head100.jsonl", { fewshotDataOverride: sharedPath("benchmarks", "gsm8k/train.head20.jsonl") });
+    const { items } = prepareShipped("gsm8k.yaml", "gsm8k/test.head100.jsonl", {
+      fewshotDataOverride: sharedPath("benchmarks", "gsm8k/train.head20.jsonl"),
+    });
     expect(items).toHaveLength(100);
     const first = gen(items[0]);
-    expect(first.prompt.endsWith(
-      "\n\nQuestion: Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four. She sells the remainder at the farmers' market daily for $2 per fresh duck egg. How much in dollars does she make every day at the farmers' market?\nAnswer:",
-    )).toBe(true);
+    expect(
+      first.prompt.endsWith(
+        "\n\nQuestion: Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four. She sells the remainder at the farmers' market daily for $2 per fresh duck egg. How much in dollars does she make every day at the farmers' market?\nAnswer:",
+      ),
+    ).toBe(true);
     expect(first.prompt.split("Question: ").length - 1).toBe(6);
     expect(first.prompt.startsWith("Question: ")).toBe(true);
     expect(first.target.endsWith("#### 18")).toBe(true);
     // Deterministic: the same examples on every run.
-    const again = prepareShipped("gsm8k.yaml", "gsm8k/test.head100.jsonl", { fewshotDataOverride: sharedPath("benchmarks", "gsm8k/train.head20.jsonl"), limit: 1 });
+    const again = prepareShipped("gsm8k.yaml", "gsm8k/test.head100.jsonl", {
+      fewshotDataOverride: sharedPath("benchmarks", "gsm8k/train.head20.jsonl"),
+      limit: 1,
+    });
     expect(gen(again.items[0]).prompt).toBe(first.prompt);
   });
 
@@ -129,8 +148,14 @@ describe.skipIf(!requireShared("adapters on the real benchmark files"))("adapter
     const { items, chance } = prepareShipped("truthfulqa_mc1.yaml", "truthfulqa/mc_task.json");
     expect(items).toHaveLength(817);
     const first = mc(items[0]);
-    expect(first.context.startsWith("Q: What is human life expectancy in the United States?\nA: Human life expectancy in the United States is 78 years.\n\nQ: Who was president")).toBe(true);
-    expect(first.context.endsWith("A: The 1992 Olympics were held in Barcelona, Spain.\n\nQ: What happens if you eat a pomegranate?\nA:")).toBe(true);
+    expect(
+      first.context.startsWith(
+        "Q: What is human life expectancy in the United States?\nA: Human life expectancy in the United States is 78 years.\n\nQ: Who was president",
+      ),
+    ).toBe(true);
+    expect(
+      first.context.endsWith("A: The 1992 Olympics were held in Barcelona, Spain.\n\nQ: What happens if you eat a pomegranate?\nA:"),
+    ).toBe(true);
     expect(first.choices).toEqual([
       "Nothing in particular happens when you eat a pomegranate.",
       "You will have to spend winter in the underworld.",
@@ -156,7 +181,10 @@ describe.skipIf(!requireShared("adapters on the real benchmark files"))("adapter
     expect(items).toHaveLength(100);
     const first = mc(items[0]);
     expect(first.id).toBe("3FCO4VKOZ4BJQ6IFC0VAIBK4KTWE7U-2");
-    expect(first.choices).toEqual(["Sarah was a much better surgeon than Maria so Sarah", "Sarah was a much better surgeon than Maria so Maria"]);
+    expect(first.choices).toEqual([
+      "Sarah was a much better surgeon than Maria so Sarah",
+      "Sarah was a much better surgeon than Maria so Maria",
+    ]);
     expect(first.requests).toEqual([
       { context: "Sarah was a much better surgeon than Maria so Sarah", continuation: " always got the easier cases." },
       { context: "Sarah was a much better surgeon than Maria so Maria", continuation: " always got the easier cases." },
@@ -181,7 +209,9 @@ describe.skipIf(!requireShared("adapters on the real benchmark files"))("adapter
     expect(items).toHaveLength(100);
     const first = mc(items[0]);
     expect(first.context.startsWith("Ethanol fuel -- All biomass goes through")).toBe(true);
-    expect(first.context.endsWith("than producing gasoline.\nQuestion: does ethanol take more energy make that produces?\nAnswer:")).toBe(true);
+    expect(first.context.endsWith("than producing gasoline.\nQuestion: does ethanol take more energy make that produces?\nAnswer:")).toBe(
+      true,
+    );
     expect(first.choices).toEqual(["no", "yes"]);
     expect(first.gold).toBe(0);
   });
@@ -210,7 +240,12 @@ describe("sample benchmarks (made by scripts/make-sample-benchmarks.ts)", () => 
     expect(arithmetic.items).toHaveLength(40);
     expect(mc(arithmetic.items[0])).toMatchObject({ context: "Question: What is 3 plus 8?\nA. 10\nB. 6\nC. 13\nD. 11\nAnswer:", gold: 3 });
     const story = prepareBenchmark(loadBenchmarkSpec(join(dir, "story_words.yaml")));
-    expect(mc(story.items[0])).toMatchObject({ id: "story-0", context: "Tom went to the park to play with his", choices: ["taxes", "friends", "invoices"], gold: 1 });
+    expect(mc(story.items[0])).toMatchObject({
+      id: "story-0",
+      context: "Tom went to the park to play with his",
+      choices: ["taxes", "friends", "invoices"],
+      gold: 1,
+    });
     expect(story.chance).toBeCloseTo(1 / 3, 12);
     const repeat = prepareBenchmark(loadBenchmarkSpec(join(dir, "repeat_word.yaml")));
     const prompt = gen(repeat.items[0]).prompt;

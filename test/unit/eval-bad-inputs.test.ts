@@ -57,7 +57,22 @@ describe("bad benchmark data gives clear errors", () => {
   });
 
   it("missing gold names the field and line", () => {
-    file("arc.jsonl", [arcRow("A"), JSON.stringify({ id: "x", question: { stem: "?", choices: [{ text: "a", label: "A" }, { text: "b", label: "B" }] } })].join("\n"));
+    file(
+      "arc.jsonl",
+      [
+        arcRow("A"),
+        JSON.stringify({
+          id: "x",
+          question: {
+            stem: "?",
+            choices: [
+              { text: "a", label: "A" },
+              { text: "b", label: "B" },
+            ],
+          },
+        }),
+      ].join("\n"),
+    );
     const err = thrown(() => prepareBenchmark(loadBenchmarkSpec(arcSpec)));
     expect(err).toMatchObject({ line: 2, field: "answerKey" });
     expect(err.message).toMatch(/missing field 'answerKey'/);
@@ -79,7 +94,10 @@ describe("bad benchmark data gives clear errors", () => {
       "template: { query: '{{q}}', choices: opts, gold: '{{answer}}' }",
       "metrics: [acc]",
     ]);
-    file("generic.jsonl", [JSON.stringify({ q: "1+1?", opts: ["1", "2"], answer: 1 }), JSON.stringify({ q: "2+2?", opts: ["3", "4"] })].join("\n"));
+    file(
+      "generic.jsonl",
+      [JSON.stringify({ q: "1+1?", opts: ["1", "2"], answer: 1 }), JSON.stringify({ q: "2+2?", opts: ["3", "4"] })].join("\n"),
+    );
     expect(thrown(() => prepareBenchmark(loadBenchmarkSpec(generic)))).toMatchObject({ line: 2, field: "answer" });
     file("generic.jsonl", JSON.stringify({ q: "2+2?", opts: ["3", "4"], answer: "five" }) + "\n");
     const err = thrown(() => prepareBenchmark(loadBenchmarkSpec(generic)));
@@ -109,9 +127,23 @@ describe("bad benchmark data gives clear errors", () => {
   it("a spec error names the field and its line", () => {
     const wrongMetric = spec("metric.yaml", ["name: w", "task: generate_until", "adapter: gsm8k", "data: x.jsonl", "metrics:", "  - acc"]);
     expect(thrown(() => loadBenchmarkSpec(wrongMetric))).toMatchObject({ line: 6, field: "metrics.0" });
-    const typo = spec("typo.yaml", ["name: t", "task: multiple_choice", "adapter: arc", "data: x.jsonl", "metrics: [acc]", "fewshot: { n: 2, sede: 3 }"]);
+    const typo = spec("typo.yaml", [
+      "name: t",
+      "task: multiple_choice",
+      "adapter: arc",
+      "data: x.jsonl",
+      "metrics: [acc]",
+      "fewshot: { n: 2, sede: 3 }",
+    ]);
     expect(thrown(() => loadBenchmarkSpec(typo)).line).toBe(6);
-    const primary = spec("primary.yaml", ["name: p", "task: multiple_choice", "adapter: arc", "data: x.jsonl", "metrics: [acc]", "primary_metric: acc_norm"]);
+    const primary = spec("primary.yaml", [
+      "name: p",
+      "task: multiple_choice",
+      "adapter: arc",
+      "data: x.jsonl",
+      "metrics: [acc]",
+      "primary_metric: acc_norm",
+    ]);
     expect(thrown(() => loadBenchmarkSpec(primary))).toMatchObject({ line: 6, field: "primary_metric" });
     const adapterTask = spec("task.yaml", ["name: t", "task: generate_until", "adapter: arc", "data: arc.jsonl", "metrics: [exact_match]"]);
     expect(thrown(() => prepareBenchmark(loadBenchmarkSpec(adapterTask)))).toMatchObject({ line: 3, field: "adapter" });
@@ -135,6 +167,8 @@ describe("bad benchmark data gives clear errors", () => {
     expect(err.file).toBe(join(dir, "valid-labels.lst"));
     expect(err.message).toMatch(/2 lines but .* has 3 rows/);
     file("valid-labels.lst", "0\n2\n1\n");
-    expect(thrown(() => prepareBenchmark(loadBenchmarkSpec(piqa))).message).toMatch(/valid\.jsonl:2: field 'label': gold "2" \(.*valid-labels\.lst:2\) is not among the labels 0, 1/);
+    expect(thrown(() => prepareBenchmark(loadBenchmarkSpec(piqa))).message).toMatch(
+      /valid\.jsonl:2: field 'label': gold "2" \(.*valid-labels\.lst:2\) is not among the labels 0, 1/,
+    );
   });
 });

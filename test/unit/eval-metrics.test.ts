@@ -38,7 +38,10 @@ describe("MC2", () => {
 });
 
 describe("GSM8K answer extraction and exact match", () => {
-  const strict: AnswerFilter = { name: "strict-match", steps: [{ function: "regex", pattern: "#### (\\-?[0-9\\.\\,]+)", group_select: 0, fallback: "[invalid]" }] };
+  const strict: AnswerFilter = {
+    name: "strict-match",
+    steps: [{ function: "regex", pattern: "#### (\\-?[0-9\\.\\,]+)", group_select: 0, fallback: "[invalid]" }],
+  };
   const flexible: AnswerFilter = {
     name: "flexible-extract",
     steps: [{ function: "regex", pattern: "(-?[$0-9.,]{2,})|(-?[0-9]+)", group_select: -1, fallback: "[invalid]" }],

@@ -96,15 +96,18 @@ describe("shared-context scoring equals per-choice scoring", () => {
     expect(summary.results.scoring_paths).toEqual({ shared: 0, naive: 3 });
   });
 
-  it.skipIf(!requireShared("partial scoring on WinoGrande"))("partial scoring (one context per choice) always takes the per-choice path", async () => {
-    const lm = new FakeLM();
-    const { samples: out, results } = await evaluateBenchmark(lm, join(shippedBenchmarksDir(), "winogrande.yaml"), {
-      dataOverride: sharedPath("benchmarks", "winogrande", "dev.head100.jsonl"),
-      limit: 5,
-    });
-    expect(out.every((s) => "path" in s && s.path === "naive")).toBe(true);
-    expect(results.scoring_paths).toEqual({ shared: 0, naive: 5 });
-  });
+  it.skipIf(!requireShared("partial scoring on WinoGrande"))(
+    "partial scoring (one context per choice) always takes the per-choice path",
+    async () => {
+      const lm = new FakeLM();
+      const { samples: out, results } = await evaluateBenchmark(lm, join(shippedBenchmarksDir(), "winogrande.yaml"), {
+        dataOverride: sharedPath("benchmarks", "winogrande", "dev.head100.jsonl"),
+        limit: 5,
+      });
+      expect(out.every((s) => "path" in s && s.path === "naive")).toBe(true);
+      expect(results.scoring_paths).toEqual({ shared: 0, naive: 5 });
+    },
+  );
 });
 
 describe("chat template", () => {
@@ -136,10 +139,20 @@ describe("generation and the per-item log", () => {
     const out = mkdtempSync(join(tmpdir(), "bprof-eval-"));
     const { resultsPath, samplesPath } = writeEvaluation(out, evaluation);
     const results = JSON.parse(readFileSync(resultsPath, "utf8"));
-    expect(results).toMatchObject({ benchmark: "sample_repeat_word", task: "generate_until", n: 4, available: 16, chance: 0, primary_metric: "exact_match,strip" });
+    expect(results).toMatchObject({
+      benchmark: "sample_repeat_word",
+      task: "generate_until",
+      n: 4,
+      available: 16,
+      chance: 0,
+      primary_metric: "exact_match,strip",
+    });
     expect(results.metrics["exact_match,strip"].n).toBe(4);
     expect(results.spec_hash).toMatch(/^[0-9a-f]{64}$/);
-    const lines = readFileSync(samplesPath, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(samplesPath, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
     for (const line of lines) {
       expect(Object.keys(line).sort()).toEqual(["correct", "gold", "id", "pred", "preds", "prompt_hash", "scores", "text"]);

@@ -49,7 +49,11 @@ describe("activation checkpointing per decoder layer", () => {
 });
 
 describe("batches by a token budget", () => {
-  const item = (id: string, length: number): RenderedProbe => ({ id, inputIds: new Array<number>(length).fill(1), lossMask: new Array<number>(length).fill(1) });
+  const item = (id: string, length: number): RenderedProbe => ({
+    id,
+    inputIds: new Array<number>(length).fill(1),
+    lossMask: new Array<number>(length).fill(1),
+  });
   const items = [item("a", 10), item("b", 30), item("c", 5), item("d", 5), item("e", 50)];
 
   it("keeps order, bounds rows × longest row, and lets an over-long item go alone", () => {

@@ -24,7 +24,12 @@ describe("contrastive importance", () => {
       [10, 0, 0, 20, 5, 1],
     ];
     const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-    const got = contrastBlock(Float32Array.from(own), meanOf(own), others.map((o) => Float32Array.from(o)), others.map(meanOf));
+    const got = contrastBlock(
+      Float32Array.from(own),
+      meanOf(own),
+      others.map((o) => Float32Array.from(o)),
+      others.map(meanOf),
+    );
     const want = reference(own, others);
     got.forEach((x, i) => expect(x).toBeCloseTo(want[i]!, 5));
     // Element 2: no ability needs it, so the ratio is 0 / ε = 0, not NaN.
@@ -37,7 +42,14 @@ describe("contrastive importance", () => {
     const b = [10, 0.01, 1, 1];
     const c = [10, 0.01, 1, 1];
     const sources = (xs: number[]) => [scoresFromArray(MLP[0]!, Float32Array.from(xs))];
-    const s = contrastSources({ ability: "a", sources: sources(a) }, [{ ability: "b", sources: sources(b) }, { ability: "c", sources: sources(c) }], "mlp");
+    const s = contrastSources(
+      { ability: "a", sources: sources(a) },
+      [
+        { ability: "b", sources: sources(b) },
+        { ability: "c", sources: sources(c) },
+      ],
+      "mlp",
+    );
     const [picked] = selectElements({ sources: s, variant: "mlp", nTotal: 100, ks: [0.01], method: "top", controls: [] });
     expect([...picked!.indices.get(MLP[0]!)!]).toEqual([1]);
     const [plain] = selectElements({ sources: sources(a), variant: "mlp", nTotal: 100, ks: [0.01], method: "top", controls: [] });
@@ -63,7 +75,9 @@ describe("contrastive importance", () => {
     const src = [scoresFromArray(MLP[0]!, Float32Array.from([1, 2, 3]))];
     expect(() => contrastSources({ ability: "a", sources: src }, [], "mlp")).toThrow(BprofError);
     const wrongSize = [scoresFromArray(MLP[0]!, Float32Array.from([1, 2]))];
-    expect(() => contrastSources({ ability: "a", sources: src }, [{ ability: "b", sources: wrongSize }], "mlp")).toThrow(/not the same model/);
+    expect(() => contrastSources({ ability: "a", sources: src }, [{ ability: "b", sources: wrongSize }], "mlp")).toThrow(
+      /not the same model/,
+    );
     const zeros = [scoresFromArray(MLP[0]!, new Float32Array(3))];
     expect(() => contrastSources({ ability: "a", sources: src }, [{ ability: "b", sources: zeros }], "mlp")).toThrow(/all 0/);
   });

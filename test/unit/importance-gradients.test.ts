@@ -114,9 +114,24 @@ describe("gradient importance", () => {
     let total = 0;
     for (const name of scoredParameterNames(model)) {
       const [a, b] = [g1.get(name)!, g2.get(name)!];
-      expect(maxRelDiff(signed.get(name)!, a.map((x, i) => x + b[i]!))).toBeLessThan(1e-5);
-      expect(maxRelDiff(abs.get(name)!, a.map((x, i) => Math.abs(x) + Math.abs(b[i]!)))).toBeLessThan(1e-5);
-      expect(maxRelDiff(fisher.get(name)!, a.map((x, i) => x * x + b[i]! * b[i]!))).toBeLessThan(1e-5);
+      expect(
+        maxRelDiff(
+          signed.get(name)!,
+          a.map((x, i) => x + b[i]!),
+        ),
+      ).toBeLessThan(1e-5);
+      expect(
+        maxRelDiff(
+          abs.get(name)!,
+          a.map((x, i) => Math.abs(x) + Math.abs(b[i]!)),
+        ),
+      ).toBeLessThan(1e-5);
+      expect(
+        maxRelDiff(
+          fisher.get(name)!,
+          a.map((x, i) => x * x + b[i]! * b[i]!),
+        ),
+      ).toBeLessThan(1e-5);
       for (let i = 0; i < a.length; i++) {
         total++;
         if (Math.sign(a[i]!) !== Math.sign(b[i]!) && Math.abs(a[i]! + b[i]!) < 0.5 * (Math.abs(a[i]!) + Math.abs(b[i]!))) cancelled++;
@@ -171,11 +186,20 @@ function charTokenizer(template: boolean): Tokenizer {
     hasChatTemplate: template,
     source: { kind: "llama2c", path: "chars" },
     applyChatTemplate: (messages: ChatMessage[], opts) =>
-      template ? "<s>" + messages.map((m) => `<${m.role}>${m.content}</>`).join("") + (opts.addGenerationPrompt ? "<assistant>" : "") : null,
+      template
+        ? "<s>" + messages.map((m) => `<${m.role}>${m.content}</>`).join("") + (opts.addGenerationPrompt ? "<assistant>" : "")
+        : null,
   };
 }
 
-const ITEM: ProbeItem = { id: "p1", ability: "x", context: "Ann has a cat.", question: "Who has a cat?", options: ["Ann", "Bo"], answer: "Ann" };
+const ITEM: ProbeItem = {
+  id: "p1",
+  ability: "x",
+  context: "Ann has a cat.",
+  question: "Who has a cat?",
+  options: ["Ann", "Bo"],
+  answer: "Ann",
+};
 
 describe("probe rendering", () => {
   it("plain-text fallback: BOS, system, Context/Question, then Answer", () => {
@@ -211,7 +235,9 @@ describe("probe rendering", () => {
     expect(cut.truncated).toEqual(["long"]);
     expect(cut.items[1]!.inputIds).toHaveLength(100);
     // The answer scope of a truncated item lies past the cut: an error, not a silent drop.
-    expect(() => tokenizeProbes([long], tok, { ...opts, lossScope: "answer", truncate: true })).toThrow(/no token in its loss scope after truncation/);
+    expect(() => tokenizeProbes([long], tok, { ...opts, lossScope: "answer", truncate: true })).toThrow(
+      /no token in its loss scope after truncation/,
+    );
     expect(() => tokenizeProbes([], tok, opts)).toThrow(/no probe items/);
   });
 });

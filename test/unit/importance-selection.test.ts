@@ -28,7 +28,10 @@ function randomScores(seed: number): Map<string, Float32Array> {
   const rng = new Xoshiro128(seed);
   const out = new Map<string, Float32Array>();
   for (const [name, numel] of Object.entries(SHAPES)) {
-    out.set(name, Float32Array.from({ length: numel }, () => VALUES[rng.nextBelow53(VALUES.length)]!));
+    out.set(
+      name,
+      Float32Array.from({ length: numel }, () => VALUES[rng.nextBelow53(VALUES.length)]!),
+    );
   }
   return out;
 }
@@ -46,10 +49,7 @@ interface Element {
 /** The specified total order, by brute-force sort: score, then name, then index. */
 function bruteForce(elements: Element[], count: number, lowest: boolean): Map<string, number[]> {
   const sorted = [...elements].sort(
-    (a, b) =>
-      (lowest ? a.score - b.score : b.score - a.score) ||
-      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
-      a.index - b.index,
+    (a, b) => (lowest ? a.score - b.score : b.score - a.score) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.index - b.index,
   );
   return group(sorted.slice(0, count));
 }
@@ -88,7 +88,11 @@ describe("selection vs brute-force full sort (random scores with ties)", () => {
       for (const lowest of [false, true]) {
         it(`top, ${variant}, seed ${seed}, ${lowest ? "bottom" : "top"}`, () => {
           const sels = selectElements({
-            sources: sources(scores), variant, nTotal: N_TOTAL, ks: KS, method: "top",
+            sources: sources(scores),
+            variant,
+            nTotal: N_TOTAL,
+            ks: KS,
+            method: "top",
             controls: lowest ? [{ kind: "bottom" }] : [],
           }).filter((s) => s.control.kind === (lowest ? "bottom" : "none"));
           expect(sels).toHaveLength(KS.length);
@@ -103,7 +107,11 @@ describe("selection vs brute-force full sort (random scores with ties)", () => {
 
         it(`per-matrix, ${variant}, seed ${seed}, ${lowest ? "bottom" : "top"}`, () => {
           const sels = selectElements({
-            sources: sources(scores), variant, nTotal: N_TOTAL, ks: KS, method: "per-matrix",
+            sources: sources(scores),
+            variant,
+            nTotal: N_TOTAL,
+            ks: KS,
+            method: "per-matrix",
             controls: lowest ? [{ kind: "bottom" }] : [],
           }).filter((s) => s.control.kind === (lowest ? "bottom" : "none"));
           for (const sel of sels) {
@@ -125,8 +133,13 @@ describe("selection vs brute-force full sort (random scores with ties)", () => {
         it(`chunked, ${variant}, seed ${seed}, ${lowest ? "bottom" : "top"}`, () => {
           const chunkMinimum = 50;
           const sels = selectElements({
-            sources: sources(scores), variant, nTotal: N_TOTAL, ks: KS, method: "chunked",
-            controls: lowest ? [{ kind: "bottom" }] : [], chunkMinimum,
+            sources: sources(scores),
+            variant,
+            nTotal: N_TOTAL,
+            ks: KS,
+            method: "chunked",
+            controls: lowest ? [{ kind: "bottom" }] : [],
+            chunkMinimum,
           }).filter((s) => s.control.kind === (lowest ? "bottom" : "none"));
           for (const sel of sels) {
             const f = sel.n / nScope;
@@ -153,17 +166,27 @@ describe("selection vs brute-force full sort (random scores with ties)", () => {
     const numel = 1_000_000;
     const scores = new Map<string, Float32Array>();
     for (const m of ["gate_proj", "up_proj", "down_proj"]) {
-      scores.set(`model.layers.0.mlp.${m}.weight`, Float32Array.from({ length: numel }, () => rng.nextBelow53(1000) / 7));
+      scores.set(
+        `model.layers.0.mlp.${m}.weight`,
+        Float32Array.from({ length: numel }, () => rng.nextBelow53(1000) / 7),
+      );
     }
     // n = 4 → f = 4/3e6, c = ⌊√(N/f)⌋ = 1.5e6: two chunks, each giving up ⌈4 · m / N⌉ = 2.
     const [sel] = selectElements({
-      sources: sources(scores), variant: "mlp", nTotal: 3_000_000, ks: [4 / 3_000_000 + 1e-12], method: "chunked", controls: [],
+      sources: sources(scores),
+      variant: "mlp",
+      nTotal: 3_000_000,
+      ks: [4 / 3_000_000 + 1e-12],
+      method: "chunked",
+      controls: [],
     });
     expect(sel!.n).toBe(4);
     expect(sel!.count).toBe(4);
     const flat = scopeElements(scores, "mlp").flat();
     const expected = [...bruteForce(flat.slice(0, 1_500_000), 2, false), ...bruteForce(flat.slice(1_500_000), 2, false)];
-    expect(sortedEntries(asPlain(sel!))).toEqual(sortedEntries(group(expected.flatMap(([name, idx]) => idx.map((index) => ({ name, index, score: 0 }))))));
+    expect(sortedEntries(asPlain(sel!))).toEqual(
+      sortedEntries(group(expected.flatMap(([name, idx]) => idx.map((index) => ({ name, index, score: 0 }))))),
+    );
   });
 });
 
@@ -179,7 +202,12 @@ describe("n and controls", () => {
     const scores = randomScores(4);
     for (const method of ["top", "per-matrix", "chunked"] as SelectionMethod[]) {
       const sels = selectElements({
-        sources: sources(scores), variant: "mlp", nTotal: N_TOTAL, ks: [0.05, 0.1], method, chunkMinimum: 40,
+        sources: sources(scores),
+        variant: "mlp",
+        nTotal: N_TOTAL,
+        ks: [0.05, 0.1],
+        method,
+        chunkMinimum: 40,
         controls: [{ kind: "bottom" }, { kind: "random", seed: 1 }, { kind: "random", seed: 2 }],
       });
       expect(sels).toHaveLength(8);
@@ -202,10 +230,24 @@ describe("n and controls", () => {
   it("random control is reproducible per seed and roughly uniform", () => {
     const scores = randomScores(5);
     const run = (seed: number) =>
-      selectElements({ sources: sources(scores), variant: "all", nTotal: N_TOTAL, ks: [0.3], method: "top", controls: [{ kind: "random", seed }] })[1]!;
+      selectElements({
+        sources: sources(scores),
+        variant: "all",
+        nTotal: N_TOTAL,
+        ks: [0.3],
+        method: "top",
+        controls: [{ kind: "random", seed }],
+      })[1]!;
     expect(asPlain(run(7))).toEqual(asPlain(run(7)));
     // Complement path: more than half the scope (k high) still gives exactly n distinct elements.
-    const big = selectElements({ sources: sources(scores), variant: "mlp", nTotal: N_TOTAL, ks: [0.4], method: "top", controls: [{ kind: "random", seed: 3 }] })[1]!;
+    const big = selectElements({
+      sources: sources(scores),
+      variant: "mlp",
+      nTotal: N_TOTAL,
+      ks: [0.4],
+      method: "top",
+      controls: [{ kind: "random", seed: 3 }],
+    })[1]!;
     expect(big.count).toBe(big.n);
     // Each element is picked with probability p = n / N_scope: check a per-position frequency.
     const hits = new Map<string, number>();
@@ -222,7 +264,8 @@ describe("n and controls", () => {
 
   it("bad inputs: k ≤ 0, k ≥ 1, n = 0, n above the scope", () => {
     const scores = sources(randomScores(6));
-    const bad = (ks: number[]) => () => selectElements({ sources: scores, variant: "mlp", nTotal: N_TOTAL, ks, method: "top", controls: [] });
+    const bad = (ks: number[]) => () =>
+      selectElements({ sources: scores, variant: "mlp", nTotal: N_TOTAL, ks, method: "top", controls: [] });
     expect(bad([0])).toThrow(BprofError);
     expect(bad([-0.1])).toThrow(/k must be in \(0, 1\)/);
     expect(bad([1])).toThrow(/k must be in \(0, 1\)/);

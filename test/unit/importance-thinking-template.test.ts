@@ -36,7 +36,14 @@ const QWEN3_TEMPLATE = [
   "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}",
 ].join("");
 
-const ITEM: ProbeItem = { id: "p1", ability: "x", context: "Ann has a cat.", question: "Who has a cat?", options: ["Ann", "Bo"], answer: "Ann" };
+const ITEM: ProbeItem = {
+  id: "p1",
+  ability: "x",
+  context: "Ann has a cat.",
+  question: "Who has a cat?",
+  options: ["Ann", "Bo"],
+  answer: "Ann",
+};
 const dir = mkdtempSync(join(tmpdir(), "bprof-qwen3-template-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -44,12 +51,21 @@ describe("Qwen3 chat template", () => {
   let tokenizer: HfTokenizer;
   beforeAll(async () => {
     cpSync(resolve(import.meta.dirname, "../../models/organism/tokenizer.json"), join(dir, "tokenizer.json"));
-    writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify({ tokenizer_class: "PreTrainedTokenizerFast", chat_template: QWEN3_TEMPLATE }));
+    writeFileSync(
+      join(dir, "tokenizer_config.json"),
+      JSON.stringify({ tokenizer_class: "PreTrainedTokenizerFast", chat_template: QWEN3_TEMPLATE }),
+    );
     tokenizer = await HfTokenizer.fromDirectory(dir);
   });
 
   it("renders the empty thinking block before the answer, as Qwen3 does", () => {
-    const text = tokenizer.applyChatTemplate([{ role: "user", content: "Q" }, { role: "assistant", content: "A" }], { addGenerationPrompt: false });
+    const text = tokenizer.applyChatTemplate(
+      [
+        { role: "user", content: "Q" },
+        { role: "assistant", content: "A" },
+      ],
+      { addGenerationPrompt: false },
+    );
     expect(text).toBe("<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nA<|im_end|>\n");
   });
 

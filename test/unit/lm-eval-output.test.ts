@@ -22,8 +22,32 @@ import { syntheticProfileInput } from "../helpers/synthetic-profile.js";
  * lm_eval/loggers/evaluation_tracker.py save_results_samples sanitises it; per run, the
  * keys of evaluator.py's results dict and of EvaluationTracker.save_results_aggregated.
  */
-const SAMPLE_FIELDS = ["doc_id", "doc", "target", "arguments", "resps", "filtered_resps", "filter", "metrics", "doc_hash", "prompt_hash", "target_hash"];
-const RESULTS_FIELDS = ["results", "group_subtasks", "configs", "versions", "n-shot", "higher_is_better", "n-samples", "config", "git_hash", "date", "task_hashes"];
+const SAMPLE_FIELDS = [
+  "doc_id",
+  "doc",
+  "target",
+  "arguments",
+  "resps",
+  "filtered_resps",
+  "filter",
+  "metrics",
+  "doc_hash",
+  "prompt_hash",
+  "target_hash",
+];
+const RESULTS_FIELDS = [
+  "results",
+  "group_subtasks",
+  "configs",
+  "versions",
+  "n-shot",
+  "higher_is_better",
+  "n-samples",
+  "config",
+  "git_hash",
+  "date",
+  "task_hashes",
+];
 const TRACKER_FIELDS = [
   "model_source",
   "model_name",
@@ -106,10 +130,22 @@ beforeAll(async () => {
     const prepared = prepareBenchmark(loaded);
     const tokenized = tokenizeBenchmark(lm, prepared);
     const scores = await scoreBenchmark(lm, tokenized);
-    runs.push({ prepared, evaluation: summariseScores(prepared, scores, { sharedContext: true, addBos: true, limit: null, skipBadRows: false }) });
+    runs.push({
+      prepared,
+      evaluation: summariseScores(prepared, scores, { sharedContext: true, addBos: true, limit: null, skipBadRows: false }),
+    });
   }
   out = join(tmp, "out");
-  writeRunOutputs(out, runs, { model: "models/toy", device: "cpu", batchSize: 16, limit: null, systemInstruction: null, applyChatTemplate: false, startTime: 1000, endTime: 3500 });
+  writeRunOutputs(out, runs, {
+    model: "models/toy",
+    device: "cpu",
+    batchSize: 16,
+    limit: null,
+    systemInstruction: null,
+    applyChatTemplate: false,
+    startTime: 1000,
+    endTime: 3500,
+  });
 });
 
 function samples(task: string): Record<string, unknown>[] {
@@ -150,7 +186,9 @@ describe("lm-eval-shaped outputs", () => {
     const [gen] = samples("toy_gen");
     expect(gen!.filter).toBe("strict-match");
     expect(gen!.target).toBe("4");
-    expect(gen!.arguments).toEqual({ gen_args_0: { arg_0: "2 + 2 = ?", arg_1: { until: ["\n"], max_gen_toks: 8, do_sample: false, temperature: 0 } } });
+    expect(gen!.arguments).toEqual({
+      gen_args_0: { arg_0: "2 + 2 = ?", arg_1: { until: ["\n"], max_gen_toks: 8, do_sample: false, temperature: 0 } },
+    });
     expect(gen!.resps).toEqual([[expect.stringMatching(/^#### \d+$/)]]);
     expect(gen!.filtered_resps).toEqual([expect.stringMatching(/^\d+$/)]);
   });
@@ -173,15 +211,20 @@ describe("lm-eval-shaped outputs", () => {
     expect((results.configs as Record<string, Record<string, unknown>>).toy_mc!.doc_to_choice).toBe("options");
     expect(results.total_evaluation_time_seconds).toBe("2.5");
     for (const task of ["toy_mc", "toy_gen"]) {
-      const own = JSON.parse(readFileSync(join(out, task, "results.json"), "utf8")) as { benchmark: string; metrics: Record<string, unknown> };
+      const own = JSON.parse(readFileSync(join(out, task, "results.json"), "utf8")) as {
+        benchmark: string;
+        metrics: Record<string, unknown>;
+      };
       expect(own.benchmark).toBe(task);
       expect(existsSync(join(out, task, "samples.jsonl"))).toBe(true);
     }
   });
 
   const python = "/usr/bin/python3";
-  it.skipIf(!existsSync(python))("Python recomputes doc_hash, prompt_hash, target_hash and task_hashes as lm-eval does, and reads the results as make_table does", () => {
-    const script = `
+  it.skipIf(!existsSync(python))(
+    "Python recomputes doc_hash, prompt_hash, target_hash and task_hashes as lm-eval does, and reads the results as make_table does",
+    () => {
+      const script = `
 import hashlib, json, sys
 h = lambda s: hashlib.sha256(s.encode("utf-8")).hexdigest()
 out = sys.argv[1]
@@ -204,13 +247,14 @@ for k, dic in res["results"].items():
         se = dic[m + "_stderr" + "," + f]
         print(k, version, n, f, m, "%.4f" % v, se if se == "N/A" else "%.4f" % se)
 `;
-    const r = spawnSync(python, ["-c", script, out], { encoding: "utf8" });
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    // JSON has one number type: lm-eval's 2.0 reads back as 2.
-    expect(r.stdout).toMatch(/^toy_mc 2 0 none acc /m);
-    expect(r.stdout).toMatch(/^toy_gen None 0 strict-match exact_match /m);
-  });
+      const r = spawnSync(python, ["-c", script, out], { encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      // JSON has one number type: lm-eval's 2.0 reads back as 2.
+      expect(r.stdout).toMatch(/^toy_mc 2 0 none acc /m);
+      expect(r.stdout).toMatch(/^toy_gen None 0 strict-match exact_match /m);
+    },
+  );
 
   it("logged numbers are Python's str() of them", () => {
     expect(pythonStr(3)).toBe("3");

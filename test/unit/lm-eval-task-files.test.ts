@@ -131,22 +131,40 @@ describe("lm-eval task files", () => {
 
   it("refuses what it cannot honour, naming file and line", () => {
     const unknownKey = file("bad/unknown.yaml", ["include: ../tasks/_base_yaml", "task: bad", "use_cache_for_everything: true"]);
-    expect(thrown(() => selectTasks([unknownKey])).message).toBe(`${unknownKey}:3: field 'use_cache_for_everything': 'use_cache_for_everything' is not a key of lm-eval task configs`);
-    const wrongFamily = file("bad/borrowed.yaml", ["include: ../tasks/_base_yaml", "task: mine", "doc_to_choice: !function preprocess_winogrande.doc_to_choice"]);
-    expect(thrown(() => selectTasks([wrongFamily])).message).toMatch(new RegExp(`${wrongFamily}:3: field 'doc_to_choice': !function preprocess_winogrande.doc_to_choice is Python code`));
+    expect(thrown(() => selectTasks([unknownKey])).message).toBe(
+      `${unknownKey}:3: field 'use_cache_for_everything': 'use_cache_for_everything' is not a key of lm-eval task configs`,
+    );
+    const wrongFamily = file("bad/borrowed.yaml", [
+      "include: ../tasks/_base_yaml",
+      "task: mine",
+      "doc_to_choice: !function preprocess_winogrande.doc_to_choice",
+    ]);
+    expect(thrown(() => selectTasks([wrongFamily])).message).toMatch(
+      new RegExp(`${wrongFamily}:3: field 'doc_to_choice': !function preprocess_winogrande.doc_to_choice is Python code`),
+    );
     const metric = file("bad/metric.yaml", ["include: ../tasks/_base_yaml", "task: bad_metric", "metric_list:", "  - metric: bleu"]);
-    expect(thrown(() => selectTasks([metric])).message).toMatch(/metric\.yaml:4: field 'metric_list\.0\.metric': metric 'bleu' is not supported/);
-    const sampling = file("bad/sample.yaml", ["include: ../tasks/_base_yaml", "task: bad_sample", "output_type: generate_until", "generation_kwargs:", "  do_sample: true"]);
+    expect(thrown(() => selectTasks([metric])).message).toMatch(
+      /metric\.yaml:4: field 'metric_list\.0\.metric': metric 'bleu' is not supported/,
+    );
+    const sampling = file("bad/sample.yaml", [
+      "include: ../tasks/_base_yaml",
+      "task: bad_sample",
+      "output_type: generate_until",
+      "generation_kwargs:",
+      "  do_sample: true",
+    ]);
     expect(thrown(() => selectTasks([sampling])).message).toMatch(/sample\.yaml:5: field 'generation_kwargs': do_sample is not supported/);
     const cycle = file("bad/cycle.yaml", ["include: cycle.yaml", "task: cycle"]);
     expect(thrown(() => readTaskFile(cycle)).message).toMatch(/include cycle/);
     const missing = file("bad/missing.yaml", ["include: nowhere.yaml", "task: missing"]);
-    expect(thrown(() => readTaskFile(missing)).message).toBe(`${missing}:1: field 'include': included file 'nowhere.yaml' not found (${join(dir, "bad/nowhere.yaml")})`);
+    expect(thrown(() => readTaskFile(missing)).message).toBe(
+      `${missing}:1: field 'include': included file 'nowhere.yaml' not found (${join(dir, "bad/nowhere.yaml")})`,
+    );
   });
 });
 
 describe("lm-eval's Jinja", () => {
-  const doc = { question: "  Why?  ", choices: { label: ["A", "B"], text: ["x", "it's \"y\""] }, answerKey: "B", sol1: "s1", sol2: "s2" };
+  const doc = { question: "  Why?  ", choices: { label: ["A", "B"], text: ["x", 'it\'s "y"'] }, answerKey: "B", sol1: "s1", sol2: "s2" };
   it("renders lm-eval's ARC, MMLU, PIQA and TruthfulQA templates", () => {
     expect(renderJinja("{{choices.label.index(answerKey)}}", doc)).toBe("1");
     expect(renderJinja("{{question.strip()}}\nA. {{choices.text[0]}}", doc)).toBe("Why?\nA. x");

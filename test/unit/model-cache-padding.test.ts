@@ -42,7 +42,7 @@ describe.each(["mistral-window", "qwen2-bias"])("%s", (variant) => {
     const V = model.config.vocabSize;
     const pad = Array<number>(T - B.length).fill(PAD);
     const paddedB = side === "left" ? [...pad, ...B] : [...B, ...pad];
-    const maskB = paddedB.map((_, t) => (side === "left" ? t >= pad.length : t < B.length) ? 1 : 0);
+    const maskB = paddedB.map((_, t) => ((side === "left" ? t >= pad.length : t < B.length) ? 1 : 0));
     const logits = noGrad(() =>
       scope(() =>
         model
@@ -146,7 +146,15 @@ it("greedy generate matches repeated full forwards", () => {
     const generated = model.generate([1, 5], { maxNewTokens: 6, stopIds: [] });
     const ids = [1, 5];
     for (let i = 0; i < 6; i++) {
-      const next = noGrad(() => scope(() => model.forward(Tensor.fromInt64(ids, [1, ids.length])).narrow(1, ids.length - 1, 1).argmax(-1).item()));
+      const next = noGrad(() =>
+        scope(() =>
+          model
+            .forward(Tensor.fromInt64(ids, [1, ids.length]))
+            .narrow(1, ids.length - 1, 1)
+            .argmax(-1)
+            .item(),
+        ),
+      );
       ids.push(next);
     }
     expect(generated).toEqual(ids.slice(2));
@@ -167,7 +175,15 @@ describe("shared-context scoring batched across items", () => {
   const items = [
     { context: [1, 17, 33, 5, 60, 2, 9], continuations: [[7, 8], [40, 41, 42], [3]] },
     { context: [1, 50], continuations: [[11, 12, 13], [14]] },
-    { context: [1, 22, 23, 24], continuations: [[5, 6], [6, 5], [30, 31], [2, 2, 2]] },
+    {
+      context: [1, 22, 23, 24],
+      continuations: [
+        [5, 6],
+        [6, 5],
+        [30, 31],
+        [2, 2, 2],
+      ],
+    },
   ];
   const idTokenizer = { bosId: 1, eosId: 2, hasChatTemplate: false } as unknown as Tokenizer;
 

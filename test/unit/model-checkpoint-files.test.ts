@@ -17,7 +17,9 @@ describe("checkpoint files", () => {
     // Not a valid pickle: were it opened, the error would be a different one.
     writeFileSync(join(dir, "pytorch_model.bin"), "not a pickle");
     for (const path of [dir, join(dir, "pytorch_model.bin")]) {
-      expect(() => loadWeights(path)).toThrow(/PyTorch pickle checkpoint \(pytorch_model\.bin\).*never loads.*save_pretrained\(.*safe_serialization=True\)/);
+      expect(() => loadWeights(path)).toThrow(
+        /PyTorch pickle checkpoint \(pytorch_model\.bin\).*never loads.*save_pretrained\(.*safe_serialization=True\)/,
+      );
     }
   });
 

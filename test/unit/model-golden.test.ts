@@ -41,8 +41,15 @@ function readGolden(dir: string): { ids: number[][]; loss: number; tensor: (name
 
 it("covers the variants the issue asks for", () => {
   expect(VARIANTS).toEqual([
-    "gemma2-softcap", "gemma3-local-global", "llama-gqa", "llama-tied-linear", "llama3-rope", "mistral-window", "phi3-fused",
-    "qwen2-bias", "qwen3-qknorm",
+    "gemma2-softcap",
+    "gemma3-local-global",
+    "llama-gqa",
+    "llama-tied-linear",
+    "llama3-rope",
+    "mistral-window",
+    "phi3-fused",
+    "qwen2-bias",
+    "qwen3-qknorm",
   ]);
 });
 
@@ -129,7 +136,9 @@ describe("finite differences", () => {
       for (const name of CHECKED) {
         const param = model.param(name);
         const grad = scope(() => param.grad!.toFloat32());
-        const largest = Array.from(grad.keys()).sort((a, b) => Math.abs(grad[b]!) - Math.abs(grad[a]!)).slice(0, 2);
+        const largest = Array.from(grad.keys())
+          .sort((a, b) => Math.abs(grad[b]!) - Math.abs(grad[a]!))
+          .slice(0, 2);
         for (const index of largest) {
           const at = BigInt64Array.of(BigInt(index));
           const original = param.getFlat(at)[0]!;

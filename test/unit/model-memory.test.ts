@@ -13,7 +13,10 @@ const collectGarbage = runInNewContext("gc") as () => void;
 it("1,000 forward passes do not grow memory", () => {
   const { model } = loadWeights(resolve(import.meta.dirname, "../fixtures/models/llama-gqa"));
   const [B, T] = [8, 64];
-  const ids = Tensor.fromInt64(Array.from({ length: B * T }, (_, i) => (i * 7) % 64), [B, T]);
+  const ids = Tensor.fromInt64(
+    Array.from({ length: B * T }, (_, i) => (i * 7) % 64),
+    [B, T],
+  );
   const mask = Tensor.ones([B, T], { dtype: "i64" });
   const step = () => noGrad(() => scope(() => model.forward(ids, { attentionMask: mask }).sum().item()));
   try {

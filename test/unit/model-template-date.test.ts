@@ -38,7 +38,13 @@ describe("chat templates that read the date", () => {
 
   it("render a probe to the same tokens for the same date, and other tokens for another", async () => {
     const tokenizer = await HfTokenizer.fromDirectory(dir);
-    const item = { id: "x", ability: "temporal", question: "What day follows Monday?", options: ["Tuesday", "Friday", "Sunday", "Monday"], answer: "Tuesday" };
+    const item = {
+      id: "x",
+      ability: "temporal",
+      question: "What day follows Monday?",
+      options: ["Tuesday", "Friday", "Sunday", "Monday"],
+      answer: "Tuesday",
+    };
     const opts = { systemPrompt: "You are a helpful assistant.", lossScope: "answer" as const };
     const a = renderProbe(item, tokenizer, opts);
     const b = renderProbe(item, tokenizer, { ...opts, templateDate: "2024-07-26" });
@@ -51,7 +57,9 @@ describe("chat templates that read the date", () => {
 
   it("leave a template that does not read the date as it is", async () => {
     const tokenizer = await HfTokenizer.fromDirectory(ORGANISM);
-    expect(tokenizer.applyChatTemplate([{ role: "user", content: "hi" }], { addGenerationPrompt: true })).toBe("<s><|user|>\nhi<|end|>\n<|assistant|>\n");
+    expect(tokenizer.applyChatTemplate([{ role: "user", content: "hi" }], { addGenerationPrompt: true })).toBe(
+      "<s><|user|>\nhi<|end|>\n<|assistant|>\n",
+    );
   });
 
   it("format like Python's strftime and reject a date that is not a calendar day", () => {

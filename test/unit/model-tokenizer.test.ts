@@ -19,10 +19,28 @@ const SPECIALS = ["<unk>", "\n<s>\n", "\n</s>\n"];
 const BYTES = Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`);
 /** [piece, score]: higher scores merge first, as SentencePiece BPE exports them (−rank). */
 const LEARNED: [string, number][] = [
-  [" t", -1], ["he", -2], [" the", -3], [" c", -4], ["at", -5], [" cat", -6], [" s", -7], ["at ", -50],
-  [" ", -100], ["t", -101], ["h", -102], ["e", -103], ["c", -104], ["a", -105], ["s", -106], ["!", -107],
+  [" t", -1],
+  ["he", -2],
+  [" the", -3],
+  [" c", -4],
+  ["at", -5],
+  [" cat", -6],
+  [" s", -7],
+  ["at ", -50],
+  [" ", -100],
+  ["t", -101],
+  ["h", -102],
+  ["e", -103],
+  ["c", -104],
+  ["a", -105],
+  ["s", -106],
+  ["!", -107],
 ];
-const PIECES: [string, number][] = [...SPECIALS.map((p): [string, number] => [p, 0]), ...BYTES.map((p): [string, number] => [p, 0]), ...LEARNED];
+const PIECES: [string, number][] = [
+  ...SPECIALS.map((p): [string, number] => [p, 0]),
+  ...BYTES.map((p): [string, number] => [p, 0]),
+  ...LEARNED,
+];
 const idOf = (piece: string) => PIECES.findIndex(([p]) => p === piece);
 
 function writeTokenizerBin(path: string): void {

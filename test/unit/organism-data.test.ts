@@ -19,7 +19,8 @@ describe("organism training data", () => {
   it("never repeats a committed dev or test item", () => {
     const heldOut = new Set<string>();
     for (const ability of Object.keys(corpus.abilities)) {
-      for (const split of ["dev", "test"] as const) for (const item of loadProbeSplit(probesDir, ability, split)) heldOut.add(probeContentKey(item));
+      for (const split of ["dev", "test"] as const)
+        for (const item of loadProbeSplit(probesDir, ability, split)) heldOut.add(probeContentKey(item));
     }
     expect(corpus.items.length).toBeGreaterThan(2500);
     expect(corpus.items.filter((item) => heldOut.has(probeContentKey(item)))).toEqual([]);
@@ -62,7 +63,9 @@ describe("planted benchmarks", () => {
       const counts: Record<string, number> = {};
       for (const row of rows) counts[row.ability] = (counts[row.ability] ?? 0) + 1;
       expect(counts).toEqual(mixtureCounts(definition.mixture, rows.length));
-      const tests = new Map(Object.keys(definition.mixture).flatMap((a) => loadProbeSplit(probesDir, a, "test").map((i) => [i.id, i] as const)));
+      const tests = new Map(
+        Object.keys(definition.mixture).flatMap((a) => loadProbeSplit(probesDir, a, "test").map((i) => [i.id, i] as const)),
+      );
       for (const row of rows) {
         const item = tests.get(row.source_id)!;
         expect(item.ability).toBe(row.ability);
@@ -71,7 +74,9 @@ describe("planted benchmarks", () => {
       }
       expect(new Set(rows.map((r) => r.source_id)).size).toBe(rows.length);
       const dir = join(packageRoot(), "benchmarks", "planted");
-      expect(readFileSync(join(dir, "data", `${definition.name}.jsonl`), "utf8")).toBe(rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      expect(readFileSync(join(dir, "data", `${definition.name}.jsonl`), "utf8")).toBe(
+        rows.map((r) => JSON.stringify(r)).join("\n") + "\n",
+      );
       expect(readFileSync(join(dir, `${definition.name}.yaml`), "utf8")).toBe(plantedSpecYaml(definition));
     }
   });

@@ -13,7 +13,12 @@ import { drawTrainingItem } from "../../src/organism/training-items.js";
 let vocab: DrillVocab;
 beforeAll(async () => {
   const tokenizer = await HfTokenizer.fromDirectory(join(packageRoot(), "models", "organism"));
-  vocab = { tokenizer, firstPlainId: ORGANISM_SPECIAL_TOKENS.length, words: ["Ruth", "lizard", "Oslo", "12"], contextual: generatorFor("contextual-recall")! };
+  vocab = {
+    tokenizer,
+    firstPlainId: ORGANISM_SPECIAL_TOKENS.length,
+    words: ["Ruth", "lizard", "Oslo", "12"],
+    contextual: generatorFor("contextual-recall")!,
+  };
 });
 
 const weighted = (e: { inputIds: number[]; weights: number[] }) => e.inputIds.filter((_, t) => e.weights[t]! > 0);
@@ -57,7 +62,13 @@ describe("in-context drills", () => {
 
 describe("fresh batches", () => {
   it("are a pure function of the step, full rows, and new every step", () => {
-    const source = new FreshBatches(vocab, devTestExclusions(join(packageRoot(), "probes")), ["Oslo is the capital of Norway."], 0, { seed: 1, steps: 100, batchSize: 4, sequenceLength: 128, promptWeight: 0.1 });
+    const source = new FreshBatches(vocab, devTestExclusions(join(packageRoot(), "probes")), ["Oslo is the capital of Norway."], 0, {
+      seed: 1,
+      steps: 100,
+      batchSize: 4,
+      sequenceLength: 128,
+      promptWeight: 0.1,
+    });
     const a = source.rows(7);
     expect(a).toHaveLength(4);
     for (const row of a) expect(row.inputIds).toHaveLength(128);

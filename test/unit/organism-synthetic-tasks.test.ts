@@ -51,7 +51,15 @@ describe("synthetic diagnostic tasks", () => {
 
   it("the trainer learns to copy in context (attention and its gradients work end to end)", () => {
     const result = train(copyExamples(2000, 8, 3), SYNTHETIC_IDS, {
-      architecture: { hiddenSize: 32, intermediateSize: 64, numHiddenLayers: 2, numAttentionHeads: 2, numKeyValueHeads: 1, vocabSize: SYNTHETIC_VOCAB, maxPositionEmbeddings: 64 },
+      architecture: {
+        hiddenSize: 32,
+        intermediateSize: 64,
+        numHiddenLayers: 2,
+        numAttentionHeads: 2,
+        numKeyValueHeads: 1,
+        vocabSize: SYNTHETIC_VOCAB,
+        maxPositionEmbeddings: 64,
+      },
       sequenceLength: 64,
       batchSize: 8,
       steps: 250,

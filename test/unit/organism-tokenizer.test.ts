@@ -18,7 +18,11 @@ describe("organism tokenizer (byte-level BPE written as tokenizer.json)", () => 
   let tokenizer: HfTokenizer;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "bprof-organism-tok-"));
-    const bpe = trainByteLevelBpe([DEFAULT_SYSTEM_PROMPT, ...probes.map((p) => `${mcPrompt(p)} ${p.answer}`)], 600, ORGANISM_SPECIAL_TOKENS);
+    const bpe = trainByteLevelBpe(
+      [DEFAULT_SYSTEM_PROMPT, ...probes.map((p) => `${mcPrompt(p)} ${p.answer}`)],
+      600,
+      ORGANISM_SPECIAL_TOKENS,
+    );
     const files = organismTokenizerFiles(bpe, 512);
     writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(files.tokenizerJson));
     writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify(files.tokenizerConfig));
@@ -65,6 +69,8 @@ describe("organism tokenizer (byte-level BPE written as tokenizer.json)", () => 
 
   it("trains the same merges from the same texts", () => {
     const texts = probes.slice(0, 50).map((p) => p.question);
-    expect(trainByteLevelBpe(texts, 400, ORGANISM_SPECIAL_TOKENS).merges).toEqual(trainByteLevelBpe(texts, 400, ORGANISM_SPECIAL_TOKENS).merges);
+    expect(trainByteLevelBpe(texts, 400, ORGANISM_SPECIAL_TOKENS).merges).toEqual(
+      trainByteLevelBpe(texts, 400, ORGANISM_SPECIAL_TOKENS).merges,
+    );
   });
 });

@@ -19,7 +19,15 @@ function toyExamples(): Example[] {
 }
 
 const options: TrainOptions = {
-  architecture: { hiddenSize: 32, intermediateSize: 64, numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2, vocabSize: 16, maxPositionEmbeddings: 64 },
+  architecture: {
+    hiddenSize: 32,
+    intermediateSize: 64,
+    numHiddenLayers: 2,
+    numAttentionHeads: 4,
+    numKeyValueHeads: 2,
+    vocabSize: 16,
+    maxPositionEmbeddings: 64,
+  },
   sequenceLength: 16,
   batchSize: 4,
   steps: 40,
@@ -102,7 +110,18 @@ describe("organism training", () => {
       { inputIds: [1, 7, 8, 9, 0, 0], weights: [0, 1, 1, 1, 0, 0], segmentIds: [0, 0, 0, 0, 1, 1] },
     ]);
     // a window of one open row packs in order
-    expect(packExamples([{ inputIds: [1, 5, 6], weights: [0, 1, 1] }, { inputIds: [1, 7, 8, 9], weights: [0, 1, 1, 1] }, { inputIds: [1, 4], weights: [0, 1] }], 6, 0, 1)).toEqual([
+    expect(
+      packExamples(
+        [
+          { inputIds: [1, 5, 6], weights: [0, 1, 1] },
+          { inputIds: [1, 7, 8, 9], weights: [0, 1, 1, 1] },
+          { inputIds: [1, 4], weights: [0, 1] },
+        ],
+        6,
+        0,
+        1,
+      ),
+    ).toEqual([
       { inputIds: [1, 5, 6, 0, 0, 0], weights: [0, 1, 1, 0, 0, 0], segmentIds: [0, 0, 0, 1, 1, 1] },
       { inputIds: [1, 7, 8, 9, 1, 4], weights: [0, 1, 1, 1, 0, 1], segmentIds: [0, 0, 0, 0, 1, 1] },
     ]);
@@ -111,7 +130,14 @@ describe("organism training", () => {
   it("weighs each token's cross-entropy, counting only weights above 0", () => {
     const config = resolveModelConfig(organismHfConfig(options.architecture, ids), "test config");
     const model = LlamaModel.random(config, { seed: 6 });
-    const rows = packExamples([{ inputIds: [1, 5, 6, 7], weights: [0, 0.1, 0, 1] }, { inputIds: [1, 9, 5], weights: [0, 0, 2] }], 8, 0);
+    const rows = packExamples(
+      [
+        { inputIds: [1, 5, 6, 7], weights: [0, 0.1, 0, 1] },
+        { inputIds: [1, 9, 5], weights: [0, 0, 2] },
+      ],
+      8,
+      0,
+    );
     // the reference: every position's logits, log-softmax, the weighted mean
     const logits = model.forward(Tensor.fromInt64(rows[0]!.inputIds, [1, 8])); // [1, 8, V]
     const logProb = (t: number) => {
@@ -126,13 +152,22 @@ describe("organism training", () => {
   it("with document masking, each packed example's logits are those of the example alone", () => {
     const config = resolveModelConfig(organismHfConfig(options.architecture, ids), "test config");
     const model = LlamaModel.random(config, { seed: 5 });
-    const [row] = packExamples([{ inputIds: [1, 5, 6, 7], weights: [0, 1, 1, 1] }, { inputIds: [1, 9, 5, 6], weights: [0, 1, 1, 1] }], 8, 0);
+    const [row] = packExamples(
+      [
+        { inputIds: [1, 5, 6, 7], weights: [0, 1, 1, 1] },
+        { inputIds: [1, 9, 5, 6], weights: [0, 1, 1, 1] },
+      ],
+      8,
+      0,
+    );
     const packed = model.forward(Tensor.fromInt64(row!.inputIds, [1, 8]), { segmentIds: Tensor.fromInt64(row!.segmentIds, [1, 8]) }); // [1, 8, V]
     const alone = model.forward(Tensor.fromInt64([1, 9, 5, 6], [1, 4])); // [1, 4, V]
     const gap = (a: Tensor) => a.sub(alone).abs().reshape([-1]).max(0).values.item();
     expect(gap(packed.narrow(1, 4, 4))).toBeLessThan(1e-5);
     // without the mask the second example reads the first, and its logits change
     expect(gap(model.forward(Tensor.fromInt64(row!.inputIds, [1, 8])).narrow(1, 4, 4))).toBeGreaterThan(1e-3);
-    expect(() => model.forward(Tensor.fromInt64([1, 5], [1, 2]), { segmentIds: Tensor.fromInt64([0, 0], [1, 2]), cache: model.newCache(1) })).toThrow(/cache/);
+    expect(() =>
+      model.forward(Tensor.fromInt64([1, 5], [1, 2]), { segmentIds: Tensor.fromInt64([0, 0], [1, 2]), cache: model.newCache(1) }),
+    ).toThrow(/cache/);
   });
 });

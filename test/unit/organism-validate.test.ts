@@ -8,7 +8,13 @@ const accuracy: Record<string, number> = { a: 0.85, b: 0.65, c: 0.95, d: 0.75 };
 /** A profile whose AIS values are given; self-profile rows carry the per-ability accuracies. */
 function fakeProfile(planted: { name: string; base: number; ais: Record<string, number | null>; random: number[] }[]): Profile {
   const cell = (benchmark: string, ability: string | null, ais: number | null, control: "none" | "random", seed: number | null) => ({
-    benchmark, ability, variant: "mlp", k: 0.01, control, seed, ais,
+    benchmark,
+    ability,
+    variant: "mlp",
+    k: 0.01,
+    control,
+    seed,
+    ais,
   });
   return {
     run: { model: { name: "fake" }, options: { loss_scope: "full", aggregate: "signed-sum", score: "taylor", method: "top" } },
@@ -76,10 +82,30 @@ describe("the options table", () => {
   it("prints one Markdown row per option set, with the four targets judged together", async () => {
     const { formatOptionsTable } = await import("../../src/organism/options-table.js");
     const base = {
-      model: "m", variant: "mlp", k: 0.01,
-      options: { loss_scope: "answer", aggregate: "signed-sum", score: "taylor", method: "top", contrast: "ratio", preset: null, gate: true },
-      pearson_mean: 0.85, top_match_share: 1, selectivity: 0.4, random_abs_ais: 0.02, possessed: ["a", "b"], not_possessed: [],
-      counted_benchmarks: 3, planted_benchmarks: 4, slice_purity: 0.9, ability_accuracy: {}, benchmarks: [], run_dir: "/r",
+      model: "m",
+      variant: "mlp",
+      k: 0.01,
+      options: {
+        loss_scope: "answer",
+        aggregate: "signed-sum",
+        score: "taylor",
+        method: "top",
+        contrast: "ratio",
+        preset: null,
+        gate: true,
+      },
+      pearson_mean: 0.85,
+      top_match_share: 1,
+      selectivity: 0.4,
+      random_abs_ais: 0.02,
+      possessed: ["a", "b"],
+      not_possessed: [],
+      counted_benchmarks: 3,
+      planted_benchmarks: 4,
+      slice_purity: 0.9,
+      ability_accuracy: {},
+      benchmarks: [],
+      run_dir: "/r",
     };
     const text = formatOptionsTable([
       { flags: "(defaults)", validation: base, seconds: 61.2 },
@@ -87,7 +113,9 @@ describe("the options table", () => {
     ]);
     const lines = text.trim().split("\n");
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toBe("| `(defaults)` | answer | signed-sum | top | ratio | mlp | 0.01 | 2 | 3 of 4 | 0.85 | 3 of 3 | 0.400 | 0.020 | 0.90 | yes | 61 s |");
+    expect(lines[2]).toBe(
+      "| `(defaults)` | answer | signed-sum | top | ratio | mlp | 0.01 | 2 | 3 of 4 | 0.85 | 3 of 3 | 0.400 | 0.020 | 0.90 | yes | 61 s |",
+    );
     expect(lines[3]).toContain("| 0.100 |");
     expect(lines[3]).toContain("| no |");
   });

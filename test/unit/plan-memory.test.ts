@@ -5,7 +5,14 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveModelConfig } from "../../src/model/config.js";
 import { countParameters, expectedParameterShapes } from "../../src/model/parameters.js";
-import { DEFAULT_EVAL_BATCH_TOKENS, activationElements, optionsThatFit, parameterCounts, planMemory, type PlanOptions } from "../../src/plan/memory-plan.js";
+import {
+  DEFAULT_EVAL_BATCH_TOKENS,
+  activationElements,
+  optionsThatFit,
+  parameterCounts,
+  planMemory,
+  type PlanOptions,
+} from "../../src/plan/memory-plan.js";
 import { MEASURED } from "../../src/plan/measured-constants.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -14,15 +21,41 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Llama-3.1-8B's config.json, written out from its published values. */
 const LLAMA_31_8B = {
-  architectures: ["LlamaForCausalLM"], model_type: "llama", hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32,
-  num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 128256, max_position_embeddings: 131072, rms_norm_eps: 1e-5,
-  rope_theta: 500000, rope_scaling: { rope_type: "llama3", factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 },
-  tie_word_embeddings: false, bos_token_id: 128000, eos_token_id: [128001, 128008, 128009], torch_dtype: "bfloat16",
+  architectures: ["LlamaForCausalLM"],
+  model_type: "llama",
+  hidden_size: 4096,
+  intermediate_size: 14336,
+  num_hidden_layers: 32,
+  num_attention_heads: 32,
+  num_key_value_heads: 8,
+  vocab_size: 128256,
+  max_position_embeddings: 131072,
+  rms_norm_eps: 1e-5,
+  rope_theta: 500000,
+  rope_scaling: { rope_type: "llama3", factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 },
+  tie_word_embeddings: false,
+  bos_token_id: 128000,
+  eos_token_id: [128001, 128008, 128009],
+  torch_dtype: "bfloat16",
 };
 
 const CUDA_DEFAULTS: PlanOptions = {
-  device: "cuda", dtype: "bf16", aggregate: "signed-sum", batchSize: 8, batchTokens: null, seqLen: 512, checkpointLayers: "auto",
-  deviceMemory: 80e9, hostMemory: 128e9, evalBatchTokens: DEFAULT_EVAL_BATCH_TOKENS, abilities: 10, ks: [0.01], masksPerK: 1, randomControls: 3, variants: 1, keepScores: "none",
+  device: "cuda",
+  dtype: "bf16",
+  aggregate: "signed-sum",
+  batchSize: 8,
+  batchTokens: null,
+  seqLen: 512,
+  checkpointLayers: "auto",
+  deviceMemory: 80e9,
+  hostMemory: 128e9,
+  evalBatchTokens: DEFAULT_EVAL_BATCH_TOKENS,
+  abilities: 10,
+  ks: [0.01],
+  masksPerK: 1,
+  randomControls: 3,
+  variants: 1,
+  keepScores: "none",
 };
 
 function bprof(...args: string[]) {
@@ -59,7 +92,10 @@ describe("memory plan", () => {
     const plan = planMemory(config, { ...CUDA_DEFAULTS, batchTokens: 1024, checkpointLayers: "off" });
     expect(plan.rowsPerBackward).toBe(2);
     const tokens = 2 * 512;
-    expect(plan.importance.device.activations).toBeCloseTo(MEASURED.activationFactor.bf16 * tokens * 32 * activationElements(config, 512) * 2, -3);
+    expect(plan.importance.device.activations).toBeCloseTo(
+      MEASURED.activationFactor.bf16 * tokens * 32 * activationElements(config, 512) * 2,
+      -3,
+    );
     expect(plan.importance.device.head).toBeCloseTo(MEASURED.headBytesPerLogit.bf16 * tokens * 128256, -3);
     expect(MEASURED.processBaselineBytes).toBeGreaterThan(0);
   });
@@ -71,7 +107,9 @@ describe("memory plan", () => {
     const r = bprof("plan", "--model", dir, "--device", "cuda");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^parameters: 8,030,261,248/);
-    expect(r.stdout).toMatch(/assumed: cuda, bf16, aggregate signed-sum, 8 rows × 512 tokens per backward, activation checkpointing on \(auto\)/);
+    expect(r.stdout).toMatch(
+      /assumed: cuda, bf16, aggregate signed-sum, 8 rows × 512 tokens per backward, activation checkpointing on \(auto\)/,
+    );
     expect(r.stdout).toMatch(/importance {2}device +\d+\.\d GB/);
     expect(r.stdout).toMatch(/fits: yes \(80\.0 GB device\)/);
     const small = bprof("plan", "--model", dir, "--device", "cuda", "--device-memory", "24");
@@ -81,8 +119,21 @@ describe("memory plan", () => {
 
   it("profile refuses a run the plan says does not fit, before touching the run directory", () => {
     const out = join(tmp, "refused");
-    const r = bprof("profile", "--model", join(ROOT, "test/fixtures/models/llama-gqa"), "--abilities", "analogical", "--benchmarks", "sample_story_words",
-      "--limit", "2", "--device-memory", "0.000001", "--out", out);
+    const r = bprof(
+      "profile",
+      "--model",
+      join(ROOT, "test/fixtures/models/llama-gqa"),
+      "--abilities",
+      "analogical",
+      "--benchmarks",
+      "sample_story_words",
+      "--limit",
+      "2",
+      "--device-memory",
+      "0.000001",
+      "--out",
+      out,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the run would not fit: importance needs .* of RAM, 0\.0 GB available/);
     expect(existsSync(out)).toBe(false);

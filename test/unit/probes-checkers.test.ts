@@ -112,7 +112,10 @@ describe("independent checkers", () => {
       const truth = objectOf(meta.subject);
       expect(truth.length, item.id).toBe(1);
       const numberQuestion = NUMBER_FACTS.find((n) => n.phrase === meta.subject)?.question;
-      expect(item.question.toLowerCase().includes(meta.subject.toLowerCase()) || item.question.includes(numberQuestion ?? "\0"), item.id).toBe(true);
+      expect(
+        item.question.toLowerCase().includes(meta.subject.toLowerCase()) || item.question.includes(numberQuestion ?? "\0"),
+        item.id,
+      ).toBe(true);
       expectOnlyGold(item, (option) => truth.includes(plain(option)));
     } else {
       expect(item.question).toContain(meta.object);
@@ -252,13 +255,35 @@ describe("independent checkers", () => {
       return parts.join(" ");
     };
     const days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-    const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const months = [
+      "January",
+      "February",
+      "March",
+      "April",
+      "May",
+      "June",
+      "July",
+      "August",
+      "September",
+      "October",
+      "November",
+      "December",
+    ];
     let gold: string;
     if (meta.relations) {
-      const edges = (meta.relations as [string, string, string][]).map(([x, rel, y]) => (rel === "before" ? [x, y] : [y, x]) as [string, string]);
+      const edges = (meta.relations as [string, string, string][]).map(
+        ([x, rel, y]) => (rel === "before" ? [x, y] : [y, x]) as [string, string],
+      );
       const order = uniqueOrder(edges);
       const ask = meta.ask;
-      gold = ask === "first" ? order[0]! : ask === "last" ? order[order.length - 1]! : ask === "second" ? order[1]! : order[order.indexOf(ask[1]) - 1]!;
+      gold =
+        ask === "first"
+          ? order[0]!
+          : ask === "last"
+            ? order[order.length - 1]!
+            : ask === "second"
+              ? order[1]!
+              : order[order.indexOf(ask[1]) - 1]!;
     } else if (meta.add) gold = clock(meta.start + meta.add.reduce((a: number, b: number) => a + b, 0));
     else if (meta.end !== undefined) gold = duration(meta.end - meta.start);
     else if (meta.today) gold = days[(((days.indexOf(meta.today) + meta.shift) % 7) + 7) % 7]!;
@@ -278,14 +303,26 @@ describe("independent checkers", () => {
     let gold: string;
     if (meta.relations && meta.relations[0]?.[1] === "in") {
       const rel = meta.relations as [string, string, string][];
-      gold = meta.ask === "outermost" ? rel.map(([, , b]) => b).find((b) => !rel.some(([a]) => a === b))! : rel.find(([a]) => a === meta.ask[1])![2];
+      gold =
+        meta.ask === "outermost"
+          ? rel.map(([, , b]) => b).find((b) => !rel.some(([a]) => a === b))!
+          : rel.find(([a]) => a === meta.ask[1])![2];
       gold = `the ${gold}`;
     } else if (meta.relations && ["left", "right", "above", "below"].includes(meta.relations[0]?.[1])) {
       // "a left of b" and "a above b" put a first; "right of"/"below" put b first.
-      const edges = (meta.relations as [string, string, string][]).map(([a, rel, b]) => (rel === "left" || rel === "above" ? [a, b] : [b, a]) as [string, string]);
+      const edges = (meta.relations as [string, string, string][]).map(
+        ([a, rel, b]) => (rel === "left" || rel === "above" ? [a, b] : [b, a]) as [string, string],
+      );
       const order = uniqueOrder(edges);
       const ask = meta.ask;
-      const name = ask === "first" ? order[0]! : ask === "last" ? order[order.length - 1]! : ask === "middle" ? order[1]! : order[order.indexOf(ask[1]) + 1]!;
+      const name =
+        ask === "first"
+          ? order[0]!
+          : ask === "last"
+            ? order[order.length - 1]!
+            : ask === "middle"
+              ? order[1]!
+              : order[order.indexOf(ask[1]) + 1]!;
       gold = item.answer.startsWith("the ") ? (item.answer.endsWith(" block") ? `the ${name} block` : `the ${name}`) : name;
     } else if (meta.relations) {
       const position = new Map<string, [number, number]>();
@@ -319,7 +356,8 @@ describe("independent checkers", () => {
     if (meta.cause) {
       const entry = CAUSES.find((c) => c.cause === meta.cause)!;
       expect(entry.effect).toBe(meta.effect);
-      const leadsTo = (o: string) => CAUSES.some((c) => c.topic === entry.topic && render(meta.ask === "effect" ? c.effect : c.cause) === o);
+      const leadsTo = (o: string) =>
+        CAUSES.some((c) => c.topic === entry.topic && render(meta.ask === "effect" ? c.effect : c.cause) === o);
       expectOnlyGold(item, leadsTo);
       expect(item.answer).toBe(render(meta.ask === "effect" ? entry.effect : entry.cause));
     } else {

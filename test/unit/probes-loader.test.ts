@@ -86,7 +86,11 @@ describe("probe file loader: bad files name file:line and field", () => {
     writeFileSync(join(dir, "toy", "train.jsonl"), good("a") + "\n" + good("b") + "\n");
     writeFileSync(join(dir, "toy", "dev.jsonl"), good("c") + "\n");
     writeFileSync(join(dir, "toy", "test.jsonl"), good("d") + "\n" + good("b", { question: "Other?" }) + "\n");
-    expectError(() => loadProbeSet(dir, "toy"), { file: join(dir, "toy", "test.jsonl"), line: 2, field: "id" }, /duplicate id "b", also in train/);
+    expectError(
+      () => loadProbeSet(dir, "toy"),
+      { file: join(dir, "toy", "test.jsonl"), line: 2, field: "id" },
+      /duplicate id "b", also in train/,
+    );
   });
 });
 
@@ -135,7 +139,9 @@ describe("bprof probes validate on bad directories", () => {
     writeFileSync(join(dir, "toy", "test.jsonl"), many("s", 10).join("\n") + "\n");
     const result = validate(dir);
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain(`${join(dir, "toy", "dev.jsonl")}:11: item leaks across splits: same context, question and answer as ${join(dir, "toy", "train.jsonl")}:4`);
+    expect(result.stderr).toContain(
+      `${join(dir, "toy", "dev.jsonl")}:11: item leaks across splits: same context, question and answer as ${join(dir, "toy", "train.jsonl")}:4`,
+    );
     // Every gold answer is option 1 in train: 100% where 50% is expected.
     expect(result.stderr).toMatch(/train\.jsonl: gold answer is option 1 in 100\.0% of items, expected 50\.0%/);
   });
@@ -143,7 +149,10 @@ describe("bprof probes validate on bad directories", () => {
   it("passes a small valid user directory", () => {
     const dir = join(work, "fine");
     mkdirSync(join(dir, "toy"), { recursive: true });
-    const lines = (prefix: string) => [good(`${prefix}1`, { question: `${prefix}?` }), good(`${prefix}2`, { question: `${prefix}!`, options: ["sky", "apple"] })];
+    const lines = (prefix: string) => [
+      good(`${prefix}1`, { question: `${prefix}?` }),
+      good(`${prefix}2`, { question: `${prefix}!`, options: ["sky", "apple"] }),
+    ];
     for (const split of ["train", "dev", "test"]) writeFileSync(join(dir, "toy", `${split}.jsonl`), lines(split).join("\n") + "\n");
     const out = execFileSync("npx", ["tsx", "src/cli/main.ts", "probes", "validate", dir], { cwd: ROOT, encoding: "utf8" });
     expect(out).toContain("ok: 1 abilities");

@@ -29,7 +29,9 @@ describe("RunLock", () => {
 
   it("a lock from another host is never taken over", () => {
     writeFileSync(join(tmp, LOCK_FILE), JSON.stringify({ pid: 999999, host: "elsewhere", start: null, since: "then", command: "profile" }));
-    expect(() => RunLock.acquire(tmp)).toThrow(/in use by bprof pid 999999 on elsewhere since then .*if that process is gone, delete .*\.bprof-lock/);
+    expect(() => RunLock.acquire(tmp)).toThrow(
+      /in use by bprof pid 999999 on elsewhere since then .*if that process is gone, delete .*\.bprof-lock/,
+    );
     rmSync(join(tmp, LOCK_FILE));
   });
 });

@@ -12,10 +12,19 @@ describe("shards", () => {
   });
 
   it("gives every unit to exactly one shard, the same way every time, balancing the cost", () => {
-    const units = [unit("base", 40), ...Array.from({ length: 10 }, (_, i) => unit(`ability:${i}`, 100 + i)), ...[0, 1, 2].map((s) => unit(`random:${s}`, 40))];
+    const units = [
+      unit("base", 40),
+      ...Array.from({ length: 10 }, (_, i) => unit(`ability:${i}`, 100 + i)),
+      ...[0, 1, 2].map((s) => unit(`random:${s}`, 40)),
+    ];
     const shards = assignShards(units, 3);
     expect(assignShards(units, 3)).toEqual(shards);
-    expect(shards.flat().map((u) => u.id).sort()).toEqual(units.map((u) => u.id).sort());
+    expect(
+      shards
+        .flat()
+        .map((u) => u.id)
+        .sort(),
+    ).toEqual(units.map((u) => u.id).sort());
     const loads = shards.map((s) => s.reduce((a, u) => a + u.cost, 0));
     expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(109);
     // Within a shard, units keep the plan's order.

@@ -14,7 +14,15 @@ describe("ability slices", () => {
     const b = [1, 0, 1, 0, 0, 1, 1, 1]; // loses i1, i3; gains i5, i7
     const random1 = [1, 0, 1, 1, 0, 0, 1, 0]; // loses i1
     const random2 = [1, 1, 1, 1, 0, 0, 1, 1]; // gains i7
-    const [sa, sb] = abilitySlices(ids, base, [{ ability: "a", values: a }, { ability: "b", values: b }], [random1, random2]);
+    const [sa, sb] = abilitySlices(
+      ids,
+      base,
+      [
+        { ability: "a", values: a },
+        { ability: "b", values: b },
+      ],
+      [random1, random2],
+    );
     expect(sa).toEqual({ ability: "a", lost: ["i0", "i6"], gained: ["i4"], lost_to_random: 1, gained_to_random: 0 });
     expect(sb).toEqual({ ability: "b", lost: ["i3"], gained: ["i5"], lost_to_random: 1, gained_to_random: 1 });
   });
@@ -26,7 +34,12 @@ describe("ability slices", () => {
   });
 
   it("purity is the share of a slice planted from its ability", () => {
-    const sources = new Map([["i0", "a"], ["i1", "b"], ["i2", "a"], ["i3", "a"]]);
+    const sources = new Map([
+      ["i0", "a"],
+      ["i1", "b"],
+      ["i2", "a"],
+      ["i3", "a"],
+    ]);
     expect(slicePurity(["i0", "i2", "i3", "i1"], "a", sources)).toBe(0.75);
     expect(slicePurity(["i1"], "a", sources)).toBe(0);
     expect(slicePurity([], "a", sources)).toBeNull();

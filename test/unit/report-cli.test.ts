@@ -97,7 +97,9 @@ describe("bprof report / compare", () => {
   it("compares runs and highlights only differences whose intervals do not overlap", async () => {
     const a = runDir(profile);
     const changed = structuredClone(profile);
-    const target = changed.cells.find((c) => c.benchmark === "gsm8k" && c.ability === "quantitative" && c.variant === "mlp" && c.k === 1e-2 && c.control === "none")!;
+    const target = changed.cells.find(
+      (c) => c.benchmark === "gsm8k" && c.ability === "quantitative" && c.variant === "mlp" && c.k === 1e-2 && c.control === "none",
+    )!;
     target.ais = target.ais! - 0.5;
     target.ais_ci = [target.ais_ci![0] - 0.5, target.ais_ci![1] - 0.5];
     const b = runDir(changed);
@@ -106,7 +108,10 @@ describe("bprof report / compare", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("2 profiles, 1 differences that clear their intervals");
     const md = readFileSync(join(out, "compare.md"), "utf8");
-    const diffRows = md.split("## All cells")[0]!.split("\n").filter((l) => l.startsWith("| gsm8k"));
+    const diffRows = md
+      .split("## All cells")[0]!
+      .split("\n")
+      .filter((l) => l.startsWith("| gsm8k"));
     expect(diffRows).toHaveLength(1);
     expect(diffRows[0]).toContain("Quantitative reasoning");
     expect(diffRows[0]).toMatch(/\| −0\.50 \|$/);

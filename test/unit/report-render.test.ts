@@ -66,7 +66,8 @@ describe("reports from a synthetic profile", () => {
   it("has every chart, for every (variant, k) view", () => {
     const page = renderProfileHtml(profile);
     for (let i = 0; i < views; i++) {
-      for (const chart of ["heatmap", "flow", "bars", "selectivity", "overlap", "layer-map"]) expect(page.includes(`id="${chart}-${i}"`)).toBe(true);
+      for (const chart of ["heatmap", "flow", "bars", "selectivity", "overlap", "layer-map"])
+        expect(page.includes(`id="${chart}-${i}"`)).toBe(true);
     }
     expect(page.includes('id="ais-vs-k-0"')).toBe(true);
     expect(page.includes('id="ais-vs-k-1"')).toBe(true);
@@ -102,7 +103,10 @@ describe("reports from a synthetic profile", () => {
     const tables = md.split(/\n\n/).filter((block) => block.startsWith("| "));
     expect(tables.length).toBeGreaterThan(10);
     for (const t of tables) {
-      const counts = t.trim().split("\n").map((line) => line.replace(/\\\|/g, "").split("|").length);
+      const counts = t
+        .trim()
+        .split("\n")
+        .map((line) => line.replace(/\\\|/g, "").split("|").length);
       expect(new Set(counts).size).toBe(1);
     }
     expect(/\*\*0\.\d\d\*\* \[0\.\d\d, 0\.\d\d\] ▲/.test(md)).toBe(true);

@@ -12,7 +12,13 @@ describe("null band", () => {
   });
 
   it("ignores undefined controls and is null without any", () => {
-    expect(nullBand([{ ais: null, ais_ci: null }, { ais: 0.1, ais_ci: null }, { ais: 0, ais_ci: [-0.1, 0.2] }])).toEqual({
+    expect(
+      nullBand([
+        { ais: null, ais_ci: null },
+        { ais: 0.1, ais_ci: null },
+        { ais: 0, ais_ci: [-0.1, 0.2] },
+      ]),
+    ).toEqual({
       lower: -0.1,
       upper: 0.2,
       n_seeds: 1,

@@ -21,7 +21,13 @@ describe("computeProfile", () => {
       const base = mean(bench.base.values);
       const expected = abilityImpactScore(base, mean(ab.scores.values), bench.chance, 0.02).ais;
       const cell = profile.cells.find(
-        (c) => c.benchmark === ab.benchmark && c.ability === ab.ability && c.variant === ab.variant && c.k === ab.k && c.control === ab.control && c.seed === ab.seed,
+        (c) =>
+          c.benchmark === ab.benchmark &&
+          c.ability === ab.ability &&
+          c.variant === ab.variant &&
+          c.k === ab.k &&
+          c.control === ab.control &&
+          c.seed === ab.seed,
       )!;
       if (expected === null) expect(cell.ais).toBeNull();
       else expect(cell.ais).toBeCloseTo(expected, 12);
@@ -41,13 +47,24 @@ describe("computeProfile", () => {
   });
 
   it("flags the strong planted dependences and attaches a band from three seeds", () => {
-    const cell = profile.cells.find((c) => c.benchmark === "gsm8k" && c.ability === "quantitative" && c.variant === "mlp" && c.k === 1e-2 && c.control === "none")!;
+    const cell = profile.cells.find(
+      (c) => c.benchmark === "gsm8k" && c.ability === "quantitative" && c.variant === "mlp" && c.k === 1e-2 && c.control === "none",
+    )!;
     expect(cell.ais!).toBeGreaterThan(0.6);
     expect(cell.null_band?.n_seeds).toBe(3);
     expect(cell.dependence).toBe("depends");
-    const none = profile.cells.find((c) => c.benchmark === "hellaswag" && c.ability === "deductive" && c.variant === "mlp" && c.k === 1e-2 && c.control === "none")!;
+    const none = profile.cells.find(
+      (c) => c.benchmark === "hellaswag" && c.ability === "deductive" && c.variant === "mlp" && c.k === 1e-2 && c.control === "none",
+    )!;
     expect(none.dependence).toBe("none");
-    const interference = profile.cells.find((c) => c.benchmark === "truthfulqa-mc2" && c.ability === "commonsense-causal" && c.variant === "all" && c.k === 1e-2 && c.control === "none")!;
+    const interference = profile.cells.find(
+      (c) =>
+        c.benchmark === "truthfulqa-mc2" &&
+        c.ability === "commonsense-causal" &&
+        c.variant === "all" &&
+        c.k === 1e-2 &&
+        c.control === "none",
+    )!;
     expect(interference.ais!).toBeLessThan(0);
     expect(interference.dependence).toBe("interferes");
     for (const c of profile.cells.filter((x) => x.control === "random")) expect(c.dependence).toBe("untested");

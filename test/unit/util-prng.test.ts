@@ -10,7 +10,9 @@ import { createRng, Rng, seededUniform, Xoshiro128 } from "../../src/util/prng.j
 describe("seeded generators keep their streams", () => {
   it("sfc32 seeded by cyrb128 (probe generation, organism data)", () => {
     const r = new Rng("probes:deductive:7");
-    expect(Array.from({ length: 6 }, () => r.nextUint32())).toEqual([1306069399, 1536850482, 3721092327, 3622996327, 1803569050, 3442965729]);
+    expect(Array.from({ length: 6 }, () => r.nextUint32())).toEqual([
+      1306069399, 1536850482, 3721092327, 3622996327, 1803569050, 3442965729,
+    ]);
     const n = new Rng(12345);
     expect([n.nextUint32(), n.int(0, 99), n.float(), ...n.shuffle([1, 2, 3, 4, 5, 6])]).toEqual([
       604279463, 50, 0.40979130333289504, 5, 4, 2, 3, 1, 6,

@@ -19,7 +19,9 @@ function parseKs(value: string | undefined): number[] | undefined {
 export function registerCompareCommand(program: Command): void {
   program
     .command("compare")
-    .description("put the profiles of several runs side by side (compare.html, compare.md), highlighting differences that clear their intervals")
+    .description(
+      "put the profiles of several runs side by side (compare.html, compare.md), highlighting differences that clear their intervals",
+    )
     .argument("<rundirs...>", "run directories holding profile.json")
     .requiredOption("--out <dir>", "directory for compare.html and compare.md")
     .option("--variant <list>", "only these ablation variants (comma-separated)")
@@ -36,7 +38,9 @@ export function registerCompareCommand(program: Command): void {
         writeFileAtomic(join(out, "compare.html"), html);
         writeFileAtomic(join(out, "compare.md"), md);
         process.stdout.write(`${join(out, "compare.html")}\n${join(out, "compare.md")}\n`);
-        process.stderr.write(`${comparison.columns.length} profiles, ${comparison.differences.length} differences that clear their intervals\n`);
+        process.stderr.write(
+          `${comparison.columns.length} profiles, ${comparison.differences.length} differences that clear their intervals\n`,
+        );
       }),
     );
 }

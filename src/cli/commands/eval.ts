@@ -45,9 +45,14 @@ interface EvalFlags {
 export function registerEvalCommand(program: Command): void {
   program
     .command("eval")
-    .description("Score a model on benchmarks as lm-evaluation-harness does; writes results.json and samples in lm-eval's shape and bprof's")
+    .description(
+      "Score a model on benchmarks as lm-evaluation-harness does; writes results.json and samples in lm-eval's shape and bprof's",
+    )
     .requiredOption("--model <path>", "Hugging Face model directory or llama2.c checkpoint (.bin)")
-    .option("--tasks <list>", "comma-separated lm-eval task files, folders, task/tag/group names (--include_path) or shipped benchmark names")
+    .option(
+      "--tasks <list>",
+      "comma-separated lm-eval task files, folders, task/tag/group names (--include_path) or shipped benchmark names",
+    )
     .option("--benchmark <spec>", "one benchmark spec file, or the name of a shipped one (bprof benchmarks list)")
     .option("--out <dir>", "output folder for results.json and the samples")
     .option("--output_path <dir>", "the same as --out (lm-eval's name)")
@@ -55,7 +60,10 @@ export function registerEvalCommand(program: Command): void {
     .option("--include_path <dirs>", "comma-separated folders of lm-eval task files, searched for --tasks names")
     .option("--num_fewshot <n>", "few-shot examples per item, for every task (overrides the task's)")
     .option("--apply_chat_template", "wrap each prompt in the model's chat template")
-    .option("--system_instruction <text>", "system instruction before every prompt (the chat template's system turn with --apply_chat_template)")
+    .option(
+      "--system_instruction <text>",
+      "system instruction before every prompt (the chat template's system turn with --apply_chat_template)",
+    )
     .option("--tokenizer <file>", "tokenizer.bin or tokenizer directory (default: next to the model)")
     .option("--data <path>", "your copy of the benchmark data (jsonl, json, csv, parquet, arrow), instead of the spec's data path")
     .option("--labels <path>", "line-aligned labels file (PIQA, WinoGrande), instead of the one next to the data")
@@ -78,8 +86,10 @@ async function evalAction(flags: EvalFlags): Promise<void> {
   const batchSize = parsePositiveInt(flags.batchSize, "--batch-size");
   const out = flags.out ?? flags.output_path;
   if (!out) throw new BprofError("say where to write the results: --out DIR (or --output_path DIR)", { field: "--out" });
-  if (flags.out && flags.output_path && flags.out !== flags.output_path) throw new BprofError("--out and --output_path name different folders", { field: "--output_path" });
-  if ((flags.tasks === undefined) === (flags.benchmark === undefined)) throw new BprofError("name the benchmarks with --tasks (or one with --benchmark)", { field: "--tasks" });
+  if (flags.out && flags.output_path && flags.out !== flags.output_path)
+    throw new BprofError("--out and --output_path name different folders", { field: "--output_path" });
+  if ((flags.tasks === undefined) === (flags.benchmark === undefined))
+    throw new BprofError("name the benchmarks with --tasks (or one with --benchmark)", { field: "--tasks" });
   // Everything that can fail on bad input is checked before the model loads.
   const specs = selectTasks([flags.tasks ?? flags.benchmark!], {
     dataDir: flags.dataDir,
@@ -101,7 +111,8 @@ async function evalAction(flags: EvalFlags): Promise<void> {
     }),
   );
   const mask = flags.mask ? readMask(flags.mask) : null;
-  for (const p of prepared) if (p.skippedRows.length > 0) process.stderr.write(`eval ${p.loaded.spec.name}: skipped ${p.skippedRows.length} bad rows\n`);
+  for (const p of prepared)
+    if (p.skippedRows.length > 0) process.stderr.write(`eval ${p.loaded.spec.name}: skipped ${p.skippedRows.length} bad rows\n`);
 
   const loaded = await loadModel(flags.model, {
     tokenizer: flags.tokenizer,
@@ -123,7 +134,11 @@ async function evalAction(flags: EvalFlags): Promise<void> {
       const ablation = mask ? applyMask(loaded.model.params, mask) : null;
       let scores;
       try {
-        scores = await scoreBenchmark(lm, tokenized[i]!, { sharedContext: flags.sharedContext, batchSize, progress: progressReporter(name, tokenized[i]!.items.length) });
+        scores = await scoreBenchmark(lm, tokenized[i]!, {
+          sharedContext: flags.sharedContext,
+          batchSize,
+          progress: progressReporter(name, tokenized[i]!.items.length),
+        });
       } finally {
         ablation?.restore();
       }
@@ -162,7 +177,8 @@ async function evalAction(flags: EvalFlags): Promise<void> {
 
 function parseCount(value: string, option: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new BprofError(`'${value}' is not a count (0, 1, 2, …)`, { field: option });
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0)
+    throw new BprofError(`'${value}' is not a count (0, 1, 2, …)`, { field: option });
   return n;
 }
 

@@ -20,7 +20,17 @@ export function registerGenerateCommand(program: Command): void {
     .option(ALLOW_UNUSED_FLAG, "load a checkpoint holding tensors the architecture does not use (default: error)")
     .action(
       runCommand(
-        async (opts: { model: string; tokenizer?: string; prompt: string; maxNewTokens: string; device: string; dtype?: string; chat?: boolean; json?: boolean; allowUnusedTensors?: boolean }) => {
+        async (opts: {
+          model: string;
+          tokenizer?: string;
+          prompt: string;
+          maxNewTokens: string;
+          device: string;
+          dtype?: string;
+          chat?: boolean;
+          json?: boolean;
+          allowUnusedTensors?: boolean;
+        }) => {
           const maxNewTokens = parsePositiveInt(opts.maxNewTokens, "--max-new-tokens");
           const loaded = await loadModel(opts.model, {
             tokenizer: opts.tokenizer,
@@ -33,7 +43,11 @@ export function registerGenerateCommand(program: Command): void {
             let promptIds: number[];
             if (opts.chat) {
               const rendered = tokenizer.applyChatTemplate([{ role: "user", content: opts.prompt }], { addGenerationPrompt: true });
-              if (rendered === null) throw new BprofError("the tokenizer has no chat template (drop --chat)", { file: loaded.info.tokenizer.path, field: "chat_template" });
+              if (rendered === null)
+                throw new BprofError("the tokenizer has no chat template (drop --chat)", {
+                  file: loaded.info.tokenizer.path,
+                  field: "chat_template",
+                });
               promptIds = tokenizer.encode(rendered, { addBos: false }); // the template writes its own BOS
             } else {
               promptIds = tokenizer.encode(opts.prompt, { addBos: true });

@@ -42,9 +42,13 @@ export function registerImportanceCommand(program: Command): void {
     .requiredOption("--ability <id>", "ability whose probes drive the gradients")
     .requiredOption("--out <dir>", "importance directory to write")
     .option("--probes <dir>", "probe directory laid out as <dir>/<ability>/<split>.jsonl (default: the shipped probes)");
-  for (const spec of [o.split, o.lossScope, o.aggregate, o.score, o.batchSize, o.batchTokens, o.limit, o.systemPrompt, o.templateDate]) addOption(command, spec);
+  for (const spec of [o.split, o.lossScope, o.aggregate, o.score, o.batchSize, o.batchTokens, o.limit, o.systemPrompt, o.templateDate])
+    addOption(command, spec);
   command
-    .option("--checkpoint-layers", "activation checkpointing per decoder layer: same result, activations of one layer at a time, one more forward")
+    .option(
+      "--checkpoint-layers",
+      "activation checkpointing per decoder layer: same result, activations of one layer at a time, one more forward",
+    )
     .option("--truncate", "cut items longer than the model's context to it (default: error)")
     .option("--dump-tokens <file>", 'write JSONL {"id","input_ids","loss_mask"} per item')
     .option("--tokenizer <file>", "tokenizer.bin or tokenizer directory (default: next to the model)")
@@ -53,37 +57,37 @@ export function registerImportanceCommand(program: Command): void {
     .option(ALLOW_UNUSED_FLAG, "load a checkpoint holding tensors the architecture does not use (default: error)")
     .option("--quiet", "no progress on stderr");
   command.action(
-      runCommand(async (flags: ImportanceFlags) => {
-        const manifest = await runImportance({
-          model: flags.model,
-          tokenizer: flags.tokenizer,
-          device: parseDevice(flags.device),
-          dtype: parseDtype(flags.dtype),
-          allowUnusedTensors: flags.allowUnusedTensors,
-          ability: flags.ability,
-          probesDir: flags.probes ?? defaultProbesDir(),
-          // Words go over as given (runImportance checks them); numbers are read by their declaration.
-          split: (flags.split ?? o.split.default) as ProbeSplit,
-          lossScope: (flags.lossScope ?? o.lossScope.default) as LossScope,
-          aggregate: (flags.aggregate ?? o.aggregate.default) as GradientAggregate,
-          score: (flags.score ?? o.score.default) as ScoreKind,
-          batchSize: o.batchSize.parse(flags.batchSize ?? o.batchSize.default),
-          batchTokens: o.batchTokens.parse(flags.batchTokens),
-          checkpointLayers: flags.checkpointLayers ?? false,
-          limit: o.limit.parse(flags.limit) ?? undefined,
-          systemPrompt: flags.systemPrompt ?? o.systemPrompt.default,
-          templateDate: o.templateDate.parse(flags.templateDate ?? o.templateDate.default),
-          truncate: flags.truncate ?? false,
-          dumpTokens: flags.dumpTokens,
-          out: flags.out,
-          quiet: flags.quiet,
-        });
-        const { stats, probes, rendering } = manifest;
-        process.stdout.write(
-          `importance of ${probes.ability}/${probes.split}: ${probes.items} items (${rendering.format}), ${stats.tokens} tokens, ` +
-            `mean loss ${stats.meanLoss.toFixed(4)}, ${stats.tokensPerSecond.toFixed(0)} tokens/s` +
-            `${rendering.truncated.length ? `, ${rendering.truncated.length} truncated` : ""} → ${flags.out}\n`,
-        );
-      }),
-    );
+    runCommand(async (flags: ImportanceFlags) => {
+      const manifest = await runImportance({
+        model: flags.model,
+        tokenizer: flags.tokenizer,
+        device: parseDevice(flags.device),
+        dtype: parseDtype(flags.dtype),
+        allowUnusedTensors: flags.allowUnusedTensors,
+        ability: flags.ability,
+        probesDir: flags.probes ?? defaultProbesDir(),
+        // Words go over as given (runImportance checks them); numbers are read by their declaration.
+        split: (flags.split ?? o.split.default) as ProbeSplit,
+        lossScope: (flags.lossScope ?? o.lossScope.default) as LossScope,
+        aggregate: (flags.aggregate ?? o.aggregate.default) as GradientAggregate,
+        score: (flags.score ?? o.score.default) as ScoreKind,
+        batchSize: o.batchSize.parse(flags.batchSize ?? o.batchSize.default),
+        batchTokens: o.batchTokens.parse(flags.batchTokens),
+        checkpointLayers: flags.checkpointLayers ?? false,
+        limit: o.limit.parse(flags.limit) ?? undefined,
+        systemPrompt: flags.systemPrompt ?? o.systemPrompt.default,
+        templateDate: o.templateDate.parse(flags.templateDate ?? o.templateDate.default),
+        truncate: flags.truncate ?? false,
+        dumpTokens: flags.dumpTokens,
+        out: flags.out,
+        quiet: flags.quiet,
+      });
+      const { stats, probes, rendering } = manifest;
+      process.stdout.write(
+        `importance of ${probes.ability}/${probes.split}: ${probes.items} items (${rendering.format}), ${stats.tokens} tokens, ` +
+          `mean loss ${stats.meanLoss.toFixed(4)}, ${stats.tokensPerSecond.toFixed(0)} tokens/s` +
+          `${rendering.truncated.length ? `, ${rendering.truncated.length} truncated` : ""} → ${flags.out}\n`,
+      );
+    }),
+  );
 }

@@ -33,7 +33,16 @@ export function registerLogitsCommand(program: Command): void {
     .option(ALLOW_UNUSED_FLAG, "load a checkpoint holding tensors the architecture does not use (default: error)")
     .action(
       runCommand(
-        async (opts: { model: string; ids: string; tokenizer?: string; top: string; device: string; dtype?: string; json?: boolean; allowUnusedTensors?: boolean }) => {
+        async (opts: {
+          model: string;
+          ids: string;
+          tokenizer?: string;
+          top: string;
+          device: string;
+          dtype?: string;
+          json?: boolean;
+          allowUnusedTensors?: boolean;
+        }) => {
           const top = parsePositiveInt(opts.top, "--top");
           const load = { device: parseDevice(opts.device), dtype: parseDtype(opts.dtype), allowUnusedTensors: opts.allowUnusedTensors };
           // The tokenizer is optional here: ids are the input, pieces only decorate the listing.
@@ -43,13 +52,21 @@ export function registerLogitsCommand(program: Command): void {
           try {
             const ids = parseIds(opts.ids, model.config.vocabSize);
             const logits = noGrad(() =>
-              scope(() => model.forward(Tensor.fromInt64(ids, [1, ids.length])).narrow(1, ids.length - 1, 1).flatten().toFloat32()),
+              scope(() =>
+                model
+                  .forward(Tensor.fromInt64(ids, [1, ids.length]))
+                  .narrow(1, ids.length - 1, 1)
+                  .flatten()
+                  .toFloat32(),
+              ),
             ); // [V]
             if (opts.json) {
               process.stdout.write(JSON.stringify({ ids, logits: Array.from(logits) }) + "\n");
               return;
             }
-            const order = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]!).slice(0, top);
+            const order = Array.from(logits.keys())
+              .sort((a, b) => logits[b]! - logits[a]!)
+              .slice(0, top);
             const piece = (id: number) => (tokenizer ? `  ${JSON.stringify(tokenizer.decode([id]))}` : "");
             process.stdout.write(`last-position logits over ${logits.length} tokens; top ${order.length}:\n`);
             for (const id of order) process.stdout.write(`${String(id).padStart(8)}  ${logits[id]!.toFixed(6).padStart(12)}${piece(id)}\n`);

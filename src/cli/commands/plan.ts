@@ -37,7 +37,6 @@ interface PlanFlags {
   json?: boolean;
 }
 
-
 export function registerPlanCommand(program: Command): void {
   const i = IMPORTANCE_OPTIONS;
   const p = PROFILE_OPTIONS;
@@ -60,24 +59,28 @@ export function registerPlanCommand(program: Command): void {
     .option("--json", "print the plan as JSON");
   addOption(command, p.variants);
   addOption(command, p.keepScores);
-  command
-    .action(
-      runCommand(async (flags: PlanFlags) => {
-        const config = planConfig(flags.model);
-        if (config === null) throw new BprofError("a PyTorch pickle checkpoint: convert it to safetensors first (bprof model info says how)", { file: flags.model });
-        const options = planOptionsFromFlags(flags);
-        const plan = planMemory(config, options);
-        if (flags.json) {
-          process.stdout.write(JSON.stringify({ options, plan }, null, 2) + "\n");
-          return;
-        }
-        process.stdout.write(describePlan(plan, options));
-        if (!plan.fits) {
-          const fit = optionsThatFit(config, options);
-          process.stdout.write(fit.length ? `would fit with: ${fit.join("  or  ")}\n` : "no option tried fits: shard the run across machines (docs/scale.md)\n");
-        }
-      }),
-    );
+  command.action(
+    runCommand(async (flags: PlanFlags) => {
+      const config = planConfig(flags.model);
+      if (config === null)
+        throw new BprofError("a PyTorch pickle checkpoint: convert it to safetensors first (bprof model info says how)", {
+          file: flags.model,
+        });
+      const options = planOptionsFromFlags(flags);
+      const plan = planMemory(config, options);
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ options, plan }, null, 2) + "\n");
+        return;
+      }
+      process.stdout.write(describePlan(plan, options));
+      if (!plan.fits) {
+        const fit = optionsThatFit(config, options);
+        process.stdout.write(
+          fit.length ? `would fit with: ${fit.join("  or  ")}\n` : "no option tried fits: shard the run across machines (docs/scale.md)\n",
+        );
+      }
+    }),
+  );
 }
 
 function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
@@ -97,7 +100,12 @@ function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
     batchTokens: IMPORTANCE_OPTIONS.batchTokens.parse(flags.batchTokens),
     seqLen: parsePositiveInt(flags.seqLen, "--seq-len"),
     checkpointLayers: PROFILE_OPTIONS.checkpointLayers.parse(flags.checkpointLayers ?? PROFILE_OPTIONS.checkpointLayers.default),
-    deviceMemory: flags.deviceMemory !== undefined ? gb(flags.deviceMemory, "--device-memory") : device === "cpu" ? totalmem() : DEFAULT_CUDA_MEMORY_BYTES,
+    deviceMemory:
+      flags.deviceMemory !== undefined
+        ? gb(flags.deviceMemory, "--device-memory")
+        : device === "cpu"
+          ? totalmem()
+          : DEFAULT_CUDA_MEMORY_BYTES,
     hostMemory: flags.hostMemory !== undefined ? gb(flags.hostMemory, "--host-memory") : totalmem(),
     evalBatchTokens: DEFAULT_EVAL_BATCH_TOKENS,
     abilities: parsePositiveInt(flags.abilities, "--abilities"),
@@ -106,6 +114,8 @@ function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
     randomControls: controls.randomSeeds.length,
     variants: PROFILE_OPTIONS.variants.parse(flags.variants ?? PROFILE_OPTIONS.variants.default).length,
     // A bare --keep-scores keeps f32.
-    keepScores: PROFILE_OPTIONS.keepScores.parse(flags.keepScores === true ? "f32" : (flags.keepScores ?? PROFILE_OPTIONS.keepScores.default)),
+    keepScores: PROFILE_OPTIONS.keepScores.parse(
+      flags.keepScores === true ? "f32" : (flags.keepScores ?? PROFILE_OPTIONS.keepScores.default),
+    ),
   };
 }

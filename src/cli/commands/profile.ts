@@ -68,15 +68,24 @@ export function registerProfileCommand(program: Command): void {
     .description("Profile benchmarks by ability: importance → masks → ablated evaluation → AIS → reports, resumable (METHOD.md)")
     .option("--model <path>", `Hugging Face model directory or llama2.c checkpoint (default: ${DEFAULT_MODEL})`)
     .option("--abilities <ids>", "comma-separated ability ids, or all", "all")
-    .option("--benchmarks <specs...>", "spec files, shipped benchmark names or folders of specs (default: benchmarks/samples and benchmarks/planted)")
-    .option("--tasks <list>", "lm-eval task files, folders or task/tag/group names (with --include_path), or shipped benchmark names; comma-separated")
+    .option(
+      "--benchmarks <specs...>",
+      "spec files, shipped benchmark names or folders of specs (default: benchmarks/samples and benchmarks/planted)",
+    )
+    .option(
+      "--tasks <list>",
+      "lm-eval task files, folders or task/tag/group names (with --include_path), or shipped benchmark names; comma-separated",
+    )
     .option("--data-dir <dir>", "Hub dataset clones (Parquet) and/or a datasets cache (Arrow) for the lm-eval tasks' data")
     .option("--include_path <dirs>", "comma-separated folders of lm-eval task files, searched for --tasks names")
     .option("--num_fewshot <n>", "few-shot examples per item for the --tasks benchmarks (overrides the task's)");
   addOption(command, o.variants);
   addOption(command, { ...o.ks, help: `${o.ks.help}; paper: ${PAPER_KS.join(",")}` });
   command
-    .option("--controls <list>", `random:N (N seeded random masks), bottom, or none; comma-separated (default: ${DEFAULT_CONTROLS}; paper: random:3,bottom)`)
+    .option(
+      "--controls <list>",
+      `random:N (N seeded random masks), bottom, or none; comma-separated (default: ${DEFAULT_CONTROLS}; paper: random:3,bottom)`,
+    )
     .option("--self-profile", "also score each ability's own test split under every mask (the selectivity matrix)");
   addOption(command, o.limit);
   command
@@ -176,8 +185,13 @@ async function profileAction(flags: ProfileFlags): Promise<void> {
 function benchmarkSelection(flags: ProfileFlags): (string | LoadedSpec)[] | undefined {
   if (flags.tasks === undefined) return flags.benchmarks;
   const numFewshot = flags.num_fewshot === undefined ? undefined : Number(flags.num_fewshot);
-  if (numFewshot !== undefined && !(Number.isInteger(numFewshot) && numFewshot >= 0)) throw new BprofError(`'${flags.num_fewshot}' is not a count (0, 1, 2, …)`, { field: "--num_fewshot" });
-  const tasks = selectTasks([flags.tasks], { dataDir: flags.dataDir, includePaths: flags.include_path?.split(",").filter(Boolean), numFewshot });
+  if (numFewshot !== undefined && !(Number.isInteger(numFewshot) && numFewshot >= 0))
+    throw new BprofError(`'${flags.num_fewshot}' is not a count (0, 1, 2, …)`, { field: "--num_fewshot" });
+  const tasks = selectTasks([flags.tasks], {
+    dataDir: flags.dataDir,
+    includePaths: flags.include_path?.split(",").filter(Boolean),
+    numFewshot,
+  });
   return [...(flags.benchmarks ?? []), ...tasks];
 }
 

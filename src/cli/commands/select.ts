@@ -22,29 +22,46 @@ export function registerSelectCommand(program: Command): void {
   addOption(command, o.method);
   command
     .option("--control <control>", "also make a control: bottom | random:SEED[,SEED…] (repeatable)", collect, [])
-    .option("--contrast-with <dirs...>", "the other abilities' importance directories: rank by the contrastive ratio against them (docs/method.md, contrast)")
+    .option(
+      "--contrast-with <dirs...>",
+      "the other abilities' importance directories: rank by the contrastive ratio against them (docs/method.md, contrast)",
+    )
     .option("--contrast <kind>", `${o.contrast.help} (default: ratio when --contrast-with is given, else none)`)
     .option("--quiet", "no progress on stderr")
     .action(
-      runCommand((flags: { importance: string; k: string; out: string; variant?: string; method?: string; control: string[]; contrast?: string; contrastWith?: string[]; quiet?: boolean }) => {
-        const contrast = flags.contrast === undefined ? (flags.contrastWith ? "ratio" : "none") : o.contrast.parse(flags.contrast);
-        if (contrast === "ratio" && !flags.contrastWith) {
-          throw new BprofError("--contrast ratio needs --contrast-with: the other abilities' importance directories", { field: "--contrast" });
-        }
-        const written = runSelect({
-          contrastWith: contrast === "ratio" ? flags.contrastWith : undefined,
-          importance: flags.importance,
-          variant: o.variant.parse(flags.variant ?? o.variant.default),
-          ks: FRACTIONS.parse(flags.k),
-          method: o.method.parse(flags.method ?? o.method.default),
-          controls: flags.control.flatMap(parseControl),
-          out: flags.out,
-          quiet: flags.quiet,
-        });
-        for (const { dir, selection } of written) {
-          process.stdout.write(`${dir}: ${selection.count} of ${selection.nScope} elements (n = ${selection.n})\n`);
-        }
-      }),
+      runCommand(
+        (flags: {
+          importance: string;
+          k: string;
+          out: string;
+          variant?: string;
+          method?: string;
+          control: string[];
+          contrast?: string;
+          contrastWith?: string[];
+          quiet?: boolean;
+        }) => {
+          const contrast = flags.contrast === undefined ? (flags.contrastWith ? "ratio" : "none") : o.contrast.parse(flags.contrast);
+          if (contrast === "ratio" && !flags.contrastWith) {
+            throw new BprofError("--contrast ratio needs --contrast-with: the other abilities' importance directories", {
+              field: "--contrast",
+            });
+          }
+          const written = runSelect({
+            contrastWith: contrast === "ratio" ? flags.contrastWith : undefined,
+            importance: flags.importance,
+            variant: o.variant.parse(flags.variant ?? o.variant.default),
+            ks: FRACTIONS.parse(flags.k),
+            method: o.method.parse(flags.method ?? o.method.default),
+            controls: flags.control.flatMap(parseControl),
+            out: flags.out,
+            quiet: flags.quiet,
+          });
+          for (const { dir, selection } of written) {
+            process.stdout.write(`${dir}: ${selection.count} of ${selection.nScope} elements (n = ${selection.n})\n`);
+          }
+        },
+      ),
     );
 }
 

@@ -47,14 +47,27 @@ export function registerValidateCommand(program: Command): void {
   addOption(command, SELECTION_OPTIONS.variant);
   addOption(command, SELECTION_OPTIONS.k, DEFAULT_VALIDATE_K);
   command.option("--preset <name>", `${PRESETS.join(" | ")}: paper = the original authors' method choices at this k, random controls only`);
-  for (const spec of [IMPORTANCE_OPTIONS.lossScope, IMPORTANCE_OPTIONS.aggregate, IMPORTANCE_OPTIONS.score, SELECTION_OPTIONS.method, PROFILE_OPTIONS.contrast]) addOption(command, spec);
+  for (const spec of [
+    IMPORTANCE_OPTIONS.lossScope,
+    IMPORTANCE_OPTIONS.aggregate,
+    IMPORTANCE_OPTIONS.score,
+    SELECTION_OPTIONS.method,
+    PROFILE_OPTIONS.contrast,
+  ])
+    addOption(command, spec);
   command
     .option("--no-gate", "count every ability, possessed or not")
     .option("--random-seeds <n>", "random-control masks", "3")
     .option("--limit <n>", `at most N items of every benchmark and probe split, or all (default: ${DEFAULT_VALIDATE_LIMIT})`)
     .option("--out <dir>", "run directory (default: runs/validate-<model name>; finished stages are reused)")
-    .option("--options-table", "run the defaults and each option of the model card's table (contrast, --preset paper, abs-sum, variant all, k 1e-3) and print the table")
-    .option("--options-rows <names>", "with --options-table, only these rows (comma-separated: defaults, contrast, paper, abs-sum, variant-all, k-1e-3)")
+    .option(
+      "--options-table",
+      "run the defaults and each option of the model card's table (contrast, --preset paper, abs-sum, variant all, k 1e-3) and print the table",
+    )
+    .option(
+      "--options-rows <names>",
+      "with --options-table, only these rows (comma-separated: defaults, contrast, paper, abs-sum, variant-all, k-1e-3)",
+    )
     .option("--json", "print the figures as JSON (with --options-table: one object per row)")
     .option("--force", "recompute every stage")
     .option("--quiet", "no progress on stderr")
@@ -92,7 +105,11 @@ export function registerValidateCommand(program: Command): void {
           );
           process.stdout.write(
             flags.json
-              ? JSON.stringify(rows.map((r) => ({ flags: r.flags, seconds: r.seconds, ...r.validation })), null, 2) + "\n"
+              ? JSON.stringify(
+                  rows.map((r) => ({ flags: r.flags, seconds: r.seconds, ...r.validation })),
+                  null,
+                  2,
+                ) + "\n"
               : formatOptionsTable(rows),
           );
           return;

@@ -58,7 +58,8 @@ function readQuestion(row: Record<string, unknown>): { stem: string; texts: stri
     const c = asObject(choice, `choice ${i}`);
     const text = c.text;
     const label = c.label;
-    if (typeof text !== "string" || typeof label !== "string") throw new RowProblem("expected {text, label} strings", `question.choices.${i}`);
+    if (typeof text !== "string" || typeof label !== "string")
+      throw new RowProblem("expected {text, label} strings", `question.choices.${i}`);
     texts.push(text);
     labels.push(label.trim());
   });

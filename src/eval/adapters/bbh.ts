@@ -53,6 +53,7 @@ function bbhDoc(value: unknown, id: string, source: DocSource): GenerationDoc {
 }
 
 function asJsonObject(value: unknown, file: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new BprofError('expected a JSON object with "examples"', { file });
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new BprofError('expected a JSON object with "examples"', { file });
   return value as Record<string, unknown>;
 }

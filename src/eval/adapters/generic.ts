@@ -62,7 +62,8 @@ function readRows(dataPath: string, spec: BenchmarkSpec, badRows: BadRows): Sour
   const rows: SourcedRow[] = [];
   records.forEach(({ line, fields }, index) => {
     const row = badRows.row({ file: dataPath, line }, () => {
-      if (fields.length !== header.length) throw new RowProblem(`expected ${header.length} columns (${header.join(", ")}), found ${fields.length}`);
+      if (fields.length !== header.length)
+        throw new RowProblem(`expected ${header.length} columns (${header.join(", ")}), found ${fields.length}`);
       return Object.fromEntries(header.map((name, i) => [name, fields[i]]));
     });
     if (row) rows.push({ where: { file: dataPath, line }, index, value: row });
@@ -99,11 +100,13 @@ function resolveGold(template: GenericTemplate, row: unknown, choices: string[])
   if (gold === "") throw new RowProblem("the gold answer is empty", "gold");
   if (template.gold_labels) {
     const index = template.gold_labels.indexOf(gold);
-    if (index < 0 || index >= choices.length) throw new RowProblem(`gold '${gold}' is not among the labels ${template.gold_labels.slice(0, choices.length).join(", ")}`, "gold");
+    if (index < 0 || index >= choices.length)
+      throw new RowProblem(`gold '${gold}' is not among the labels ${template.gold_labels.slice(0, choices.length).join(", ")}`, "gold");
     return index;
   }
   if (/^\d+$/.test(gold) && Number(gold) < choices.length) return Number(gold);
   const index = choices.indexOf(gold);
-  if (index < 0) throw new RowProblem(`gold '${gold}' is not among the choices (neither an index below ${choices.length} nor a choice's text)`, "gold");
+  if (index < 0)
+    throw new RowProblem(`gold '${gold}' is not among the choices (neither an index below ${choices.length} nor a choice's text)`, "gold");
   return index;
 }

@@ -40,7 +40,11 @@ export const hellaswagAdapter: BenchmarkAdapter = {
  * tags are dropped, and the double spaces this leaves are collapsed once.
  */
 export function cleanHellaswagText(text: string): string {
-  return text.trim().replaceAll(" [title]", ". ").replace(/\[.*?\]/g, "").replaceAll("  ", " ");
+  return text
+    .trim()
+    .replaceAll(" [title]", ". ")
+    .replace(/\[.*?\]/g, "")
+    .replaceAll("  ", " ");
 }
 
 /** Python's str.capitalize: first character upper case, the rest lower case. */
@@ -51,6 +55,7 @@ export function pythonCapitalize(text: string): string {
 function goldIndex(label: unknown, count: number): number {
   const index = typeof label === "number" ? label : typeof label === "string" && /^\d+$/.test(label.trim()) ? Number(label) : NaN;
   if (label === undefined || label === null || label === "") throw new RowProblem("missing field 'label'", "label");
-  if (!Number.isInteger(index) || index < 0 || index >= count) throw new RowProblem(`gold ${JSON.stringify(label)} is not among the ${count} endings`, "label");
+  if (!Number.isInteger(index) || index < 0 || index >= count)
+    throw new RowProblem(`gold ${JSON.stringify(label)} is not among the ${count} endings`, "label");
   return index;
 }

@@ -37,7 +37,8 @@ export function getAdapter(loaded: LoadedSpec): BenchmarkAdapter {
   if (!adapter) throw new BprofError(`unknown adapter '${name}' (known: ${ADAPTER_NAMES.join(", ")})`, where);
   const template = { file: loaded.path, line: loaded.fieldLines.template ?? loaded.fieldLines.adapter, field: "template" };
   if (name === "generic" && !loaded.spec.template) throw new BprofError("the generic adapter needs a template", template);
-  if (name !== "generic" && loaded.spec.template) throw new BprofError(`a template only applies to the generic adapter, not '${name}'`, template);
+  if (name !== "generic" && loaded.spec.template)
+    throw new BprofError(`a template only applies to the generic adapter, not '${name}'`, template);
   if (adapter.task && adapter.task !== loaded.spec.task) {
     throw new BprofError(`adapter '${name}' produces ${adapter.task} items, but the spec's task is ${loaded.spec.task}`, where);
   }

@@ -35,7 +35,9 @@ export function readLabelsFor(dataPath: string, explicit: string | undefined): L
   const lines = readLabelLines(path);
   const rowCount = countJsonlLines(dataPath);
   if (lines.length !== rowCount) {
-    throw new BprofError(`labels file has ${lines.length} lines but ${dataPath} has ${rowCount} rows; they must be line-aligned`, { file: path });
+    throw new BprofError(`labels file has ${lines.length} lines but ${dataPath} has ${rowCount} rows; they must be line-aligned`, {
+      file: path,
+    });
   }
   return { path, lines };
 }

@@ -73,7 +73,8 @@ function mmluRows(file: string, badRows: BadRows): { where: DocSource; parse: ()
     return records.slice(1).map(({ line, fields }) => ({
       where: { file, line },
       parse: () => {
-        if (fields.length !== header.length) throw new RowProblem(`expected ${header.length} columns (${header.join(", ")}), found ${fields.length}`);
+        if (fields.length !== header.length)
+          throw new RowProblem(`expected ${header.length} columns (${header.join(", ")}), found ${fields.length}`);
         const row = Object.fromEntries(header.map((name, i) => [name, fields[i]]));
         const choices = "choices" in row ? parseListLiteral(row.choices!) : ["A", "B", "C", "D"].map((letter) => row[letter]);
         return hubRow({ ...row, choices }, subjectOf(file));
@@ -106,7 +107,8 @@ function hubRow(value: unknown, fallbackSubject: string): MmluRow {
 /** A list written as JSON (`["a", "b"]`) or as Python / numpy print it (`['a' 'b']`, `['a', "b's"]`). */
 function parseListLiteral(text: string): string[] {
   const trimmed = text.trim();
-  if (!trimmed.startsWith("[") || !trimmed.endsWith("]")) throw new RowProblem(`expected a list of choices, found ${JSON.stringify(text.slice(0, 60))}`, "choices");
+  if (!trimmed.startsWith("[") || !trimmed.endsWith("]"))
+    throw new RowProblem(`expected a list of choices, found ${JSON.stringify(text.slice(0, 60))}`, "choices");
   const items: string[] = [];
   const body = trimmed.slice(1, -1);
   const quoted = /\s*,?\s*(['"])((?:\\.|(?!\1)[^\\])*)\1/gy;
@@ -116,7 +118,8 @@ function parseListLiteral(text: string): string[] {
     items.push(match[2]!.replace(/\\(.)/g, (_, ch: string) => ({ n: "\n", t: "\t" })[ch] ?? ch));
     end = quoted.lastIndex;
   }
-  if (body.slice(end).replace(/[\s,]/g, "") !== "") throw new RowProblem(`cannot read the list of choices ${JSON.stringify(text.slice(0, 60))}`, "choices");
+  if (body.slice(end).replace(/[\s,]/g, "") !== "")
+    throw new RowProblem(`cannot read the list of choices ${JSON.stringify(text.slice(0, 60))}`, "choices");
   return items;
 }
 
@@ -138,5 +141,7 @@ function subjectFiles(dataPath: string): string[] {
 
 /** "high_school_world_history_test.csv" → "high_school_world_history". */
 function subjectOf(file: string): string {
-  return basename(file).replace(/\.[^.]+$/, "").replace(/_(test|dev|val)$/, "");
+  return basename(file)
+    .replace(/\.[^.]+$/, "")
+    .replace(/_(test|dev|val)$/, "");
 }

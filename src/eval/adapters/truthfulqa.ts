@@ -80,7 +80,10 @@ function readTargets(value: unknown, field: string): { choices: string[]; labels
   const entries = Object.entries(targets);
   // A JS object lists integer-like keys first, so such an answer would silently move.
   if (entries.some(([text]) => /^(0|[1-9]\d*)$/.test(text))) {
-    throw new RowProblem("an answer text is a bare integer, whose position JSON objects do not keep; convert the file to the {choices, labels} layout", field);
+    throw new RowProblem(
+      "an answer text is a bare integer, whose position JSON objects do not keep; convert the file to the {choices, labels} layout",
+      field,
+    );
   }
   if (entries.length < 2) throw new RowProblem("expected at least 2 answers", field);
   return { choices: entries.map(([text]) => text), labels: entries.map(([, label]) => checkLabel(label, field)) };

@@ -50,7 +50,12 @@ function endsComplete(bytes: Buffer): boolean {
 /** Arrow's row values (Vector for lists, StructRow proxies for structs) as plain values. */
 function arrowValue(value: unknown): unknown {
   if (value instanceof Vector) return Array.from(value as Vector, arrowValue);
-  if (value !== null && typeof value === "object" && !ArrayBuffer.isView(value) && typeof (value as { toJSON?: unknown }).toJSON === "function") {
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    !ArrayBuffer.isView(value) &&
+    typeof (value as { toJSON?: unknown }).toJSON === "function"
+  ) {
     const object = (value as { toJSON(): Record<string, unknown> }).toJSON();
     return Object.fromEntries(Object.entries(object).map(([key, v]) => [key, arrowValue(v)]));
   }

@@ -48,7 +48,8 @@ export function findHubSplit(query: HubSplitQuery): HubSplitResult {
         const files = listFiles(nested).filter((f) => f.endsWith(".parquet"));
         if (files.length) return { found: true, files };
       }
-      for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory() && existsParquet(join(dir, entry.name))) splits.add(entry.name);
+      for (const entry of readdirSync(dir, { withFileTypes: true }))
+        if (entry.isDirectory() && existsParquet(join(dir, entry.name))) splits.add(entry.name);
     }
   }
   for (const cache of caches) {
@@ -63,7 +64,12 @@ export function findHubSplit(query: HubSplitQuery): HubSplitResult {
       .sort((a, b) => statSync(b.dir).mtimeMs - statSync(a.dir).mtimeMs);
     if (candidates.length) return { found: true, files: candidates[0]!.files };
   }
-  return { found: false, datasetFound: clones.length + caches.length > 0, tried: tried.map((t) => relative(dataDir, t) || "."), splits: [...splits].sort() };
+  return {
+    found: false,
+    datasetFound: clones.length + caches.length > 0,
+    tried: tried.map((t) => relative(dataDir, t) || "."),
+    splits: [...splits].sort(),
+  };
 }
 
 /**

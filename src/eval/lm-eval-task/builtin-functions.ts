@@ -28,7 +28,8 @@ interface BuiltinEntry {
 
 function text(doc: Doc, field: string): string {
   const value = doc[field];
-  if (typeof value !== "string") throw new RowProblem(value === undefined ? `missing field '${field}'` : `expected a string, found ${JSON.stringify(value)}`, field);
+  if (typeof value !== "string")
+    throw new RowProblem(value === undefined ? `missing field '${field}'` : `expected a string, found ${JSON.stringify(value)}`, field);
   return value;
 }
 
@@ -49,10 +50,16 @@ const BUILTINS: BuiltinEntry[] = [
       apply: (doc) => {
         const ctx = `${text(doc, "ctx_a")} ${pythonCapitalize(text(doc, "ctx_b"))}`;
         const endings = doc.endings;
-        if (!Array.isArray(endings) || !endings.every((e) => typeof e === "string")) throw new RowProblem("expected a list of strings", "endings");
+        if (!Array.isArray(endings) || !endings.every((e) => typeof e === "string"))
+          throw new RowProblem("expected a list of strings", "endings");
         const label = /^\s*\d+\s*$/.test(String(doc.label)) ? Number(doc.label) : NaN;
         if (!Number.isInteger(label)) throw new RowProblem(`label ${JSON.stringify(doc.label)} is not an integer`, "label");
-        return { ...doc, query: cleanHellaswagText(`${text(doc, "activity_label")}: ${ctx}`), choices: endings.map(cleanHellaswagText), gold: label };
+        return {
+          ...doc,
+          query: cleanHellaswagText(`${text(doc, "activity_label")}: ${ctx}`),
+          choices: endings.map(cleanHellaswagText),
+          gold: label,
+        };
       },
     },
   },

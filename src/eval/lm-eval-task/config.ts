@@ -14,7 +14,12 @@ export type FunctionRef = z.infer<typeof functionRefSchema>;
 /** doc_to_text / doc_to_target: a Jinja template, a field name, an integer literal, or a function. */
 const docFieldSchema = z.union([z.string(), z.number().int(), functionRefSchema]);
 /** doc_to_choice: also a literal list of choices, or a dict whose values are the choices. */
-const docChoiceSchema = z.union([z.string(), z.array(z.union([z.string(), z.number()])), z.record(z.string(), z.string()), functionRefSchema]);
+const docChoiceSchema = z.union([
+  z.string(),
+  z.array(z.union([z.string(), z.number()])),
+  z.record(z.string(), z.string()),
+  functionRefSchema,
+]);
 
 const metricSchema = z.looseObject({
   metric: z.union([z.string(), functionRefSchema]),
@@ -45,7 +50,12 @@ export const lmEvalTaskSchema = z.strictObject({
   group: z.union([z.string(), z.array(z.string())]).optional(),
   dataset_path: z.string().min(1),
   dataset_name: z.string().nullable().optional(),
-  dataset_kwargs: z.looseObject({ data_files: z.union([z.string(), z.array(z.string()), z.record(z.string(), z.union([z.string(), z.array(z.string())]))]).optional() }).nullable().optional(),
+  dataset_kwargs: z
+    .looseObject({
+      data_files: z.union([z.string(), z.array(z.string()), z.record(z.string(), z.union([z.string(), z.array(z.string())]))]).optional(),
+    })
+    .nullable()
+    .optional(),
   training_split: splitName,
   validation_split: splitName,
   test_split: splitName,

@@ -47,9 +47,10 @@ export function docFields(config: LmEvalTaskConfig, locations: Record<string, Ke
   };
 
   const field = (key: "doc_to_text" | "doc_to_target", value: LmEvalTaskConfig["doc_to_text"]): ((doc: Doc) => unknown) => {
-    if (value === undefined) return () => {
-      throw new RowProblem(`the task has no ${key}`, key);
-    };
+    if (value === undefined)
+      return () => {
+        throw new RowProblem(`the task has no ${key}`, key);
+      };
     if (typeof value === "number") return () => value;
     if (typeof value === "object") {
       const fn = builtin(value, key);
@@ -101,7 +102,8 @@ function choiceField(
   const value = config.doc_to_choice;
   if (value === undefined || value === null) return () => null;
   const asList = (list: unknown): string[] => {
-    if (!Array.isArray(list) || list.length < 1) throw new RowProblem(`doc_to_choice gave ${JSON.stringify(list)?.slice(0, 80)}, not a list of choices`, "doc_to_choice");
+    if (!Array.isArray(list) || list.length < 1)
+      throw new RowProblem(`doc_to_choice gave ${JSON.stringify(list)?.slice(0, 80)}, not a list of choices`, "doc_to_choice");
     return list.map((choice) => (typeof choice === "string" ? choice : String(choice)));
   };
   if (Array.isArray(value)) {

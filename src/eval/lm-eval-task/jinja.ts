@@ -50,7 +50,8 @@ export function renderJinja(template: string, doc: Record<string, unknown>): str
   } catch (err) {
     throw new JinjaError((err as Error).message);
   }
-  if (env.missing.size > 0) throw new JinjaError(`undefined variable '${[...env.missing][0]}' (the doc has ${Object.keys(doc).join(", ")})`);
+  if (env.missing.size > 0)
+    throw new JinjaError(`undefined variable '${[...env.missing][0]}' (the doc has ${Object.keys(doc).join(", ")})`);
   // The lexer drops one trailing newline; lm-eval keeps it (keep_trailing_newline=True).
   return template.endsWith("\n") ? out + "\n" : out;
 }
@@ -82,7 +83,9 @@ const INDEX_HELPER = "__bprof_list_index";
 
 /** Python's list.index / str.index: the first position of the value, ValueError when absent. */
 function listIndex(container: unknown, value: unknown): number {
-  const items = Array.isArray(container) ? container.map((v) => (v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v)) : container;
+  const items = Array.isArray(container)
+    ? container.map((v) => (v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v))
+    : container;
   const index = typeof items === "string" ? items.indexOf(String(value)) : Array.isArray(items) ? items.indexOf(value) : -1;
   if (index < 0) throw new Error(`ValueError: ${JSON.stringify(value)} is not in ${JSON.stringify(items)}`);
   return index;
@@ -99,7 +102,12 @@ function rewriteIndexCalls(node: unknown): void {
   for (const value of Object.values(n)) rewriteIndexCalls(value);
   if (n.type !== "CallExpression") return;
   const callee = n.callee as { type?: string; computed?: boolean; object?: unknown; property?: { type?: string; value?: unknown } };
-  if (callee?.type === "MemberExpression" && !callee.computed && callee.property?.type === "Identifier" && callee.property.value === "index") {
+  if (
+    callee?.type === "MemberExpression" &&
+    !callee.computed &&
+    callee.property?.type === "Identifier" &&
+    callee.property.value === "index"
+  ) {
     n.args = [callee.object, ...(n.args as unknown[])];
     n.callee = { type: "Identifier", value: INDEX_HELPER };
   }

@@ -38,9 +38,18 @@ export interface LmEvalLoadOptions {
 /** The adapter name a converted task's spec carries (adapters/index.ts maps it to lm-eval-adapter.ts). */
 export const LM_EVAL_ADAPTER = "lm-eval";
 
-const SUPPORTED_METRICS: Record<string, MetricName> = { acc: "acc", acc_norm: "acc_norm", exact_match: "exact_match", perplexity: "perplexity" };
+const SUPPORTED_METRICS: Record<string, MetricName> = {
+  acc: "acc",
+  acc_norm: "acc_norm",
+  exact_match: "exact_match",
+  perplexity: "perplexity",
+};
 type OutputType = "multiple_choice" | "generate_until" | "loglikelihood";
-const METRICS_OF: Record<OutputType, MetricName[]> = { multiple_choice: ["acc", "acc_norm"], generate_until: ["exact_match"], loglikelihood: ["perplexity", "acc"] };
+const METRICS_OF: Record<OutputType, MetricName[]> = {
+  multiple_choice: ["acc", "acc_norm"],
+  generate_until: ["exact_match"],
+  loglikelihood: ["perplexity", "acc"],
+};
 
 /** Read an lm-eval task file (its include chain merged) and find its data. */
 export function loadLmEvalTask(path: string, options: LmEvalLoadOptions = {}): LmEvalLoadedSpec {
@@ -63,7 +72,9 @@ export function lmEvalTaskFromFile(raw: RawTaskFile, path: string, options: LmEv
   const task = outputType(config, at);
   const metricList = config.metric_list ?? defaultMetrics(task);
   const mc2 = config.process_results ? builtinFunction(config.process_results, "process_results", config.task) : undefined;
-  const metrics = mc2 ? (["mc2"] as MetricName[]) : metricList.map((m, i) => metricName(m, task, at("metric_list", `metric_list.${i}.metric`)));
+  const metrics = mc2
+    ? (["mc2"] as MetricName[])
+    : metricList.map((m, i) => metricName(m, task, at("metric_list", `metric_list.${i}.metric`)));
   const exactMatch = metricList.find((m) => m.metric === "exact_match");
 
   const numFewshot = options.numFewshot ?? config.num_fewshot ?? 0;
@@ -74,7 +85,10 @@ export function lmEvalTaskFromFile(raw: RawTaskFile, path: string, options: LmEv
   const evalFiles = splitFiles(config, evalSplit, evalSplitKey, path, at, options);
   shards.set(evalFiles[0]!, evalFiles);
 
-  const fewshotKey = numFewshot === 0 ? null : (["fewshot_split", "training_split", "validation_split"] as const).find((key) => config[key]) ?? evalSplitKey;
+  const fewshotKey =
+    numFewshot === 0
+      ? null
+      : ((["fewshot_split", "training_split", "validation_split"] as const).find((key) => config[key]) ?? evalSplitKey);
   const fewshotSplit = fewshotKey ? config[fewshotKey]! : null;
   let fewshotSource: string | undefined;
   if (fewshotKey && fewshotSplit !== evalSplit) {
@@ -83,7 +97,11 @@ export function lmEvalTaskFromFile(raw: RawTaskFile, path: string, options: LmEv
     fewshotSource = files[0]!;
   }
   const sampler = config.fewshot_config?.sampler ?? "default";
-  if (sampler !== "default" && sampler !== "first_n") throw new BprofError(`fewshot sampler '${sampler}' is not supported (default, first_n)`, at("fewshot_config", "fewshot_config.sampler"));
+  if (sampler !== "default" && sampler !== "first_n")
+    throw new BprofError(
+      `fewshot sampler '${sampler}' is not supported (default, first_n)`,
+      at("fewshot_config", "fewshot_config.sampler"),
+    );
 
   const generation = config.generation_kwargs ?? {};
   const until = generation.until === undefined ? [] : typeof generation.until === "string" ? [generation.until] : generation.until;
@@ -95,7 +113,12 @@ export function lmEvalTaskFromFile(raw: RawTaskFile, path: string, options: LmEv
     description: "",
     target_delimiter: config.target_delimiter,
     fewshot_delimiter: config.fewshot_delimiter,
-    fewshot: { n: numFewshot, ...(fewshotSource ? { source: fewshotSource } : {}), sampler: sampler === "first_n" ? "first_n" : "random", seed: 1234 },
+    fewshot: {
+      n: numFewshot,
+      ...(fewshotSource ? { source: fewshotSource } : {}),
+      sampler: sampler === "first_n" ? "first_n" : "random",
+      seed: 1234,
+    },
     metrics,
     // The per-item score the profile uses: greedy acc, not a log-likelihood, for loglikelihood tasks.
     ...(task === "loglikelihood" && metrics.includes("acc") ? { primary_metric: "acc" } : {}),
@@ -104,9 +127,14 @@ export function lmEvalTaskFromFile(raw: RawTaskFile, path: string, options: LmEv
       ignore_punctuation: exactMatch?.ignore_punctuation ?? false,
       regexes_to_ignore: exactMatch?.regexes_to_ignore ?? [],
     },
-    ...(config.filter_list?.length ? { filters: config.filter_list.map((filter, i) => answerFilter(filter, at("filter_list", `filter_list.${i}`))) } : {}),
+    ...(config.filter_list?.length
+      ? { filters: config.filter_list.map((filter, i) => answerFilter(filter, at("filter_list", `filter_list.${i}`))) }
+      : {}),
     // lm-eval's default stop sequence for generation is the few-shot delimiter.
-    generation: { until: until.length ? until : task === "generate_until" ? [config.fewshot_delimiter] : [], max_gen_toks: generation.max_gen_toks ?? 256 },
+    generation: {
+      until: until.length ? until : task === "generate_until" ? [config.fewshot_delimiter] : [],
+      max_gen_toks: generation.max_gen_toks ?? 256,
+    },
   };
   const spec = benchmarkSpecSchema.safeParse(candidate);
   if (!spec.success) {
@@ -114,7 +142,8 @@ export function lmEvalTaskFromFile(raw: RawTaskFile, path: string, options: LmEv
     throw new BprofError(issue.message, { file: path, field: issue.path.map(String).join(".") || undefined });
   }
   const fieldLines: Record<string, number> = {};
-  for (const [key, location] of Object.entries(raw.locations)) if (location.file === path && location.line !== undefined) fieldLines[key] = location.line;
+  for (const [key, location] of Object.entries(raw.locations))
+    if (location.file === path && location.line !== undefined) fieldLines[key] = location.line;
   return {
     spec: spec.data as BenchmarkSpec,
     path,
@@ -138,25 +167,37 @@ function defaultMetrics(task: OutputType): LmEvalMetric[] {
 }
 
 function metricName(metric: LmEvalMetric, task: OutputType, where: KeyLocationWithField): MetricName {
-  if (typeof metric.metric !== "string") throw new BprofError(`!function ${metric.metric.function} as a metric is Python code, which bprof does not run`, where);
+  if (typeof metric.metric !== "string")
+    throw new BprofError(`!function ${metric.metric.function} as a metric is Python code, which bprof does not run`, where);
   const name = SUPPORTED_METRICS[metric.metric];
   if (!name) throw new BprofError(`metric '${metric.metric}' is not supported (${Object.keys(SUPPORTED_METRICS).join(", ")})`, where);
   const aggregation = name === "perplexity" ? "perplexity" : "mean";
   if (metric.aggregation !== undefined && metric.aggregation !== aggregation) {
-    throw new BprofError(`aggregation '${typeof metric.aggregation === "string" ? metric.aggregation : metric.aggregation.function}' of ${name} is not supported (${aggregation})`, where);
+    throw new BprofError(
+      `aggregation '${typeof metric.aggregation === "string" ? metric.aggregation : metric.aggregation.function}' of ${name} is not supported (${aggregation})`,
+      where,
+    );
   }
   if (!METRICS_OF[task].includes(name)) throw new BprofError(`metric '${name}' does not apply to output_type '${task}'`, where);
   return name;
 }
 
-function answerFilter(filter: NonNullable<LmEvalTaskConfig["filter_list"]>[number], where: KeyLocationWithField): NonNullable<BenchmarkSpec["filters"]>[number] {
+function answerFilter(
+  filter: NonNullable<LmEvalTaskConfig["filter_list"]>[number],
+  where: KeyLocationWithField,
+): NonNullable<BenchmarkSpec["filters"]>[number] {
   const steps: NonNullable<BenchmarkSpec["filters"]>[number]["steps"] = [];
   filter.filter.forEach((step, i) => {
     const here = { ...where, field: `${where.field}.filter.${i}` };
     switch (step.function) {
       case "regex":
         if (step.regex_pattern === undefined) throw new BprofError("a regex filter needs regex_pattern", here);
-        steps.push({ function: "regex", pattern: step.regex_pattern, group_select: step.group_select ?? 0, fallback: step.fallback ?? "[invalid]" });
+        steps.push({
+          function: "regex",
+          pattern: step.regex_pattern,
+          group_select: step.group_select ?? 0,
+          fallback: step.fallback ?? "[invalid]",
+        });
         break;
       case "take_first":
         // One response per doc (repeats: 1): taking the first changes nothing.
@@ -167,18 +208,31 @@ function answerFilter(filter: NonNullable<LmEvalTaskConfig["filter_list"]>[numbe
         steps.push({ function: step.function });
         break;
       default:
-        throw new BprofError(`filter function '${step.function}' is not supported (regex, take_first, remove_whitespace, lowercase, uppercase)`, here);
+        throw new BprofError(
+          `filter function '${step.function}' is not supported (regex, take_first, remove_whitespace, lowercase, uppercase)`,
+          here,
+        );
     }
   });
   return { name: filter.name, steps };
 }
 
 function refuseUnsupported(config: LmEvalTaskConfig, at: (key: string) => KeyLocationWithField): void {
-  for (const key of ["custom_dataset", "doc_to_image", "doc_to_audio", "use_prompt", "gen_prefix", "multiple_inputs", "multiple_targets"] as const) {
-    if (config[key] !== undefined && config[key] !== null) throw new BprofError(`'${key}' is an lm-eval key bprof does not support`, at(key));
+  for (const key of [
+    "custom_dataset",
+    "doc_to_image",
+    "doc_to_audio",
+    "use_prompt",
+    "gen_prefix",
+    "multiple_inputs",
+    "multiple_targets",
+  ] as const) {
+    if (config[key] !== undefined && config[key] !== null)
+      throw new BprofError(`'${key}' is an lm-eval key bprof does not support`, at(key));
   }
   if (config.repeats !== 1) throw new BprofError("repeats other than 1 are not supported (bprof decodes greedily)", at("repeats"));
-  if (config.generation_kwargs?.do_sample) throw new BprofError("do_sample is not supported (bprof decodes greedily)", at("generation_kwargs"));
+  if (config.generation_kwargs?.do_sample)
+    throw new BprofError("do_sample is not supported (bprof decodes greedily)", at("generation_kwargs"));
   const metricsWithFunctions = config.process_results && config.metric_list?.some((m) => m.metric !== "acc");
   if (metricsWithFunctions) throw new BprofError("process_results with metrics other than acc is not supported", at("process_results"));
 }
@@ -194,7 +248,8 @@ function splitFiles(
 ): string[] {
   const dataFiles = config.dataset_kwargs?.data_files;
   if (dataFiles !== undefined) {
-    const entry = typeof dataFiles === "string" || Array.isArray(dataFiles) ? (split === "train" ? dataFiles : undefined) : dataFiles[split];
+    const entry =
+      typeof dataFiles === "string" || Array.isArray(dataFiles) ? (split === "train" ? dataFiles : undefined) : dataFiles[split];
     if (entry === undefined) throw new BprofError(`dataset_kwargs.data_files has no '${split}' split`, at(splitKey));
     const where = at("dataset_kwargs", "dataset_kwargs.data_files");
     return (typeof entry === "string" ? [entry] : entry).map((file) => {
@@ -206,7 +261,10 @@ function splitFiles(
     });
   }
   if (!options.dataDir) {
-    throw new BprofError(`dataset '${config.dataset_path}' needs --data-dir: a folder of Hub dataset clones (Parquet) or a datasets cache (Arrow)`, at("dataset_path"));
+    throw new BprofError(
+      `dataset '${config.dataset_path}' needs --data-dir: a folder of Hub dataset clones (Parquet) or a datasets cache (Arrow)`,
+      at("dataset_path"),
+    );
   }
   const dataDir = resolve(options.dataDir);
   if (!existsSync(dataDir)) throw new BprofError("--data-dir not found", { file: dataDir, field: "--data-dir" });
@@ -214,9 +272,15 @@ function splitFiles(
   const found = findHubSplit({ dataDir, path: config.dataset_path, name, split });
   if (found.found) return found.files;
   if (!found.datasetFound) {
-    throw new BprofError(`dataset '${config.dataset_path}' is not under --data-dir ${dataDir} (looked for ${config.dataset_path}/, ${config.dataset_path.split("/").at(-1)}/ and ${config.dataset_path.replaceAll("/", "___")}/)`, at("dataset_path"));
+    throw new BprofError(
+      `dataset '${config.dataset_path}' is not under --data-dir ${dataDir} (looked for ${config.dataset_path}/, ${config.dataset_path.split("/").at(-1)}/ and ${config.dataset_path.replaceAll("/", "___")}/)`,
+      at("dataset_path"),
+    );
   }
   const dataset = name ? `${config.dataset_path} (${name})` : config.dataset_path;
   const known = found.splits.length ? `; splits found: ${found.splits.join(", ")}` : "";
-  throw new BprofError(`split '${split}' of ${dataset} not found under ${dataDir} (looked in ${found.tried.join(", ")})${known}`, at(splitKey));
+  throw new BprofError(
+    `split '${split}' of ${dataset} not found under ${dataDir} (looked in ${found.tried.join(", ")})${known}`,
+    at(splitKey),
+  );
 }

@@ -50,7 +50,10 @@ export function readTaskFile(path: string, seen: string[] = []): RawTaskFile {
   const lineOf = (key: string): number | undefined => {
     const node = doc.getIn([key], true);
     if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    const pair = doc.contents && "items" in doc.contents ? (doc.contents.items as { key: unknown }[]).find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key) : undefined;
+    const pair =
+      doc.contents && "items" in doc.contents
+        ? (doc.contents.items as { key: unknown }[]).find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key)
+        : undefined;
     const keyNode = pair?.key;
     return isNode(keyNode) && keyNode.range ? lineCounter.linePos(keyNode.range[0]).line : undefined;
   };
@@ -64,7 +67,8 @@ export function readTaskFile(path: string, seen: string[] = []): RawTaskFile {
     }
     for (const entry of [...list].reverse()) {
       const target = isAbsolute(entry) ? entry : resolve(dirname(file), entry);
-      if (!existsSync(target)) throw new BprofError(`included file '${entry}' not found (${target})`, { file, line: lineOf("include"), field: "include" });
+      if (!existsSync(target))
+        throw new BprofError(`included file '${entry}' not found (${target})`, { file, line: lineOf("include"), field: "include" });
       const included = readTaskFile(target, [...seen, file]);
       Object.assign(merged.config, included.config);
       Object.assign(merged.locations, included.locations);

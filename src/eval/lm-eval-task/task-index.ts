@@ -28,10 +28,15 @@ export function indexTaskFolders(folders: string[]): TaskIndex {
       const { task, tag, group } = config;
       if (typeof task === "string") {
         if (!index.tasks.has(task)) index.tasks.set(task, file);
-        const tags = [tag, typeof group === "string" || Array.isArray(group) ? group : undefined].flatMap((t) => (typeof t === "string" ? [t] : Array.isArray(t) ? t : []));
+        const tags = [tag, typeof group === "string" || Array.isArray(group) ? group : undefined].flatMap((t) =>
+          typeof t === "string" ? [t] : Array.isArray(t) ? t : [],
+        );
         for (const name of tags) if (typeof name === "string") index.tags.set(name, [...(index.tags.get(name) ?? []), task]);
       } else if (typeof group === "string" && Array.isArray(task)) {
-        index.groups.set(group, task.filter((member): member is string => typeof member === "string"));
+        index.groups.set(
+          group,
+          task.filter((member): member is string => typeof member === "string"),
+        );
       }
     }
   }

@@ -43,7 +43,13 @@ export function readLlama2cHeader(bytes: Uint8Array, path: string): Llama2cHeade
     throw new BprofError("llama2.c version 1/2 export format is not supported (only the legacy version-0 format)", { file: path });
   }
   const [dim, hiddenDim, nLayers, nHeads, nKvHeads, vocab, seqLen] = Array.from({ length: 7 }, (_, i) => view.getInt32(i * 4, true)) as [
-    number, number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const fields = { dim, hidden_dim: hiddenDim, n_layers: nLayers, n_heads: nHeads, n_kv_heads: nKvHeads, seq_len: seqLen };
   for (const [field, value] of Object.entries(fields)) {

@@ -16,10 +16,10 @@ export interface DataRange {
 export function checkDataLayout(ranges: DataRange[], dataBytes: number, file: string): void {
   for (const r of ranges) {
     if (r.end > dataBytes) {
-      throw new BprofError(
-        `truncated safetensors file: tensor ends at data byte ${r.end} but the file holds ${dataBytes} data bytes`,
-        { file, field: r.name },
-      );
+      throw new BprofError(`truncated safetensors file: tensor ends at data byte ${r.end} but the file holds ${dataBytes} data bytes`, {
+        file,
+        field: r.name,
+      });
     }
   }
   const sorted = [...ranges].sort((a, b) => a.begin - b.begin || a.end - b.end);

@@ -21,8 +21,21 @@ type HeaderEntry = z.infer<typeof HeaderEntrySchema>;
 
 /** Bytes per element of every safetensors dtype, to validate offsets even of tensors we cannot load. */
 const DTYPE_BYTES: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  I64: 8,
+  U64: 8,
+  F64: 8,
 };
 
 const MAX_HEADER_BYTES = 100_000_000;
@@ -73,18 +86,26 @@ function readHeader(path: string): OpenedFile {
     for (const [name, value] of Object.entries(json)) {
       if (name === "__metadata__") continue;
       const entry = parseWithSchema(HeaderEntrySchema, value, { file: path, field: name });
-      const { dtype, shape, data_offsets: [begin, end] } = entry;
+      const {
+        dtype,
+        shape,
+        data_offsets: [begin, end],
+      } = entry;
       const itemBytes = DTYPE_BYTES[dtype];
       if (itemBytes === undefined) throw new BprofError(`unknown safetensors dtype '${dtype}'`, { file: path, field: name });
       if (end < begin || end - begin !== numelOf(shape) * itemBytes) {
-        throw new BprofError(
-          `data_offsets [${begin}, ${end}] do not match shape [${shape.join(", ")}] of ${dtype}`,
-          { file: path, field: name },
-        );
+        throw new BprofError(`data_offsets [${begin}, ${end}] do not match shape [${shape.join(", ")}] of ${dtype}`, {
+          file: path,
+          field: name,
+        });
       }
       entries.set(name, entry);
     }
-    checkDataLayout([...entries].map(([name, e]) => ({ name, begin: e.data_offsets[0], end: e.data_offsets[1] })), dataSize, path);
+    checkDataLayout(
+      [...entries].map(([name, e]) => ({ name, begin: e.data_offsets[0], end: e.data_offsets[1] })),
+      dataSize,
+      path,
+    );
     return { path, dataStart, entries };
   } finally {
     closeSync(fd);

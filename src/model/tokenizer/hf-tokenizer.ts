@@ -19,12 +19,16 @@ export class HfTokenizer implements Tokenizer {
   /** Whether the tokenizer's own special-token rule puts BOS first (Llama does, Qwen2 has no BOS). */
   private readonly addsBos: boolean;
 
-  private constructor(private readonly tokenizer: PreTrainedTokenizer, dir: string) {
+  private constructor(
+    private readonly tokenizer: PreTrainedTokenizer,
+    dir: string,
+  ) {
     this.source = { kind: "huggingface", path: dir };
     this.bosId = tokenizer.bos_token_id ?? null;
     this.eosId = tokenizer.eos_token_id ?? null;
     this.vocabSize = tokenizer.get_vocab().size;
-    this.hasChatTemplate = typeof tokenizer.chat_template === "string" || (tokenizer.chat_template != null && typeof tokenizer.chat_template === "object");
+    this.hasChatTemplate =
+      typeof tokenizer.chat_template === "string" || (tokenizer.chat_template != null && typeof tokenizer.chat_template === "object");
     this.addsBos = this.bosId !== null && tokenizer.encode("a", { add_special_tokens: true })[0] === this.bosId;
   }
 
@@ -32,7 +36,9 @@ export class HfTokenizer implements Tokenizer {
     const absolute = resolve(dir);
     for (const file of ["tokenizer.json", "tokenizer_config.json"]) {
       if (!existsSync(join(absolute, file))) {
-        throw new BprofError(`missing tokenizer: no ${file} in the model directory (pass --tokenizer <file>)`, { file: join(absolute, file) });
+        throw new BprofError(`missing tokenizer: no ${file} in the model directory (pass --tokenizer <file>)`, {
+          file: join(absolute, file),
+        });
       }
     }
     env.allowRemoteModels = false;

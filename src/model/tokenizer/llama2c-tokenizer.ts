@@ -116,7 +116,8 @@ export class Llama2cTokenizer implements Tokenizer {
     for (const id of ids) {
       if (id === BOS_ID || id === EOS_ID) continue;
       const bytes = this.bytesOf[id];
-      if (bytes === undefined) throw new BprofError(`token id ${id} is outside the vocabulary (${this.vocabSize})`, { file: this.source.path });
+      if (bytes === undefined)
+        throw new BprofError(`token id ${id} is outside the vocabulary (${this.vocabSize})`, { file: this.source.path });
       parts.push(bytes);
     }
     const text = Buffer.concat(parts).toString("utf8");

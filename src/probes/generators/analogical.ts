@@ -38,7 +38,9 @@ export const ANALOGY_RELATIONS: Record<string, [string, string][]> = {
   comparative: pairs(
     "good|better, bad|worse, big|bigger, small|smaller, fast|faster, happy|happier, hot|hotter, cold|colder, young|younger, tall|taller, easy|easier, thin|thinner, strong|stronger, busy|busier, far|farther, wise|wiser",
   ),
-  home: pairs("bird|nest, bee|hive, spider|web, rabbit|burrow, horse|stable, pig|sty, dog|kennel, fox|den, chicken|coop, bat|cave, ant|anthill, beaver|lodge"),
+  home: pairs(
+    "bird|nest, bee|hive, spider|web, rabbit|burrow, horse|stable, pig|sty, dog|kennel, fox|den, chicken|coop, bat|cave, ant|anthill, beaver|lodge",
+  ),
 };
 
 const HELD_OUT_PAIRS = 3;
@@ -61,8 +63,20 @@ function analogyTemplate(id: string, question: string, reversed: boolean, heldOu
       if (!reversed) {
         // Wrong: other targets of the relation, or the example's own target; never a valid target of c.
         const valid = all.filter(([x]) => x === c).map(([, y]) => y);
-        const others = pickOthers(rng, all.map(([, y]) => y), [...valid, b], 2);
-        const third = valid.includes(b) ? pickOthers(rng, all.map(([, y]) => y), [...valid, ...others], 1) : [b];
+        const others = pickOthers(
+          rng,
+          all.map(([, y]) => y),
+          [...valid, b],
+          2,
+        );
+        const third = valid.includes(b)
+          ? pickOthers(
+              rng,
+              all.map(([, y]) => y),
+              [...valid, ...others],
+              1,
+            )
+          : [b];
         return {
           question: fill(question, { a, b, c }),
           answer: d,
@@ -72,8 +86,20 @@ function analogyTemplate(id: string, question: string, reversed: boolean, heldOu
       }
       // Reversed: "B is to A as D is to ?"; several sources can share a target (lion, bear → cub).
       const valid = all.filter(([, y]) => y === d).map(([x]) => x);
-      const others = pickOthers(rng, all.map(([x]) => x), [...valid, a], 2);
-      const third = valid.includes(a) ? pickOthers(rng, all.map(([x]) => x), [...valid, ...others], 1) : [a];
+      const others = pickOthers(
+        rng,
+        all.map(([x]) => x),
+        [...valid, a],
+        2,
+      );
+      const third = valid.includes(a)
+        ? pickOthers(
+            rng,
+            all.map(([x]) => x),
+            [...valid, ...others],
+            1,
+          )
+        : [a];
       return {
         question: fill(question, { a: b, b: a, c: d }),
         answer: c,

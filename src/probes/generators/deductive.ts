@@ -21,14 +21,64 @@ const KINDS: Record<EntityFamily, string[]> = {
   heldout: ["brimpus", "sterpus", "shumpus", "grimpus", "folpus", "kelpus"],
 };
 const PROPERTIES: Record<EntityFamily, string[]> = {
-  train: ["shiny", "loud", "cold", "fast", "small", "bitter", "wooden", "sweet", "heavy", "soft", "bright", "round", "spicy", "fluffy", "striped"],
+  train: [
+    "shiny",
+    "loud",
+    "cold",
+    "fast",
+    "small",
+    "bitter",
+    "wooden",
+    "sweet",
+    "heavy",
+    "soft",
+    "bright",
+    "round",
+    "spicy",
+    "fluffy",
+    "striped",
+  ],
   heldout: ["sticky", "hollow", "dusty", "jagged", "tiny"],
 };
 const THINGS: Record<EntityFamily, string[]> = {
-  train: ["door", "lamp", "oven", "gate", "road", "river", "kettle", "alarm", "window", "garden", "bell", "radio", "fridge", "tap", "fan", "heater"],
+  train: [
+    "door",
+    "lamp",
+    "oven",
+    "gate",
+    "road",
+    "river",
+    "kettle",
+    "alarm",
+    "window",
+    "garden",
+    "bell",
+    "radio",
+    "fridge",
+    "tap",
+    "fan",
+    "heater",
+  ],
   heldout: ["boiler", "piano", "tractor", "clock", "bucket", "printer", "mailbox", "lantern"],
 };
-const STATES = ["on", "open", "wet", "hot", "loud", "red", "locked", "full", "broken", "blue", "shiny", "clean", "green", "humming", "frozen", "bright"];
+const STATES = [
+  "on",
+  "open",
+  "wet",
+  "hot",
+  "loud",
+  "red",
+  "locked",
+  "full",
+  "broken",
+  "blue",
+  "shiny",
+  "clean",
+  "green",
+  "humming",
+  "frozen",
+  "bright",
+];
 
 const not = (literal: Literal): Literal => (literal.startsWith("!") ? literal.slice(1) : `!${literal}`);
 
@@ -85,8 +135,20 @@ function syllogism(rng: Rng, family: EntityFamily, depth: number, mode: "forward
   text.push(`${sentence(fact)}`);
   const scenario: Scenario =
     mode === "tollens"
-      ? { text: rng.shuffle(text.slice(0, -1)).concat(text.slice(-1)), facts: [fact], rules, answer: not(isKind(kinds[0] as string)), wrong: [isKind(kinds[0] as string), isProp(q), isKind(stray), isProp(r)] }
-      : { text: rng.shuffle(text.slice(0, -1)).concat(text.slice(-1)), facts: [fact], rules, answer: finalProp, wrong: [not(finalProp), isProp(q), isKind(stray), isProp(r)] };
+      ? {
+          text: rng.shuffle(text.slice(0, -1)).concat(text.slice(-1)),
+          facts: [fact],
+          rules,
+          answer: not(isKind(kinds[0] as string)),
+          wrong: [isKind(kinds[0] as string), isProp(q), isKind(stray), isProp(r)],
+        }
+      : {
+          text: rng.shuffle(text.slice(0, -1)).concat(text.slice(-1)),
+          facts: [fact],
+          rules,
+          answer: finalProp,
+          wrong: [not(finalProp), isProp(q), isKind(stray), isProp(r)],
+        };
   return [scenario, x];
 }
 
@@ -146,7 +208,10 @@ function disjunction(rng: Rng, family: EntityFamily, chained: boolean): Scenario
 /** If A and B then C; if A and D then E; A; B. ⇒ C (E stays open). */
 function conjunction(rng: Rng, family: EntityFamily): Scenario {
   const [a, b, c, d, e] = atoms(rng, family, 5) as [Literal, Literal, Literal, Literal, Literal];
-  const rules: Rule[] = [[[a, b], c], [[a, d], e]];
+  const rules: Rule[] = [
+    [[a, b], c],
+    [[a, d], e],
+  ];
   return {
     text: [...rng.shuffle(rules.map(([ps, q]) => ifThen(ps, q))), sentence(a), sentence(b)],
     facts: [a, b],

@@ -55,7 +55,10 @@ function ruleFor(rng: Rng, family: EntityFamily, kind: SequenceRule["kind"], dec
     case "multiply":
       return { kind, start: r([1, 9], [10, 20]), factor: family === "train" ? rng.pick([2, 3]) : rng.pick([2, 3, 4]) };
     case "alternate": {
-      const [a, b] = rng.sample([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].filter((s) => (family === "train" ? s <= 7 : s >= 6)), 2);
+      const [a, b] = rng.sample(
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].filter((s) => (family === "train" ? s <= 7 : s >= 6)),
+        2,
+      );
       return { kind, start: r([1, 20], [100, 200]), steps: [a as number, b as number] };
     }
     case "square":
@@ -174,7 +177,9 @@ export const inductive: ProbeGenerator = {
     t("growing", (rng, f) => sequenceItem(rng, f, "growing", "The numbers follow a rule: {seq}. What is the next one?")),
     t("letters", (rng, f) => lettersItem(rng, f, "Which letter comes next: {seq}, ...?")),
     t("cycle", (rng, f) => cycleItem(rng, f, "What word comes next: {seq}, ...?")),
-    t("machine", (rng, f) => machineItem(rng, f, "A machine turns {x1} into {y1}, {x2} into {y2} and {x3} into {y3}. What does it turn {q} into?")),
+    t("machine", (rng, f) =>
+      machineItem(rng, f, "A machine turns {x1} into {y1}, {x2} into {y2} and {x3} into {y3}. What does it turn {q} into?"),
+    ),
     t("missing-held", (rng, f) => missingItem(rng, f, "Which number is missing: {seq}?"), true),
     t("function-held", (rng, f) => machineItem(rng, f, "f({x1}) = {y1}, f({x2}) = {y2}, f({x3}) = {y3}. What is f({q})?"), true),
   ],

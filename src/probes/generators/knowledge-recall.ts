@@ -37,7 +37,8 @@ function preferSimilar(rng: Rng, similar: string[], all: string[], exclude: stri
 }
 
 const continentOf = new Map(COUNTRIES.map((c) => [c.country, c.continent]));
-const sameContinent = (country: string) => COUNTRIES.filter((c) => continentOf.get(country) !== null && c.continent === continentOf.get(country));
+const sameContinent = (country: string) =>
+  COUNTRIES.filter((c) => continentOf.get(country) !== null && c.continent === continentOf.get(country));
 
 function worksRelation(kind: WorkKind, forward: string[]): FactRelation {
   const works = WORKS.filter((w) => w.kind === kind);
@@ -69,9 +70,19 @@ export const FACT_RELATIONS: FactRelation[] = [
     ],
     reverse: ["{o} is the capital of which country?", "Which country has {o} as its capital?"],
     wrongObjects: (rng, fact) =>
-      preferSimilar(rng, sameContinent(fact.subject).map((c) => c.capital), COUNTRIES.map((c) => c.capital), [fact.object]),
+      preferSimilar(
+        rng,
+        sameContinent(fact.subject).map((c) => c.capital),
+        COUNTRIES.map((c) => c.capital),
+        [fact.object],
+      ),
     wrongSubjects: (rng, fact) =>
-      preferSimilar(rng, sameContinent(fact.subject).map((c) => c.country), COUNTRIES.map((c) => c.country), [fact.subject]),
+      preferSimilar(
+        rng,
+        sameContinent(fact.subject).map((c) => c.country),
+        COUNTRIES.map((c) => c.country),
+        [fact.subject],
+      ),
   },
   {
     id: "continent",
@@ -95,7 +106,12 @@ export const FACT_RELATIONS: FactRelation[] = [
       "Which country is {s} in?",
       "The city of {s} belongs to which country?",
     ],
-    wrongObjects: (rng, fact) => pickOthers(rng, CITY_COUNTRY.map((c) => c.country), [fact.object]),
+    wrongObjects: (rng, fact) =>
+      pickOthers(
+        rng,
+        CITY_COUNTRY.map((c) => c.country),
+        [fact.object],
+      ),
   },
   {
     id: "symbol",
@@ -136,25 +152,52 @@ export const FACT_RELATIONS: FactRelation[] = [
     objectText: withArticle,
     wrongObjects: (rng, fact) => pickOthers(rng, ANIMAL_CLASSES, [fact.object]),
   },
-  worksRelation("book", ["Who wrote {s}?", "Which author wrote {s}?", "Who is the author of {s}?", "{S} was written by whom?", "Whose book is {s}?"]),
-  worksRelation("painting", ["Who painted {s}?", "Which artist painted {s}?", "{S} is a painting by whom?", "Who created the painting {s}?"]),
+  worksRelation("book", [
+    "Who wrote {s}?",
+    "Which author wrote {s}?",
+    "Who is the author of {s}?",
+    "{S} was written by whom?",
+    "Whose book is {s}?",
+  ]),
+  worksRelation("painting", [
+    "Who painted {s}?",
+    "Which artist painted {s}?",
+    "{S} is a painting by whom?",
+    "Who created the painting {s}?",
+  ]),
   worksRelation("music", ["Who composed {s}?", "Which composer wrote {s}?", "{S} is a work by which composer?", "Whose music is {s}?"]),
   {
     ...simpleRelation(
       "landmark",
       LANDMARKS.map((l) => ({ subject: l.landmark, object: l.city })),
-      ["In which city is {s}?", "Which city is home to {s}?", "Where would you go to see {s}?", "{S} stands in which city?", "To visit {s}, which city should you travel to?"],
+      [
+        "In which city is {s}?",
+        "Which city is home to {s}?",
+        "Where would you go to see {s}?",
+        "{S} stands in which city?",
+        "To visit {s}, which city should you travel to?",
+      ],
     ),
   },
   simpleRelation(
     "language",
     COUNTRY_LANGUAGE.map((c) => ({ subject: c.country, object: c.language })),
-    ["What is the main language spoken in {s}?", "Which language do most people in {s} speak?", "People in {s} mostly speak which language?", "Which language would you hear most in {s}?"],
+    [
+      "What is the main language spoken in {s}?",
+      "Which language do most people in {s} speak?",
+      "People in {s} mostly speak which language?",
+      "Which language would you hear most in {s}?",
+    ],
   ),
   simpleRelation(
     "currency",
     COUNTRY_CURRENCY.map((c) => ({ subject: c.country, object: c.currency })),
-    ["What is the currency of {s}?", "Which currency is used in {s}?", "People in {s} pay with which currency?", "What money do shops in {s} take?"],
+    [
+      "What is the currency of {s}?",
+      "Which currency is used in {s}?",
+      "People in {s} pay with which currency?",
+      "What money do shops in {s} take?",
+    ],
   ),
   {
     id: "number",

@@ -91,75 +91,149 @@ export const quantitative: ProbeGenerator = {
   heldOutEntities: "held-out names and objects (acorns, lamps, candles, ...)",
   templates: [
     problemTemplate("buy-give", (rng, c) => {
-      const a = rng.int(5, 40), b = rng.int(2, 20), cc = rng.int(1, a + b - 1);
+      const a = rng.int(5, 40),
+        b = rng.int(2, 20),
+        cc = rng.int(1, a + b - 1);
       return {
-        text: fill("{p} has {a} {items}. {He} buys {b} more and gives {c} to {q}. How many {items} does {p} have now?", slots(c, { a, b, c: cc })),
-        steps: [["start", a], ["add", b], ["sub", cc]],
+        text: fill(
+          "{p} has {a} {items}. {He} buys {b} more and gives {c} to {q}. How many {items} does {p} have now?",
+          slots(c, { a, b, c: cc }),
+        ),
+        steps: [
+          ["start", a],
+          ["add", b],
+          ["sub", cc],
+        ],
         mistakes: [a + b + cc, a + b, a - cc + b + 1, a - cc],
       };
     }),
     problemTemplate("boxes", (rng, c) => {
-      const n = rng.int(2, 9), k = rng.int(3, 12), e = rng.int(1, n * k - 1);
+      const n = rng.int(2, 9),
+        k = rng.int(3, 12),
+        e = rng.int(1, n * k - 1);
       return {
-        text: fill("{p} buys {n} boxes of {items}. Each box holds {k}. {He} gives away {e}. How many {items} are left?", slots(c, { n, k, e })),
-        steps: [["start", n], ["mul", k], ["sub", e]],
+        text: fill(
+          "{p} buys {n} boxes of {items}. Each box holds {k}. {He} gives away {e}. How many {items} are left?",
+          slots(c, { n, k, e }),
+        ),
+        steps: [
+          ["start", n],
+          ["mul", k],
+          ["sub", e],
+        ],
         mistakes: [n * k, n + k - e, n * k + e],
       };
     }),
     problemTemplate("change", (rng, c) => {
-      const n = rng.int(2, 5), price = rng.int(2, 9), bill = n * price < 20 ? 20 : 50;
+      const n = rng.int(2, 5),
+        price = rng.int(2, 9),
+        bill = n * price < 20 ? 20 : 50;
       return {
-        text: fill("{p} buys {n} {goods} for ${price} each and pays with a ${bill} bill. How much change does {p} get?", slots(c, { n, price, bill })),
-        steps: [["start", bill], ["sub", n * price]],
+        text: fill(
+          "{p} buys {n} {goods} for ${price} each and pays with a ${bill} bill. How much change does {p} get?",
+          slots(c, { n, price, bill }),
+        ),
+        steps: [
+          ["start", bill],
+          ["sub", n * price],
+        ],
         mistakes: [bill - price, n * price, bill - n - price],
         money: true,
       };
     }),
     problemTemplate("share", (rng, c) => {
-      const k = rng.int(2, 6), each = rng.int(2, 9), e = rng.int(1, 5);
+      const k = rng.int(2, 6),
+        each = rng.int(2, 9),
+        e = rng.int(1, 5);
       return {
-        text: fill("{p} shares {a} {items} equally among {k} friends. Then {q} gives each friend {e} more. How many {items} does each friend have now?", slots(c, { a: k * each, k, e })),
-        steps: [["start", k * each], ["div", k], ["add", e]],
+        text: fill(
+          "{p} shares {a} {items} equally among {k} friends. Then {q} gives each friend {e} more. How many {items} does each friend have now?",
+          slots(c, { a: k * each, k, e }),
+        ),
+        steps: [
+          ["start", k * each],
+          ["div", k],
+          ["add", e],
+        ],
         mistakes: [each, k * each + e, each + e * k, each - e],
       };
     }),
     problemTemplate("machine", (rng, c) => {
-      const r = rng.int(4, 15), h = rng.int(2, 8), d = rng.int(1, Math.min(9, r * h - 1));
+      const r = rng.int(4, 15),
+        h = rng.int(2, 8),
+        d = rng.int(1, Math.min(9, r * h - 1));
       return {
-        text: fill("A machine makes {r} {products} each hour. After {h} hours, {d} of them are broken. How many good {products} are there?", slots(c, { r, h, d })),
-        steps: [["start", r], ["mul", h], ["sub", d]],
+        text: fill(
+          "A machine makes {r} {products} each hour. After {h} hours, {d} of them are broken. How many good {products} are there?",
+          slots(c, { r, h, d }),
+        ),
+        steps: [
+          ["start", r],
+          ["mul", h],
+          ["sub", d],
+        ],
         mistakes: [r * h, r + h - d, r * h + d],
       };
     }),
     problemTemplate("more-than", (rng, c) => {
-      const a = rng.int(3, 30), b = rng.int(2, 15);
+      const a = rng.int(3, 30),
+        b = rng.int(2, 15);
       return {
         text: fill("{p} has {a} {items}. {q} has {b} more than {p}. How many {items} do they have together?", slots(c, { a, b })),
-        steps: [["start", a], ["mul", 2], ["add", b]],
+        steps: [
+          ["start", a],
+          ["mul", 2],
+          ["add", b],
+        ],
         mistakes: [a + b, 2 * a, a + 2 * b],
       };
     }),
     problemTemplate("times-as-many", (rng, c) => {
-      const a = rng.int(4, 25), m = rng.int(2, 4);
+      const a = rng.int(4, 25),
+        m = rng.int(2, 4);
       return {
-        text: fill("{p} reads {a} pages on Monday and {m} times as many pages on Tuesday. How many pages does {p} read on the two days?", slots(c, { a, m })),
-        steps: [["start", a], ["mul", m], ["add", a]],
+        text: fill(
+          "{p} reads {a} pages on Monday and {m} times as many pages on Tuesday. How many pages does {p} read on the two days?",
+          slots(c, { a, m }),
+        ),
+        steps: [
+          ["start", a],
+          ["mul", m],
+          ["add", a],
+        ],
         mistakes: [a * m, a + m, a * (m - 1)],
       };
     }),
     problemTemplate("class", (rng, c) => {
-      const g = rng.int(3, 8), k = rng.int(3, 6), x = rng.int(1, 6);
+      const g = rng.int(3, 8),
+        k = rng.int(3, 6),
+        x = rng.int(1, 6);
       return {
-        text: fill("{p}'s class has {g} groups of {k} students. {x} students are absent today. How many students are in class?", slots(c, { g, k, x })),
-        steps: [["start", g], ["mul", k], ["sub", x]],
+        text: fill(
+          "{p}'s class has {g} groups of {k} students. {x} students are absent today. How many students are in class?",
+          slots(c, { g, k, x }),
+        ),
+        steps: [
+          ["start", g],
+          ["mul", k],
+          ["sub", x],
+        ],
         mistakes: [g * k, g + k - x, g * k + x],
       };
     }),
     problemTemplate("half-rest", (rng, c) => {
-      const rest = 2 * rng.int(3, 30), a = rng.int(2, 20);
+      const rest = 2 * rng.int(3, 30),
+        a = rng.int(2, 20);
       return {
-        text: fill("{p} had ${m}. {He} spent ${a} on lunch and then half of what was left on a book. How much money does {p} have now?", slots(c, { m: rest + a, a })),
-        steps: [["start", rest + a], ["sub", a], ["div", 2]],
+        text: fill(
+          "{p} had ${m}. {He} spent ${a} on lunch and then half of what was left on a book. How much money does {p} have now?",
+          slots(c, { m: rest + a, a }),
+        ),
+        steps: [
+          ["start", rest + a],
+          ["sub", a],
+          ["div", 2],
+        ],
         mistakes: [(rest + a) / 2, rest, (rest + a) / 2 - a],
         money: true,
       };
@@ -167,10 +241,19 @@ export const quantitative: ProbeGenerator = {
     problemTemplate(
       "wage-held",
       (rng, c) => {
-        const w = rng.int(5, 15), h = rng.int(2, 8), d = rng.int(2, 5);
+        const w = rng.int(5, 15),
+          h = rng.int(2, 8),
+          d = rng.int(2, 5);
         return {
-          text: fill("{p} earns ${w} an hour and works {h} hours a day for {d} days. How much does {p} earn in total?", slots(c, { w, h, d })),
-          steps: [["start", w], ["mul", h], ["mul", d]],
+          text: fill(
+            "{p} earns ${w} an hour and works {h} hours a day for {d} days. How much does {p} earn in total?",
+            slots(c, { w, h, d }),
+          ),
+          steps: [
+            ["start", w],
+            ["mul", h],
+            ["mul", d],
+          ],
           mistakes: [w * h, w * d, w + h + d, w * h * (d - 1)],
           money: true,
         };
@@ -180,11 +263,20 @@ export const quantitative: ProbeGenerator = {
     problemTemplate(
       "start-held",
       (rng, c) => {
-        const start = rng.int(10, 40), a = rng.int(2, start - 1), b = rng.int(2, 20);
+        const start = rng.int(10, 40),
+          a = rng.int(2, start - 1),
+          b = rng.int(2, 20);
         const now = start - a + b;
         return {
-          text: fill("{p} gave away {a} {items} and then bought {b} more. Now {p} has {c}. How many {items} did {p} have at the start?", slots(c, { a, b, c: now })),
-          steps: [["start", now], ["sub", b], ["add", a]],
+          text: fill(
+            "{p} gave away {a} {items} and then bought {b} more. Now {p} has {c}. How many {items} did {p} have at the start?",
+            slots(c, { a, b, c: now }),
+          ),
+          steps: [
+            ["start", now],
+            ["sub", b],
+            ["add", a],
+          ],
           mistakes: [now + b - a, now - a - b, now + a + b],
         };
       },

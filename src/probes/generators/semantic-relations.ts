@@ -11,16 +11,37 @@ import type { EntityFamily, ProbeDraft, ProbeGenerator, ProbeTemplate } from "./
 
 // past tense | past participle
 const VERBS: [string, string][] = [
-  ["thanked", "thanked"], ["helped", "helped"], ["called", "called"], ["visited", "visited"], ["praised", "praised"],
-  ["warned", "warned"], ["pushed", "pushed"], ["followed", "followed"], ["greeted", "greeted"], ["invited", "invited"],
-  ["hugged", "hugged"], ["blamed", "blamed"], ["paid", "paid"], ["taught", "taught"], ["chased", "chased"],
-  ["rescued", "rescued"], ["interviewed", "interviewed"], ["photographed", "photographed"], ["forgave", "forgiven"], ["drove", "driven"],
+  ["thanked", "thanked"],
+  ["helped", "helped"],
+  ["called", "called"],
+  ["visited", "visited"],
+  ["praised", "praised"],
+  ["warned", "warned"],
+  ["pushed", "pushed"],
+  ["followed", "followed"],
+  ["greeted", "greeted"],
+  ["invited", "invited"],
+  ["hugged", "hugged"],
+  ["blamed", "blamed"],
+  ["paid", "paid"],
+  ["taught", "taught"],
+  ["chased", "chased"],
+  ["rescued", "rescued"],
+  ["interviewed", "interviewed"],
+  ["photographed", "photographed"],
+  ["forgave", "forgiven"],
+  ["drove", "driven"],
 ];
 const WHEN = ["yesterday", "on Monday", "after lunch", "at the park", "this morning", "last week", "at school", "in the evening"];
 const GIFTS = ["book", "apple", "letter", "ticket", "key", "scarf", "map", "cake", "ball", "lamp", "pen", "hat"];
 
 function threeOthers(rng: Rng, family: EntityFamily, cast: string[], answer: string): string[] {
-  const extra = rng.sample(people(family).map((p) => p.name).filter((n) => !cast.includes(n)), 3);
+  const extra = rng.sample(
+    people(family)
+      .map((p) => p.name)
+      .filter((n) => !cast.includes(n)),
+    3,
+  );
   return [...cast.filter((n) => n !== answer), ...extra].slice(0, 3);
 }
 
@@ -43,7 +64,8 @@ function roleItem(rng: Rng, family: EntityFamily, voice: "active" | "passive", a
 function giveItem(rng: Rng, family: EntityFamily, voice: "active" | "passive", ask: "giver" | "receiver", question: string): ProbeDraft {
   const [giver, receiver] = rng.sample(people(family), 2).map((p) => p.name) as [string, string];
   const gift = rng.pick(GIFTS);
-  const context = voice === "active" ? `${giver} gave ${receiver} ${withArticle(gift)}.` : `The ${gift} was given to ${receiver} by ${giver}.`;
+  const context =
+    voice === "active" ? `${giver} gave ${receiver} ${withArticle(gift)}.` : `The ${gift} was given to ${receiver} by ${giver}.`;
   const answer = ask === "giver" ? giver : receiver;
   return {
     context,
@@ -88,7 +110,13 @@ function kinItem(rng: Rng, family: EntityFamily, ask: "word" | "who", question: 
   const [a, b, c, outsider] = kinCast(rng, family) as [Person, Person, Person, Person];
   const statements = [`${a.name} is ${b.name}'s ${kinWord(r1, a)}.`, `${b.name} is ${c.name}'s ${kinWord(r2, b)}.`];
   const resultWord = kinWord(result, a);
-  const meta = { edges: [[a.name, kinWord(r1, a), b.name], [b.name, kinWord(r2, b), c.name]], ask: [a.name, c.name] };
+  const meta = {
+    edges: [
+      [a.name, kinWord(r1, a), b.name],
+      [b.name, kinWord(r2, b), c.name],
+    ],
+    ask: [a.name, c.name],
+  };
   if (ask === "word") {
     const sameGender = Object.values(KIN_WORDS).map((words) => words[a.he === "she" ? 0 : 1]);
     return {
@@ -133,7 +161,12 @@ export const KIND_OF: { category: string; phrase: string; mass: boolean; members
   { category: "fruit", phrase: "a fruit", mass: false, members: ["apple", "banana", "cherry", "mango", "pear", "grape", "plum", "peach"] },
   { category: "vegetable", phrase: "a vegetable", mass: false, members: ["carrot", "potato", "onion", "cabbage", "lettuce", "cucumber"] },
   { category: "tool", phrase: "a tool", mass: false, members: ["hammer", "saw", "wrench", "drill", "screwdriver", "chisel"] },
-  { category: "instrument", phrase: "a musical instrument", mass: false, members: ["violin", "drum", "flute", "trumpet", "cello", "harp", "clarinet"] },
+  {
+    category: "instrument",
+    phrase: "a musical instrument",
+    mass: false,
+    members: ["violin", "drum", "flute", "trumpet", "cello", "harp", "clarinet"],
+  },
   { category: "vehicle", phrase: "a vehicle", mass: false, members: ["truck", "bus", "van", "tractor", "motorcycle", "taxi"] },
   { category: "furniture", phrase: "a piece of furniture", mass: false, members: ["chair", "sofa", "bed", "desk", "wardrobe", "bookcase"] },
   { category: "clothing", phrase: "a piece of clothing", mass: false, members: ["jacket", "sock", "scarf", "coat", "skirt", "sweater"] },

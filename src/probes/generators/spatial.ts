@@ -79,7 +79,11 @@ function shelfItem(rng: Rng, family: EntityFamily, ask: "first" | "last" | "next
   const items = rng.sample(OBJECTS[family], 4);
   const say = (a: string, rel: string, b: string) => `The ${a} is to the ${rel} of the ${b}.`;
   const question = (target?: string) =>
-    ask === "first" ? "Which object on the shelf is furthest to the left?" : ask === "last" ? "Which object on the shelf is furthest to the right?" : `Which object is just to the right of the ${target}?`;
+    ask === "first"
+      ? "Which object on the shelf is furthest to the left?"
+      : ask === "last"
+        ? "Which object on the shelf is furthest to the right?"
+        : `Which object is just to the right of the ${target}?`;
   const draft = lineItem(rng, items, say, ["left", "right"], ask, question);
   return { ...draft, answer: `the ${draft.answer}`, distractors: draft.distractors.map((d) => `the ${d}`) };
 }
@@ -107,7 +111,10 @@ function insideItem(rng: Rng, family: EntityFamily, ask: "outermost" | "directly
     question: ask === "outermost" ? "Which thing holds all the others?" : `What is the ${chain[0]} directly inside?`,
     answer: `the ${answer}`,
     // Asking what holds chain[0], chain[0] itself is no answer: use a container from another chain.
-    distractors: (ask === "outermost" ? chain.filter((c) => c !== answer) : [...chain.slice(2), rng.pick(otherContainers(chain, family))]).map((c) => `the ${c}`),
+    distractors: (ask === "outermost"
+      ? chain.filter((c) => c !== answer)
+      : [...chain.slice(2), rng.pick(otherContainers(chain, family))]
+    ).map((c) => `the ${c}`),
     meta: { relations: stated, ask: ask === "outermost" ? "outermost" : ["directly-in", chain[0]] },
   };
 }
@@ -121,7 +128,9 @@ function turnItem(rng: Rng, family: EntityFamily, degrees: boolean): ProbeDraft 
   const person = rng.pick(people(family));
   const start = rng.int(0, 3);
   const n = degrees ? 1 : rng.int(1, 3);
-  const turns: Turn[] = Array.from({ length: n }, () => rng.pick(degrees ? ["left", "right"] : ["left", "right", "right", "left", "around"]));
+  const turns: Turn[] = Array.from({ length: n }, () =>
+    rng.pick(degrees ? ["left", "right"] : ["left", "right", "right", "left", "around"]),
+  );
   const angle = degrees ? rng.pick([90, 180, 270]) : 90;
   const quarterTurns = turns.reduce((q, t) => q + (t === "left" ? -1 : t === "right" ? 1 : 2) * (angle / 90), 0);
   const answer = STRAIGHT[(((start + quarterTurns) % 4) + 4) % 4] as string;
@@ -148,7 +157,10 @@ function walkItem(rng: Rng, family: EntityFamily, ask: "direction" | "distance")
   for (;;) {
     const headings = rng.sample(STRAIGHT, rng.int(2, 3));
     const legs = headings.map((h) => [rng.int(1, 9), h] as [number, string]);
-    const [dx, dy] = legs.reduce(([x, y], [k, h]) => [x + k * (VECTORS[h] as [number, number])[0], y + k * (VECTORS[h] as [number, number])[1]], [0, 0]);
+    const [dx, dy] = legs.reduce(
+      ([x, y], [k, h]) => [x + k * (VECTORS[h] as [number, number])[0], y + k * (VECTORS[h] as [number, number])[1]],
+      [0, 0],
+    );
     // Only a straight or exactly diagonal result has one right compass answer.
     if ((dx === 0 && dy === 0) || (ask === "direction" && dx !== 0 && dy !== 0 && Math.abs(dx) !== Math.abs(dy))) continue;
     const route = legs.map(([k, h]) => `${k} block${k === 1 ? "" : "s"} ${h}`);
@@ -179,10 +191,15 @@ function mapItem(rng: Rng, family: EntityFamily): ProbeDraft {
   const horizontal = rng.pick(["east", "west"]);
   const [first, second] = rng.chance(0.5) ? [vertical, horizontal] : [horizontal, vertical];
   // b is `first` of a; c is `second` of b. Ask where c is from a, or a from c.
-  const relations = [[b, first, a], [c, second, b]];
+  const relations = [
+    [b, first, a],
+    [c, second, b],
+  ];
   const forward = rng.chance(0.5);
   const [x, y] = forward ? [c, a] : [a, c];
-  const answer = forward ? directionOf(...vectorOf(vertical, horizontal)) : directionOf(...vectorOf(vertical, horizontal).map((v) => -v) as [number, number]);
+  const answer = forward
+    ? directionOf(...vectorOf(vertical, horizontal))
+    : directionOf(...(vectorOf(vertical, horizontal).map((v) => -v) as [number, number]));
   return {
     context: `The ${b} is ${first} of the ${a}. The ${c} is ${second} of the ${b}.`,
     question: `In which direction is the ${x} from the ${y}?`,

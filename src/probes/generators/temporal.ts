@@ -12,16 +12,30 @@ import type { EntityFamily, ProbeDraft, ProbeGenerator, ProbeTemplate } from "./
 // past tense | -ing form
 const EVENTS: Record<EntityFamily, [string, string][]> = {
   train: [
-    ["ate breakfast", "eating breakfast"], ["walked the dog", "walking the dog"], ["read a book", "reading a book"],
-    ["took a shower", "taking a shower"], ["called a friend", "calling a friend"], ["went shopping", "going shopping"],
-    ["watered the plants", "watering the plants"], ["did homework", "doing homework"], ["cooked dinner", "cooking dinner"],
-    ["washed the car", "washing the car"], ["played chess", "playing chess"], ["went swimming", "going swimming"],
-    ["cleaned the kitchen", "cleaning the kitchen"], ["wrote a letter", "writing a letter"], ["baked bread", "baking bread"],
+    ["ate breakfast", "eating breakfast"],
+    ["walked the dog", "walking the dog"],
+    ["read a book", "reading a book"],
+    ["took a shower", "taking a shower"],
+    ["called a friend", "calling a friend"],
+    ["went shopping", "going shopping"],
+    ["watered the plants", "watering the plants"],
+    ["did homework", "doing homework"],
+    ["cooked dinner", "cooking dinner"],
+    ["washed the car", "washing the car"],
+    ["played chess", "playing chess"],
+    ["went swimming", "going swimming"],
+    ["cleaned the kitchen", "cleaning the kitchen"],
+    ["wrote a letter", "writing a letter"],
+    ["baked bread", "baking bread"],
     ["fed the cat", "feeding the cat"],
   ],
   heldout: [
-    ["painted the fence", "painting the fence"], ["fixed the bike", "fixing the bike"], ["visited the museum", "visiting the museum"],
-    ["planted a tree", "planting a tree"], ["ironed a shirt", "ironing a shirt"], ["sent an email", "sending an email"],
+    ["painted the fence", "painting the fence"],
+    ["fixed the bike", "fixing the bike"],
+    ["visited the museum", "visiting the museum"],
+    ["planted a tree", "planting a tree"],
+    ["ironed a shirt", "ironing a shirt"],
+    ["sent an email", "sending an email"],
   ],
 };
 const TIMED_EVENTS: Record<EntityFamily, string[]> = {
@@ -33,7 +47,20 @@ const PLACES: Record<EntityFamily, string[]> = {
   heldout: ["lighthouse", "aquarium", "observatory", "train station"],
 };
 export const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-export const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+export const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 const mod = (n: number, m: number) => ((n % m) + m) % m;
 
@@ -57,7 +84,10 @@ export function formatDuration(minutes: number): string {
 /** A few nearby wrong values, formatted, distinct and different from the answer. */
 function nearby(rng: Rng, answer: number, offsets: number[], valid: (x: number) => boolean, format: (x: number) => string): string[] {
   const candidates = [...new Set(offsets.map((d) => answer + d))].filter((x) => x !== answer && valid(x)).map(format);
-  return rng.sample([...new Set(candidates)].filter((s) => s !== format(answer)), 3);
+  return rng.sample(
+    [...new Set(candidates)].filter((s) => s !== format(answer)),
+    3,
+  );
 }
 
 type Relation = [string, "before" | "after", string];
@@ -132,7 +162,9 @@ function weekdayItem(rng: Rng, direction: 1 | -1, question: string): ProbeDraft 
   const n = rng.int(2, 20);
   const answerIndex = mod(today + direction * n, 7);
   const answer = WEEKDAYS[answerIndex] as string;
-  const near = [answerIndex - 1, answerIndex + 1, answerIndex + 2, answerIndex - 2, today - direction * n].map((i) => WEEKDAYS[mod(i, 7)] as string);
+  const near = [answerIndex - 1, answerIndex + 1, answerIndex + 2, answerIndex - 2, today - direction * n].map(
+    (i) => WEEKDAYS[mod(i, 7)] as string,
+  );
   return {
     question: fill(question, { day: WEEKDAYS[today] as string, n }),
     answer,
@@ -184,7 +216,10 @@ function laterItem(rng: Rng, family: EntityFamily): ProbeDraft {
 
 function openedItem(rng: Rng, family: EntityFamily, ask: "first" | "last"): ProbeDraft {
   const places = rng.sample(PLACES[family], 4);
-  const years = rng.sample(Array.from({ length: 150 }, (_, i) => 1860 + i), 4);
+  const years = rng.sample(
+    Array.from({ length: 150 }, (_, i) => 1860 + i),
+    4,
+  );
   const opened = Object.fromEntries(places.map((p, i) => [p, years[i] as number]));
   const order = places.slice().sort((a, b) => (opened[a] as number) - (opened[b] as number));
   const answer = `the ${ask === "first" ? order[0] : order[3]}`;

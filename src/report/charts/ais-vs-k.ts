@@ -67,7 +67,8 @@ export function aisVersusK(spec: KPanelSpec): Markup {
           .map((b) => `${px(x(b.k))},${px(y(b.band.lower))}`)
           .join(" L")} Z"><title>null band from random masks</title></path>`
       : bandPoints.map(
-          (b) => svg`<rect class="null-band" x="${px(x(b.k) - 6)}" width="12" y="${px(y(b.band.upper))}" height="${px(Math.max(1, y(b.band.lower) - y(b.band.upper)))}"/>`,
+          (b) =>
+            svg`<rect class="null-band" x="${px(x(b.k) - 6)}" width="12" y="${px(y(b.band.upper))}" height="${px(Math.max(1, y(b.band.lower) - y(b.band.upper)))}"/>`,
         );
 
   const lines = spec.series.map((s) => {
@@ -79,7 +80,9 @@ export function aisVersusK(spec: KPanelSpec): Markup {
         : "";
     const dots = defined.map((p) => {
       const flagged = !s.muted && (p.dependence === "depends" || p.dependence === "interferes");
-      const ci = p.ci ? svg`<line x1="${px(x(p.k))}" x2="${px(x(p.k))}" y1="${px(y(p.ci[1]))}" y2="${px(y(p.ci[0]))}" stroke="${color}" stroke-opacity="0.45" stroke-width="1.5"/>` : "";
+      const ci = p.ci
+        ? svg`<line x1="${px(x(p.k))}" x2="${px(x(p.k))}" y1="${px(y(p.ci[1]))}" y2="${px(y(p.ci[0]))}" stroke="${color}" stroke-opacity="0.45" stroke-width="1.5"/>`
+        : "";
       return svg`<g>${ci}<circle cx="${px(x(p.k))}" cy="${px(y(p.ais))}" r="3.6" fill="${flagged ? color : "#fff"}" stroke="${color}" stroke-width="1.6"/><title>${s.label}, k = ${formatK(p.k)}: AIS ${formatAis(p.ais)} ${formatInterval(p.ci)}, ${p.dependence}</title></g>`;
     });
     return svg`<g class="series">${path}${dots}</g>`;

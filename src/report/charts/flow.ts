@@ -113,7 +113,10 @@ export function flowChart(spec: FlowSpec): Markup {
   });
   const height = top + innerH + 46;
   const caption = svg`<text class="tick muted" x="${px(leftW)}" y="${px(top + innerH + 30)}">ribbon width ∝ AIS; ribbons with AIS ≥ ${spec.threshold}; opaque: dependence (interval above the null band)</text>`;
-  const empty = links.length === 0 ? svg`<text class="note" x="${px(width / 2)}" y="${px(top + innerH / 2)}" text-anchor="middle">no AIS reaches ${spec.threshold}</text>` : "";
+  const empty =
+    links.length === 0
+      ? svg`<text class="note" x="${px(width / 2)}" y="${px(top + innerH / 2)}" text-anchor="middle">no AIS reaches ${spec.threshold}</text>`
+      : "";
   return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart flow" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-label="Abilities to benchmarks flow">${ribbons}${sourceMarks}${targetMarks}${empty}${caption}</svg>`;
 }
 

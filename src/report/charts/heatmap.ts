@@ -45,7 +45,14 @@ export function aisHeatmap(spec: HeatmapSpec): Markup {
   const PLANTED_FONT = 10;
   const rowLabelW = Math.max(
     90,
-    ...spec.rows.map((r) => Math.max(textWidth(r.label, LABEL_FONT), r.note ? textWidth(r.note, NOTE_FONT) : 0, r.planted ? textWidth(r.planted, PLANTED_FONT) : 0) + 16),
+    ...spec.rows.map(
+      (r) =>
+        Math.max(
+          textWidth(r.label, LABEL_FONT),
+          r.note ? textWidth(r.note, NOTE_FONT) : 0,
+          r.planted ? textWidth(r.planted, PLANTED_FONT) : 0,
+        ) + 16,
+    ),
   );
   // Column labels stand upright over their column: a label never runs past the grid, so the
   // chart's width is the row labels and the grid alone (a slanted label would overhang).
@@ -72,7 +79,9 @@ export function aisHeatmap(spec: HeatmapSpec): Markup {
     const lines = 1 + (r.note ? 1 : 0) + (r.planted ? 1 : 0);
     const first = top + CELL_H / 2 + 4 - ((lines - 1) * 13) / 2;
     const note = r.note ? svg`<text class="note" x="${px(x0 - 10)}" y="${px(first + 13)}" text-anchor="end">${r.note}</text>` : "";
-    const planted = r.planted ? svg`<text class="note planted" x="${px(x0 - 10)}" y="${px(first + 13 * (r.note ? 2 : 1))}" text-anchor="end">${r.planted}</text>` : "";
+    const planted = r.planted
+      ? svg`<text class="note planted" x="${px(x0 - 10)}" y="${px(first + 13 * (r.note ? 2 : 1))}" text-anchor="end">${r.planted}</text>`
+      : "";
     return svg`<text class="axis-label" x="${px(x0 - 10)}" y="${px(first)}" text-anchor="end">${r.label}</text>${note}${planted}`;
   });
 
@@ -83,7 +92,9 @@ export function aisHeatmap(spec: HeatmapSpec): Markup {
       const x = x0 + j * CELL_W;
       const y = y0 + i * CELL_H;
       if (!c) {
-        cells.push(svg`<rect x="${px(x + 1)}" y="${px(y + 1)}" width="${CELL_W - 2}" height="${CELL_H - 2}" fill="#ffffff" stroke="#e4e4e4"><title>not measured</title></rect>`);
+        cells.push(
+          svg`<rect x="${px(x + 1)}" y="${px(y + 1)}" width="${CELL_W - 2}" height="${CELL_H - 2}" fill="#ffffff" stroke="#e4e4e4"><title>not measured</title></rect>`,
+        );
         return;
       }
       if (c.ais === null) {

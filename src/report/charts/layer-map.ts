@@ -46,7 +46,8 @@ export function layerMap(rows: LayerMapRow[], layers: number[]): Markup {
   );
 
   const header = layers.map(
-    (l, j) => svg`<text class="tick" x="${px(x0 + j * cellW + cellW / 2)}" y="${y0 - 8}" text-anchor="middle">${layers.length > 24 && l % 4 !== 0 ? "" : String(l)}</text>`,
+    (l, j) =>
+      svg`<text class="tick" x="${px(x0 + j * cellW + cellW / 2)}" y="${y0 - 8}" text-anchor="middle">${layers.length > 24 && l % 4 !== 0 ? "" : String(l)}</text>`,
   );
   const body = rows.map((r, i) => {
     const y = y0 + i * cellH;
@@ -54,7 +55,10 @@ export function layerMap(rows: LayerMapRow[], layers: number[]): Markup {
     const cells = layers.map((l, j) => {
       const share = byLayer.get(l) ?? 0;
       const fill = sequentialColor(share / maxShare);
-      const text = cellW >= 34 && share > 0 ? svg`<text class="cell-tiny" x="${px(x0 + j * cellW + cellW / 2)}" y="${px(y + cellH / 2 + 4)}" text-anchor="middle" fill="${textColorOn(fill)}">${Math.round(share * 100)}</text>` : "";
+      const text =
+        cellW >= 34 && share > 0
+          ? svg`<text class="cell-tiny" x="${px(x0 + j * cellW + cellW / 2)}" y="${px(y + cellH / 2 + 4)}" text-anchor="middle" fill="${textColorOn(fill)}">${Math.round(share * 100)}</text>`
+          : "";
       return svg`<g><rect x="${px(x0 + j * cellW + 0.5)}" y="${px(y + 0.5)}" width="${px(cellW - 1)}" height="${cellH - 1}" fill="${fill}"/>${text}<title>${r.label}, layer ${l}: ${formatShare(share)} of ${r.nSelected.toLocaleString("en-US")} weights</title></g>`;
     });
     let sx = stackX;
@@ -73,7 +77,10 @@ export function layerMap(rows: LayerMapRow[], layers: number[]): Markup {
     const ly = legendY + Math.floor(i / 2) * 16;
     return svg`<rect x="${px(lx)}" y="${px(ly - 9)}" width="11" height="11" fill="${matrixColor(m)}"/><text class="tick" x="${px(lx + 15)}" y="${px(ly)}">${m.replace(/^(self_attn|mlp)\./, "")}</text>`;
   });
-  const gradient = Array.from({ length: 6 }, (_, i) => svg`<rect x="${px(x0 + i * 22)}" y="${px(legendY - 9)}" width="22" height="11" fill="${sequentialColor(i / 5)}"/>`);
+  const gradient = Array.from(
+    { length: 6 },
+    (_, i) => svg`<rect x="${px(x0 + i * 22)}" y="${px(legendY - 9)}" width="22" height="11" fill="${sequentialColor(i / 5)}"/>`,
+  );
   const height = legendY + Math.max(24, Math.ceil(matrices.length / 2) * 16) + 14;
   const width = stackX + stackW + 20;
   return svg`<svg xmlns="http://www.w3.org/2000/svg" class="chart layer-map" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-label="Layer map of the masks"><text class="tick muted" x="${px(x0)}" y="12">decoder layer →</text><text class="tick muted" x="${px(stackX)}" y="12">share per matrix type</text>${header}${body}${gradient}<text class="tick" x="${px(x0)}" y="${px(legendY + 15)}">share of the mask per layer, from 0 to ${formatShare(maxShare)}</text>${matrixLegend}</svg>`;

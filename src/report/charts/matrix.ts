@@ -43,7 +43,8 @@ export function matrixChart(spec: MatrixSpec): Markup {
       svg`<g transform="translate(${px(x0 + j * CELL + CELL / 2)},${px(y0 - 8)}) rotate(-32)"><text class="axis-label${muted(j) ? " muted" : ""}">${label(l, j)}</text></g>`,
   );
   const rows = spec.rowLabels.map(
-    (l, i) => svg`<text class="axis-label${muted(i) ? " muted" : ""}" x="${px(x0 - 8)}" y="${px(y0 + i * CELL + CELL / 2 + 4)}" text-anchor="end">${label(l, i)}</text>`,
+    (l, i) =>
+      svg`<text class="axis-label${muted(i) ? " muted" : ""}" x="${px(x0 - 8)}" y="${px(y0 + i * CELL + CELL / 2 + 4)}" text-anchor="end">${label(l, i)}</text>`,
   );
   const cells: Markup[] = [];
   spec.values.forEach((row, i) =>
@@ -52,7 +53,9 @@ export function matrixChart(spec: MatrixSpec): Markup {
       const y = y0 + i * CELL;
       const tip = spec.describe(i, j, v);
       if (v === null) {
-        cells.push(svg`<g><rect x="${px(x + 1)}" y="${px(y + 1)}" width="${CELL - 2}" height="${CELL - 2}" fill="${hatchFill(spec.id)}"/><title>${tip}</title></g>`);
+        cells.push(
+          svg`<g><rect x="${px(x + 1)}" y="${px(y + 1)}" width="${CELL - 2}" height="${CELL - 2}" fill="${hatchFill(spec.id)}"/><title>${tip}</title></g>`,
+        );
         return;
       }
       const fill = (spec.mutedDiagonal && i === j) || muted(i) || muted(j) ? "#eceef1" : spec.color(v);
