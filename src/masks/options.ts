@@ -1,5 +1,4 @@
-import { BprofError } from "../errors.js";
-import { choiceOption, type OptionSpec } from "../util/option-spec.js";
+import { choiceOption, numericOption, type OptionSpec } from "../util/option-spec.js";
 import { CONTRASTS } from "./contrast.js";
 import { SELECTION_METHODS } from "./selection.js";
 import { ABLATION_VARIANTS } from "./variant.js";
@@ -28,16 +27,12 @@ export const SELECTION_OPTIONS = {
 
 /** An ablation fraction k in (0, 1) (each is checked later against N_total). */
 function fractionOption(name: string, placeholder: string, defaultValue: number, help: string): OptionSpec<number> {
-  return {
+  return numericOption(
     name,
     placeholder,
+    defaultValue,
     help,
-    default: defaultValue,
-    parse(value) {
-      const k = typeof value === "string" ? (value.trim() === "" ? NaN : Number(value)) : value;
-      if (typeof k === "number" && Number.isFinite(k) && k > 0 && k < 1) return k;
-      throw new BprofError(`ablation fraction k must be a number in (0, 1), got '${String(value)}'`, { field: name });
-    },
-    format: String,
-  };
+    (k) => Number.isFinite(k) && k > 0 && k < 1,
+    (v) => `ablation fraction k must be a number in (0, 1), got '${String(v)}'`,
+  );
 }

@@ -41,8 +41,18 @@ export function choiceOption<const C extends readonly string[]>(
   };
 }
 
-/** A positive integer (text is read as a decimal number). */
-export function positiveIntOption(name: string, placeholder: string, defaultValue: number, help: string): OptionSpec<number> {
+/**
+ * A number option: text is read as a decimal number, kept when `accepts` holds, else refused
+ * in the words of `refusal`.
+ */
+export function numericOption(
+  name: string,
+  placeholder: string,
+  defaultValue: number,
+  help: string,
+  accepts: (n: number) => boolean,
+  refusal: (value: unknown) => string,
+): OptionSpec<number> {
   return {
     name,
     placeholder,
@@ -50,27 +60,28 @@ export function positiveIntOption(name: string, placeholder: string, defaultValu
     default: defaultValue,
     parse(value) {
       const n = typeof value === "string" ? (value.trim() === "" ? NaN : Number(value)) : value;
-      if (typeof n === "number" && Number.isInteger(n) && n > 0) return n;
-      throw new BprofError(`'${String(value)}' is not a positive integer`, { field: name });
+      if (typeof n === "number" && accepts(n)) return n;
+      throw new BprofError(refusal(value), { field: name });
     },
     format: String,
   };
 }
 
-/** Any finite number. */
-export function numberOption(name: string, placeholder: string, defaultValue: number, help: string): OptionSpec<number> {
-  return {
+/** A positive integer. */
+export function positiveIntOption(name: string, placeholder: string, defaultValue: number, help: string): OptionSpec<number> {
+  return numericOption(
     name,
     placeholder,
+    defaultValue,
     help,
-    default: defaultValue,
-    parse(value) {
-      const n = typeof value === "string" ? (value.trim() === "" ? NaN : Number(value)) : value;
-      if (typeof n === "number" && Number.isFinite(n)) return n;
-      throw new BprofError(`'${String(value)}' is not a number`, { field: name });
-    },
-    format: String,
-  };
+    (n) => Number.isInteger(n) && n > 0,
+    (v) => `'${String(v)}' is not a positive integer`,
+  );
+}
+
+/** Any finite number. */
+export function numberOption(name: string, placeholder: string, defaultValue: number, help: string): OptionSpec<number> {
+  return numericOption(name, placeholder, defaultValue, help, Number.isFinite, (v) => `'${String(v)}' is not a number`);
 }
 
 /** Free text. */
