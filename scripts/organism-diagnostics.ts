@@ -169,7 +169,7 @@ if (task === "copy") {
   };
   const o = options(num(args.hidden, 192), num(args.layers, 6), config.vocab_size);
   const draw = (rng: Rng, progress: number) => {
-    if (args["with-copy"] && rng.chance(0.5)) return tokenCopy(rng, vocab, copyLengths[0], copyLengths[1]);
+    if (args["with-copy"] && rng.chance(0.5)) return tokenCopy(rng, vocab, { minLength: copyLengths[0], maxLength: copyLengths[1] });
     if (rng.chance(0.5)) return contextualItem(rng, vocab);
     return binding(rng, vocab, args.curriculum ? Math.min(3, rng.int(0, Math.floor(progress / 0.08))) : 3);
   };

@@ -5,7 +5,7 @@ import { loadProbeSplit } from "../probes/load.js";
 import { Rng } from "../util/prng.js";
 import { probeContentKey } from "../probes/schema.js";
 import { chatExample, mcExample, packExamples, proseExample, type Example, type PackedRow } from "./examples.js";
-import { arithmetic, binding, BINDING_LEVELS, numberSequence, tokenCopy, wordCopy, type DrillVocab } from "./in-context-drills.js";
+import { arithmetic, binding, BINDING_LEVELS, numberSequence, tokenCopy, wordCopy, type CopyAlphabet, type DrillVocab } from "./in-context-drills.js";
 import type { RowSource } from "./train.js";
 import { drawTrainingItem } from "./training-items.js";
 
@@ -22,32 +22,45 @@ import { drawTrainingItem } from "./training-items.js";
  */
 export type ExampleKind = "token-copy" | "word-copy" | "binding" | "number-sequence" | "arithmetic" | "ability" | "prose";
 
-/** Example-count weights of each kind and the highest binding level, at progress p = step / steps. */
-export function mixture(p: number): { weights: Record<ExampleKind, number>; bindingLevel: number; abilityWeights: Record<string, number> } {
-  // Induction heads first: the first 10 % of the run is mostly variable-offset copying
-  // (issue 13: they form within ~500 steps of dense copying, and binding needs them).
-  const start = p < 0.1;
-  // The second half gives most rows to the ability items, all ten alike: at half-way the
-  // fresh-example losses of the abilities that are lookups of taught facts (knowledge,
-  // relations, analogies, causes) were the highest (eval-log.jsonl), the drills had theirs.
-  const late = p >= 0.5;
+/**
+ * Example-count weights of each kind, the highest binding level and the token-copy alphabet,
+ * at progress p = step / steps.
+ */
+export function mixture(p: number): {
+  weights: Record<ExampleKind, number>;
+  bindingLevel: number;
+  abilityWeights: Record<string, number>;
+  copyAlphabet: CopyAlphabet;
+} {
+  // Induction heads first: the first 7 % of the run is mostly variable-offset copying over the
+  // 256 byte tokens (issue 13: over a small alphabet they form within ~500 steps of dense
+  // copying, and binding needs them; the 4-layer run that opened with a third of its copies over
+  // the whole 3,072-token vocabulary still had a fresh copy loss of 4.1 at step 1,500).
+  const opening = p < OPENING;
+  // The second half gives most rows to the ability items; the copies stay in the mix all along
+  // (at 0.5 in the 4-layer run's second half its fresh copy loss stopped falling).
+  const late = p >= 0.45;
   return {
     weights: {
-      "token-copy": start ? 6 : p < 0.3 ? 2 : late ? 0.5 : 1,
-      "word-copy": start ? 3 : late ? 0.5 : 1,
-      binding: start ? 2 : p < 0.5 ? 3 : 2,
-      "number-sequence": start ? 0.2 : late ? 1 : 1.5,
-      arithmetic: start ? 0.2 : late ? 1 : 1.5,
-      ability: start ? 1 : late ? 10 : 6,
-      prose: start ? 0.5 : late ? 2.5 : 2,
+      "token-copy": opening ? 8 : late ? 1 : 1.5,
+      "word-copy": opening ? 3 : late ? 0.75 : 1.5,
+      binding: opening ? 2 : late ? 2 : 3,
+      "number-sequence": opening ? 0.5 : late ? 1 : 1.5,
+      arithmetic: opening ? 0.3 : late ? 1 : 1.5,
+      ability: opening ? 1 : late ? 10 : 6,
+      prose: opening ? 0.5 : late ? 2.5 : 2,
     },
-    // Level 3 (the probes' own passages) from 40 % of the run on; earlier levels stay in the mix.
-    bindingLevel: Math.min(BINDING_LEVELS - 1, Math.floor(Math.max(0, p - 0.1) / 0.1)),
-    abilityWeights: late ? {} : LACKED_ABILITIES,
+    // One level more every 8 % of the run after the opening: level 3 (the probes' own passages)
+    // from 31 % on; earlier levels stay in the mix.
+    bindingLevel: Math.min(BINDING_LEVELS - 1, Math.floor(Math.max(0, p - OPENING) / 0.08)),
+    abilityWeights: LACKED_ABILITIES,
+    copyAlphabet: opening ? "bytes" : "mixed",
   };
 }
 
-/** Until half-way, the abilities the issue-7 organism lacked are drawn more often (others weigh 1). */
+const OPENING = 0.07;
+
+/** The abilities the issue-7 organism lacked are drawn more often (others weigh 1). */
 const LACKED_ABILITIES: Record<string, number> = {
   "contextual-recall": 1.5,
   inductive: 1.5,
@@ -75,19 +88,25 @@ export class FreshBatches implements RowSource {
 
   rows(step: number): PackedRow[] {
     const rng = new Rng(`organism-fresh:${this.o.seed}:${step}`);
-    const { weights, bindingLevel, abilityWeights } = mixture(step / this.o.steps);
+    const { weights, bindingLevel, abilityWeights, copyAlphabet } = mixture(step / this.o.steps);
     return packDrawn(
-      () => this.draw(rng, pickWeighted(rng, weights), bindingLevel, abilityWeights),
+      () => this.draw(rng, pickWeighted(rng, weights), bindingLevel, abilityWeights, copyAlphabet),
       this.o.batchSize,
       this.o.sequenceLength,
       this.padId,
     );
   }
 
-  draw(rng: Rng, kind: ExampleKind, bindingLevel: number, abilityWeights: Record<string, number> = {}): Example {
+  draw(
+    rng: Rng,
+    kind: ExampleKind,
+    bindingLevel: number,
+    abilityWeights: Record<string, number> = {},
+    copyAlphabet: CopyAlphabet = "mixed",
+  ): Example {
     switch (kind) {
       case "token-copy":
-        return tokenCopy(rng, this.vocab);
+        return tokenCopy(rng, this.vocab, { alphabet: copyAlphabet });
       case "word-copy":
         return wordCopy(rng, this.vocab);
       case "binding":
@@ -184,7 +203,8 @@ function pickWeighted<K extends string>(rng: Rng, weights: Record<K, number>): K
 
 /**
  * Fixed fresh examples for watching training (a seed no training step uses): per ability its
- * multiple-choice form with the answer alone weighted, and per drill kind (binding per level).
+ * multiple-choice form with the answer alone weighted, and per drill kind (binding per level;
+ * the token copy also over the byte tokens alone).
  */
 export function freshEvalSets(
   vocab: DrillVocab,
@@ -221,5 +241,10 @@ export function freshEvalSets(
       g.ability,
       many(() => abilityExample(rng, g, exclude.get(g.ability)!, vocab.tokenizer, "mc", 0)),
     );
+  // Last, so that the sets above are those of the runs before it existed.
+  sets.set(
+    "token-copy-bytes",
+    many(() => tokenCopy(rng, vocab, { alphabet: "bytes" })),
+  );
   return sets;
 }

@@ -11,9 +11,9 @@ import type { Example } from "./examples.js";
  * solved; gapped binding needs the gap grown step by step):
  *
  * - tokenCopy: BOS x1…xn EOS x1…xn over random non-special token ids, n uniform in [4, 24], so
- *   the offset to the copied token varies and a relative-position head cannot solve it. Half
- *   the copies draw from the 256 byte tokens only (a small alphabet, over which induction heads
- *   form fast, as on the bare-token task), half from the whole vocabulary;
+ *   the offset to the copied token varies and a relative-position head cannot solve it. The
+ *   copies draw from the 256 byte tokens only (a small alphabet, over which induction heads
+ *   form fast, as on the bare-token task) or half of them from the whole vocabulary;
  * - wordCopy: the same with a span of words of the probes (names, cities, numbers, …);
  * - binding (levels 0–3): a passage of person–value facts and a question on every fact, the
  *   value 0, 1, 2 or (level 3: the contextual-recall passages themselves) 3+ words after its
@@ -33,10 +33,17 @@ export interface DrillVocab {
   contextual: ProbeGenerator;
 }
 
+/** "bytes": the 256 byte tokens; "mixed": half the copies over those, half over the whole vocabulary. */
+export type CopyAlphabet = "bytes" | "mixed";
+
 /** The copy is weighted: weights on the second x1…xn. */
-export function tokenCopy(rng: Rng, v: DrillVocab, minLength = 4, maxLength = 24): Example {
+export function tokenCopy(
+  rng: Rng,
+  v: DrillVocab,
+  { minLength = 4, maxLength = 24, alphabet = "mixed" }: { minLength?: number; maxLength?: number; alphabet?: CopyAlphabet } = {},
+): Example {
   const n = rng.int(minLength, maxLength);
-  const last = rng.chance(0.5) ? v.firstPlainId + 255 : v.tokenizer.vocabSize - 1;
+  const last = alphabet === "bytes" || rng.chance(0.5) ? v.firstPlainId + 255 : v.tokenizer.vocabSize - 1;
   const xs = Array.from({ length: n }, () => rng.int(v.firstPlainId, last));
   const ids = [v.tokenizer.bosId!, ...xs, v.tokenizer.eosId!, ...xs];
   return { inputIds: ids, weights: ids.map((_, t) => (t > n + 1 ? 1 : 0)) };

@@ -38,6 +38,8 @@ describe("in-context drills", () => {
       expect(vocab.tokenizer.decode(weighted(w))).toBe(vocab.tokenizer.decode(w.inputIds).split("\n")[1]);
     }
     expect(lengths.size).toBeGreaterThan(10);
+    const bytes = Array.from({ length: 50 }, () => tokenCopy(rng, vocab, { alphabet: "bytes" }).inputIds.slice(1, -1));
+    expect(Math.max(...bytes.flat().filter((id) => id !== vocab.tokenizer.eosId))).toBeLessThan(ORGANISM_SPECIAL_TOKENS.length + 256);
   });
 
   it("binding weighs each fact's value once, at every level", () => {
@@ -93,8 +95,11 @@ describe("fresh batches", () => {
 
   it("the curriculum grows the binding gap and keeps every kind in the mix", () => {
     expect(mixture(0).bindingLevel).toBe(0);
-    expect(mixture(0.25).bindingLevel).toBe(1);
-    expect(mixture(0.45).bindingLevel).toBe(3);
+    expect(mixture(0.1).bindingLevel).toBe(0);
+    expect(mixture(0.2).bindingLevel).toBe(1);
+    expect(mixture(0.35).bindingLevel).toBe(3);
+    expect(mixture(0).copyAlphabet).toBe("bytes");
+    expect(mixture(0.5).copyAlphabet).toBe("mixed");
     for (const p of [0, 0.5, 1]) for (const w of Object.values(mixture(p).weights)) expect(w).toBeGreaterThan(0);
   });
 });
