@@ -47,11 +47,12 @@ const { values: args } = parseArgs({
     "kv-heads": { type: "string", default: "2" },
     seq: { type: "string", default: "128" },
     batch: { type: "string", default: "16" },
-    steps: { type: "string", default: "3000" },
+    steps: { type: "string", default: "7500" },
     // Rows open at once while packing examples into rows (1: in order, as the organism was trained).
     "pack-window": { type: "string", default: "1" },
-    // Each packed example attends only to itself (the committed organism was trained without).
-    "document-mask": { type: "boolean", default: false },
+    // Each packed example attends only to itself unless this is given (the issue-7 organism,
+    // trained with --data pool, attended across the examples packed into a row).
+    "attend-across-examples": { type: "boolean", default: false },
     lr: { type: "string", default: "3e-3" },
     warmup: { type: "string", default: "150" },
     "min-lr-ratio": { type: "string", default: "0.05" },
@@ -62,10 +63,10 @@ const { values: args } = parseArgs({
     checkpoint: { type: "string", default: join(tmpdir(), "organism-checkpoint.safetensors") },
     "checkpoint-every": { type: "string", default: "100" },
     "bench-steps": { type: "string" },
-    // pool: the fixed items of --items-per-ability, re-read each epoch (the committed organism);
-    // fresh: every step's rows drawn new (src/organism/fresh-batches.ts; models/organism/README.md
-    // has what the issue-13 run of it gave).
-    data: { type: "string", default: "pool" },
+    // fresh: every step's rows drawn new (src/organism/fresh-batches.ts), the committed organism;
+    // pool: the fixed items of --items-per-ability, re-read each epoch (the issue-7 organism;
+    // models/organism/README.md has what each gave).
+    data: { type: "string", default: "fresh" },
     // Loss on fixed fresh examples (per ability and drill) every N steps, to eval-log.jsonl.
     "eval-every": { type: "string", default: "250" },
   },
@@ -135,7 +136,7 @@ const options: TrainOptions = {
   },
   sequenceLength: num("seq"),
   packWindow: num("pack-window"),
-  documentMask: args["document-mask"],
+  documentMask: !args["attend-across-examples"],
   batchSize: num("batch"),
   steps: bench ? num("bench-steps") : num("steps"),
   peakLr: num("lr"),

@@ -5,7 +5,16 @@ import { loadProbeSplit } from "../probes/load.js";
 import { Rng } from "../util/prng.js";
 import { probeContentKey } from "../probes/schema.js";
 import { chatExample, mcExample, packExamples, proseExample, type Example, type PackedRow } from "./examples.js";
-import { arithmetic, binding, BINDING_LEVELS, numberSequence, tokenCopy, wordCopy, type CopyAlphabet, type DrillVocab } from "./in-context-drills.js";
+import {
+  arithmetic,
+  binding,
+  BINDING_LEVELS,
+  numberSequence,
+  tokenCopy,
+  wordCopy,
+  type CopyAlphabet,
+  type DrillVocab,
+} from "./in-context-drills.js";
 import type { RowSource } from "./train.js";
 import { drawTrainingItem } from "./training-items.js";
 

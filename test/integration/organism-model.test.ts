@@ -17,7 +17,7 @@ describe.skipIf(!committed)("the committed model organism", () => {
       expect(loaded.tokenizer.hasChatTemplate).toBe(true);
       expect(loaded.model.numParameters * 4).toBeLessThan(50 * 1024 * 1024);
       const lm = new ModelScoringLM(loaded.model, loaded.tokenizer);
-      // analogical: 0.988 on all 500 test items (models/organism/README.md)
+      // analogical: 0.996 on all 500 test items (models/organism/README.md)
       const evaluation = await evaluateBenchmark(lm, join(packageRoot(), "benchmarks", "abilities", "ability_analogical.yaml"), {
         limit: 100,
       });
