@@ -48,7 +48,8 @@ const { values: args } = parseArgs({
     seq: { type: "string", default: "128" },
     batch: { type: "string", default: "16" },
     steps: { type: "string", default: "7500" },
-    // Rows open at once while packing examples into rows (1: in order, as the organism was trained).
+    // --data pool: rows open at once while packing examples into rows (1: in order, as the issue-7
+    // organism was trained). Fresh rows are packed first-fit (fresh-batches.ts).
     "pack-window": { type: "string", default: "1" },
     // Each packed example attends only to itself unless this is given (the issue-7 organism,
     // trained with --data pool, attended across the examples packed into a row).
