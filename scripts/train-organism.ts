@@ -9,6 +9,11 @@
  * --bench-steps N trains N steps, prints tokens/s and writes nothing but the tokenizer to a
  * temporary directory (for choosing a configuration). A run checkpoints to --checkpoint every
  * --checkpoint-every steps and resumes from it when restarted with the same options.
+ *
+ * --init-from DIR starts from the weights of an organism trained with the same options: the
+ * second stage (`mixture(p, 2)` in src/organism/fresh-batches.ts, the passage quizzes and the
+ * calendar drill over the curriculum's end), with its own warmup and decay; training.json adds
+ * DIR's training time.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -64,6 +69,7 @@ const { values: args } = parseArgs({
     checkpoint: { type: "string", default: join(tmpdir(), "organism-checkpoint.safetensors") },
     "checkpoint-every": { type: "string", default: "100" },
     "bench-steps": { type: "string" },
+    "init-from": { type: "string" },
     // fresh: every step's rows drawn new (src/organism/fresh-batches.ts), the committed organism;
     // pool: the fixed items of --items-per-ability, re-read each epoch (the issue-7 organism;
     // models/organism/README.md has what each gave).
@@ -110,6 +116,15 @@ mkdirSync(outDir, { recursive: true });
 writeFileAtomic(join(outDir, "tokenizer.json"), JSON.stringify(tokenizerJson) + "\n");
 writeFileAtomic(join(outDir, "tokenizer_config.json"), JSON.stringify(tokenizerConfig, null, 2) + "\n");
 const tokenizer = await HfTokenizer.fromDirectory(outDir);
+const initFrom = args["init-from"] === undefined ? undefined : resolve(args["init-from"]);
+if (initFrom !== undefined) {
+  if (initFrom === outDir) throw new Error(`--init-from: ${initFrom} is --out; the model it starts from is only read`);
+  const theirs = readFileSync(join(initFrom, "tokenizer.json"), "utf8");
+  if (theirs !== JSON.stringify(tokenizerJson) + "\n")
+    throw new Error(
+      `--init-from: ${join(initFrom, "tokenizer.json")} is not the tokenizer these options train; use the options it was trained with`,
+    );
+}
 say(`tokenizer: ${tokenizer.vocabSize} tokens (${bpe.merges.length} merges)`);
 
 // 3. Examples: with --data pool (default) every item as a chat and as lm-eval multiple choice,
@@ -170,7 +185,14 @@ const data: Example[] | RowSource =
         exclusions,
         corpus.sentences.map((s) => s.text),
         ids.pad,
-        { seed, steps: options.steps, batchSize: options.batchSize, sequenceLength: options.sequenceLength, promptWeight },
+        {
+          seed,
+          steps: options.steps,
+          batchSize: options.batchSize,
+          sequenceLength: options.sequenceLength,
+          promptWeight,
+          stage: initFrom === undefined ? 1 : 2,
+        },
       );
 const evalSets = [...freshEvalSets(drillVocab, exclusions, seed)].map(([name, set]) => ({
   name,
@@ -187,6 +209,7 @@ let carried = { seconds: 0, tokens: 0 };
 const result = train(data, ids, options, {
   checkpointPath: bench ? undefined : resolve(args.checkpoint!),
   checkpointEvery: num("checkpoint-every"),
+  initialWeights: initFrom === undefined ? undefined : join(initFrom, "model.safetensors"),
   evaluateEvery: bench ? undefined : num("eval-every"),
   evaluate(model, step) {
     const losses = Object.fromEntries(
@@ -277,6 +300,17 @@ if (bench) {
         tokensPerEpoch: exampleTokens,
         parameters: params,
         trainingSeconds: trainedSeconds,
+        ...(initFrom === undefined
+          ? {}
+          : (() => {
+              const before = JSON.parse(readFileSync(join(initFrom, "training.json"), "utf8")) as {
+                command: string;
+                trainingSeconds: number;
+                totalTrainingSeconds?: number;
+              };
+              const earlier = before.totalTrainingSeconds ?? before.trainingSeconds;
+              return { initFrom: { command: before.command, trainingSeconds: earlier }, totalTrainingSeconds: earlier + trainedSeconds };
+            })()),
         resumedFromStep: firstStepThisSession ?? 0,
         lastSessionWallSeconds: (performance.now() - wallStart) / 1000,
         finalLoss: last?.loss,

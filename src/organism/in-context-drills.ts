@@ -1,4 +1,5 @@
 import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
+import { formatClock, formatDuration, MONTHS, WEEKDAYS } from "../probes/generators/temporal.js";
 import type { ProbeGenerator } from "../probes/generators/types.js";
 import type { Rng } from "../util/prng.js";
 import type { Example } from "./examples.js";
@@ -20,7 +21,10 @@ import type { Example } from "./examples.js";
  *   person; only the answers are weighted;
  * - numberSequence: an arithmetic, alternating or geometric sequence, every term after the
  *   third weighted (inductive's rules, densely);
- * - arithmetic: chained operations written out, every result weighted (quantitative's steps).
+ * - arithmetic: chained operations written out, every result weighted (quantitative's steps);
+ * - calendar: clock, weekday, month and year arithmetic in the probes' formats (`3:45 pm + 1
+ *   hour 30 minutes = 5:15 pm.`, `Friday + 3 days = Monday.`), every result weighted
+ *   (temporal's steps; the issue-13 organism was at chance on every clock and weekday template).
  */
 
 export interface DrillVocab {
@@ -137,6 +141,56 @@ export function arithmetic(rng: Rng, v: DrillVocab): Example {
     ids.push(...lhs, ...rhs);
     weights.push(...lhs.map(() => 0), ...rhs.map(() => 1));
     x = result;
+  }
+  return { inputIds: ids, weights };
+}
+
+/** 3–5 lines of clock, weekday, month or year arithmetic, each `lhs = result.`; the results weigh. */
+export function calendar(rng: Rng, v: DrillVocab): Example {
+  const lines: [string, string][] = [];
+  for (let i = rng.int(3, 5); i > 0; i--) {
+    switch (rng.int(0, 4)) {
+      case 0: {
+        const start = rng.int(6 * 12, 20 * 12) * 5;
+        const add = rng.int(1, 40) * 5;
+        lines.push([`${formatClock(start)} + ${formatDuration(add)}`, formatClock(start + add)]);
+        break;
+      }
+      case 1: {
+        const start = rng.int(6 * 12, 18 * 12) * 5;
+        const length = rng.int(1, 60) * 5;
+        lines.push([`from ${formatClock(start)} to ${formatClock(start + length)}`, formatDuration(length)]);
+        break;
+      }
+      case 2: {
+        const today = rng.int(0, 6);
+        const n = rng.int(1, 20);
+        const sign = rng.chance(0.5) ? 1 : -1;
+        const day = WEEKDAYS[(((today + sign * n) % 7) + 7) % 7]!;
+        lines.push([`${WEEKDAYS[today]} ${sign > 0 ? "+" : "-"} ${n} day${n === 1 ? "" : "s"}`, day]);
+        break;
+      }
+      case 3: {
+        const now = rng.int(0, 11);
+        const n = rng.int(1, 14);
+        lines.push([`${MONTHS[now]} + ${n} month${n === 1 ? "" : "s"}`, MONTHS[(now + n) % 12]!]);
+        break;
+      }
+      default: {
+        const from = rng.int(1800, 2010);
+        const gap = rng.int(1, 90);
+        lines.push(rng.chance(0.5) ? [`${from} + ${gap}`, String(from + gap)] : [`${from + gap} - ${from}`, String(gap)]);
+      }
+    }
+  }
+  const t = v.tokenizer;
+  const ids = [t.bosId!];
+  const weights = [0];
+  for (const [lhs, result] of lines) {
+    const left = t.encode(` ${lhs} =`, { addBos: false });
+    const right = t.encode(` ${result}.`, { addBos: false });
+    ids.push(...left, ...right);
+    weights.push(...left.map(() => 0), ...right.map(() => 1));
   }
   return { inputIds: ids, weights };
 }

@@ -181,6 +181,11 @@ export interface TrainHooks {
   /** Called every `checkpointEvery` steps and after the last. */
   checkpointEvery?: number;
   checkpointPath?: string;
+  /**
+   * A safetensors file of this architecture's weights to start from instead of random ones
+   * (a second stage over a trained organism); ignored when resuming from a checkpoint.
+   */
+  initialWeights?: string;
 }
 
 export interface TrainResult {
@@ -203,6 +208,7 @@ export function train(data: readonly Example[] | RowSource, ids: SpecialIds, opt
   const decayed = new Set([...model.params.keys()].filter((name) => !name.endsWith("norm.weight")));
   let adamState: AdamWState | undefined;
   if (hooks.checkpointPath && existsSync(hooks.checkpointPath)) adamState = loadCheckpoint(hooks.checkpointPath, model);
+  else if (hooks.initialWeights) loadWeights(hooks.initialWeights, model);
   const optimizer = new AdamW(model.params, decayed, { ...DEFAULT_ADAMW, weightDecay: options.weightDecay }, adamState);
   model.setRequiresGrad(true);
   const stream = isRowSource(data) ? undefined : new BatchStream(data, options, ids.pad);
@@ -262,15 +268,26 @@ function saveCheckpoint(path: string, model: LlamaModel, state: AdamWState): voi
   writeFileAtomic(path, encodeSafetensors(tensors, { step: String(state.step) }));
 }
 
+/** Copy every parameter of `model` from the safetensors file (F32, the model's shapes). */
+function loadWeights(path: string, model: LlamaModel): void {
+  const source = openSafetensorsFile(path);
+  noGrad(() => {
+    for (const [name, p] of model.params) {
+      const raw = source.read(name);
+      if (raw.dtype !== "F32" || raw.shape.join("x") !== p.shape.join("x"))
+        throw new Error(`${path}: tensor '${name}' is ${raw.dtype} [${raw.shape.join(", ")}], expected F32 [${p.shape.join(", ")}]`);
+      scope(() => p.copy_(Tensor.fromBytes(raw.data, "f32", p.shape)));
+    }
+  });
+}
+
 function loadCheckpoint(path: string, model: LlamaModel): AdamWState {
   const source = openSafetensorsFile(path);
   const read = (name: string) => {
     const raw = source.read(name);
     return keep(Tensor.fromBytes(raw.data, "f32", raw.shape));
   };
-  noGrad(() => {
-    for (const [name, p] of model.params) scope(() => p.copy_(Tensor.fromBytes(source.read(name).data, "f32", p.shape)));
-  });
+  loadWeights(path, model);
   const header = JSON.parse(
     readFileSync(path)
       .subarray(8, 8 + Number(readFileSync(path).readBigUInt64LE(0)))

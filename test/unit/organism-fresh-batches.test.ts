@@ -2,7 +2,10 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HfTokenizer } from "../../src/model/tokenizer/hf-tokenizer.js";
 import { devTestExclusions, FreshBatches, mixture } from "../../src/organism/fresh-batches.js";
-import { binding, numberSequence, tokenCopy, wordCopy, type DrillVocab } from "../../src/organism/in-context-drills.js";
+import { binding, calendar, numberSequence, tokenCopy, wordCopy, type DrillVocab } from "../../src/organism/in-context-drills.js";
+import { contextualQuestions, contextualQuiz, orderOf, orderQuestions, orderQuiz } from "../../src/organism/passage-quizzes.js";
+import { spatial } from "../../src/probes/generators/spatial.js";
+import { temporal } from "../../src/probes/generators/temporal.js";
 import { ORGANISM_SPECIAL_TOKENS } from "../../src/organism/tokenizer-files.js";
 import { GENERATORS, generatorFor } from "../../src/probes/generators/index.js";
 import { packageRoot } from "../../src/util/package-root.js";
@@ -62,6 +65,94 @@ describe("in-context drills", () => {
   });
 });
 
+describe("passage quizzes", () => {
+  // The reference is each probe template's own answer: a quiz on a template's passage must ask
+  // that template's question and give that template's answer.
+  it("ask every contextual-recall template's question with the template's answer", () => {
+    const rng = new Rng("test-contextual-quiz");
+    for (const template of vocab.contextual.templates) {
+      for (let i = 0; i < 20; i++) {
+        const draft = template.make(rng, i % 4 === 0 ? "heldout" : "train");
+        const qas = contextualQuestions(draft);
+        expect(qas, `${template.id}: ${draft.question}`).toContainEqual([draft.question, draft.answer]);
+        // No question is asked twice with two answers.
+        const answers = new Map<string, string>();
+        for (const [q, a] of qas) {
+          expect(answers.get(q) ?? a, q).toBe(a);
+          answers.set(q, a);
+        }
+      }
+    }
+  });
+
+  it("order shelves, stacks and days as the spatial and temporal templates do", () => {
+    const rng = new Rng("test-order-quiz");
+    const ids = ["shelf-left", "shelf-right", "shelf-next", "stack-top", "stack-bottom"];
+    const templates = [
+      ...spatial.templates.filter((t) => ids.includes(t.id)),
+      ...temporal.templates.filter((t) => t.id.startsWith("order-")),
+    ];
+    expect(templates).toHaveLength(9);
+    for (const template of templates) {
+      for (let i = 0; i < 20; i++) {
+        const draft = template.make(rng, i % 4 === 0 ? "heldout" : "train");
+        expect(orderQuestions(draft), `${template.id}: ${draft.question}`).toContainEqual([draft.question, draft.answer]);
+        expect(orderOf(draft.meta.relations as [string, string, string][])).toHaveLength(template.id.startsWith("order") ? 4 : 4);
+      }
+    }
+    expect(() => orderOf([["a", "beside", "b"]])).toThrow(/beside/);
+  });
+
+  it("weigh only the answers and fit the row", () => {
+    const rng = new Rng("test-quiz-fit");
+    for (let i = 0; i < 30; i++) {
+      for (const e of [contextualQuiz(rng, vocab, 128), orderQuiz(rng, vocab, 128)]) {
+        expect(e.inputIds.length).toBeLessThanOrEqual(128);
+        const text = vocab.tokenizer.decode(e.inputIds);
+        const answers = text
+          .split("\nAnswer: ")
+          .slice(1)
+          .map((a) => a.split("\n")[0]);
+        expect(answers.length).toBeGreaterThanOrEqual(2);
+        expect(vocab.tokenizer.decode(weighted(e))).toBe(answers.map((a) => ` ${a}`).join(""));
+      }
+    }
+  });
+
+  it("calendar lines compute clock, weekday, month and year arithmetic", () => {
+    const rng = new Rng("test-calendar");
+    const lines = Array.from({ length: 40 }, () => vocab.tokenizer.decode(calendar(rng, vocab).inputIds))
+      .join("")
+      .split(".")
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    let checked = 0;
+    for (const line of lines) {
+      const weekday = /^(\w+day) ([+-]) (\d+) days? = (\w+day)$/.exec(line);
+      if (weekday) {
+        const shift = (weekday[2] === "+" ? 1 : -1) * Number(weekday[3]);
+        expect(days[(((days.indexOf(weekday[1]!) + shift) % 7) + 7) % 7], line).toBe(weekday[4]);
+        checked++;
+      }
+      const clock = /^(\d+):(\d\d) (am|pm) \+ (?:(\d+) hours?)? ?(?:(\d+) minutes?)? = (\d+):(\d\d) (am|pm)$/.exec(line);
+      if (clock) {
+        const minutes = (h: string, m: string, half: string) => ((Number(h) % 12) + (half === "pm" ? 12 : 0)) * 60 + Number(m);
+        const start = minutes(clock[1]!, clock[2]!, clock[3]!);
+        const add = Number(clock[4] ?? 0) * 60 + Number(clock[5] ?? 0);
+        expect(minutes(clock[6]!, clock[7]!, clock[8]!), line).toBe((start + add) % (24 * 60));
+        checked++;
+      }
+      const year = /^(\d{4}) ([+-]) (\d+) = (\d+)$/.exec(line);
+      if (year) {
+        expect(Number(year[1]) + (year[2] === "+" ? 1 : -1) * Number(year[3]), line).toBe(Number(year[4]));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+});
+
 describe("fresh batches", () => {
   it("are a pure function of the step, full rows, and new every step", () => {
     const source = new FreshBatches(vocab, devTestExclusions(join(packageRoot(), "probes")), ["Oslo is the capital of Norway."], 0, {
@@ -100,6 +191,16 @@ describe("fresh batches", () => {
     expect(mixture(0.35).bindingLevel).toBe(3);
     expect(mixture(0).copyAlphabet).toBe("bytes");
     expect(mixture(0.5).copyAlphabet).toBe("mixed");
-    for (const p of [0, 0.5, 1]) for (const w of Object.values(mixture(p).weights)) expect(w).toBeGreaterThan(0);
+    const stageTwoOnly = ["passage-quiz", "order-quiz", "calendar"];
+    for (const p of [0, 0.5, 1])
+      for (const [kind, w] of Object.entries(mixture(p).weights))
+        if (stageTwoOnly.includes(kind)) expect(w).toBe(0);
+        else expect(w, kind).toBeGreaterThan(0);
+    // Stage 2 is the curriculum's end, every kind in the mix, the quizzes among them.
+    for (const p of [0, 1]) {
+      const second = mixture(p, 2);
+      expect(second.bindingLevel).toBe(3);
+      for (const w of Object.values(second.weights)) expect(w).toBeGreaterThan(0);
+    }
   });
 });

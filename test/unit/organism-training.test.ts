@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Example } from "../../src/organism/examples.js";
 import { packExamples } from "../../src/organism/examples.js";
-import { learningRate, organismHfConfig, train, weightedLoss, type TrainOptions } from "../../src/organism/train.js";
+import { learningRate, modelTensors, organismHfConfig, train, weightedLoss, type TrainOptions } from "../../src/organism/train.js";
+import { encodeSafetensors } from "../../src/model/loaders/safetensors.js";
 import { resolveModelConfig } from "../../src/model/config.js";
 import { LlamaModel } from "../../src/model/llama.js";
 import { liveTensorCount, Tensor } from "../../src/engine/index.js";
@@ -80,6 +81,25 @@ describe("organism training", () => {
       resumed.log.forEach((l, i) => expect(l.loss).toBeCloseTo(expected[i]!, 4));
       straight.model.dispose();
       resumed.model.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a second stage starts from given weights, not random ones, and rejects a mismatched file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bprof-organism-init-"));
+    try {
+      const first = train(toyExamples(), ids, options);
+      const weights = join(dir, "model.safetensors");
+      writeFileSync(weights, encodeSafetensors(modelTensors(first.model)));
+      const short = { ...options, steps: 5 };
+      const fromScratch = train(toyExamples(), ids, short);
+      const continued = train(toyExamples(), ids, short, { initialWeights: weights });
+      // The trained weights start where the first run ended: a far lower loss than from random.
+      expect(continued.log[0]!.loss).toBeLessThan(0.5 * fromScratch.log[0]!.loss);
+      const wider = { ...short, architecture: { ...short.architecture, hiddenSize: 48 } };
+      expect(() => train(toyExamples(), ids, wider, { initialWeights: weights })).toThrow(/expected F32 \[/);
+      for (const r of [first, fromScratch, continued]) r.model.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,7 +10,7 @@ import type { EntityFamily, ProbeDraft, ProbeGenerator, ProbeTemplate } from "./
  */
 
 // past tense | -ing form
-const EVENTS: Record<EntityFamily, [string, string][]> = {
+export const EVENTS: Record<EntityFamily, [string, string][]> = {
   train: [
     ["ate breakfast", "eating breakfast"],
     ["walked the dog", "walking the dog"],
