@@ -1,6 +1,6 @@
 import { BprofError } from "../errors.js";
 import { DEFAULT_CONTRAST } from "../profile/defaults.js";
-import { targetsMet, validate, type ValidateOptions, type Validation } from "./validate.js";
+import { DEFAULT_VALIDATE_K, targetsMet, validate, type ValidateOptions, type Validation } from "./validate.js";
 
 /**
  * The options table of the model organism's card: the same validation run with the
@@ -25,8 +25,17 @@ export function optionsRows(): OptionsRow[] {
     { name: "paper", flags: "--preset paper", options: { preset: "paper" } },
     { name: "abs-sum", flags: "--aggregate abs-sum", options: { aggregate: "abs-sum" } },
     { name: "variant-all", flags: "--variant all", options: { variant: "all" } },
-    { name: "k-1e-3", flags: "--k 1e-3", options: { k: 1e-3 } },
+    // k around the default, ×4 steps as in the paper's sweep (the default's own row is "defaults").
+    ...TABLE_KS.filter((k) => k !== DEFAULT_VALIDATE_K).map((k) => ({ name: `k-${kName(k)}`, flags: `--k ${kName(k)}`, options: { k } })),
   ];
+}
+
+const TABLE_KS = [1e-3, 1e-2, 4e-2, 1.6e-1];
+
+/** 0.04 → "4e-2": the exponent form the table and the row names use. */
+function kName(k: number): string {
+  const [mantissa, exponent] = k.toExponential().split("e");
+  return `${mantissa}e${Number(exponent)}`;
 }
 
 /** The rows named (all of them for null), in the table's order; an unknown name is an error. */

@@ -74,7 +74,16 @@ describe("bprof validate figures", () => {
 describe("the options table", () => {
   it("has the defaults, the other contrast, the paper preset, abs-sum, variant all and k 1e-3, pickable by name", async () => {
     const { optionsRows, pickRows } = await import("../../src/organism/options-table.js");
-    expect(optionsRows().map((r) => r.name)).toEqual(["defaults", "contrast", "paper", "abs-sum", "variant-all", "k-1e-3"]);
+    expect(optionsRows().map((r) => r.name)).toEqual([
+      "defaults",
+      "contrast",
+      "paper",
+      "abs-sum",
+      "variant-all",
+      "k-1e-3",
+      "k-4e-2",
+      "k-1.6e-1",
+    ]);
     expect(pickRows(["k-1e-3", "defaults"]).map((r) => r.name)).toEqual(["defaults", "k-1e-3"]);
     expect(() => pickRows(["fast"])).toThrow(/unknown options-table row 'fast'/);
   });

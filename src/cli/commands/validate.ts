@@ -2,7 +2,7 @@ import { basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_MODEL, PROFILE_OPTIONS } from "../../profile/defaults.js";
 import { PRESETS, type Preset } from "../../profile/presets.js";
-import { formatOptionsTable, optionsTable, pickRows } from "../../organism/options-table.js";
+import { formatOptionsTable, optionsRows, optionsTable, pickRows } from "../../organism/options-table.js";
 import { DEFAULT_VALIDATE_K, DEFAULT_VALIDATE_LIMIT, formatValidation, validate, type ValidateOptions } from "../../organism/validate.js";
 import type { GradientAggregate, ScoreKind } from "../../importance/gradients.js";
 import { IMPORTANCE_OPTIONS } from "../../importance/options.js";
@@ -66,7 +66,9 @@ export function registerValidateCommand(program: Command): void {
     )
     .option(
       "--options-rows <names>",
-      "with --options-table, only these rows (comma-separated: defaults, contrast, paper, abs-sum, variant-all, k-1e-3)",
+      `with --options-table, only these rows (comma-separated: ${optionsRows()
+        .map((r) => r.name)
+        .join(", ")})`,
     )
     .option("--json", "print the figures as JSON (with --options-table: one object per row)")
     .option("--force", "recompute every stage")
