@@ -3,6 +3,14 @@ import { CONTRASTS } from "./contrast.js";
 import { SELECTION_METHODS } from "./selection.js";
 import { ABLATION_VARIANTS } from "./variant.js";
 
+/**
+ * The ablation fraction (docs/method.md, selection). The original sweep starts at k = 1e-5,
+ * which on a model of a few million parameters is a few dozen weights and moves no score;
+ * 1e-2 is the top decade of that sweep, where a small model's scores do move. The one place
+ * the default lives: `bprof select`, `bprof profile` and `bprof validate` all read it.
+ */
+export const DEFAULT_K = 1e-2;
+
 /** The options of step 2 (METHOD.md), declared once for `bprof select`, `bprof profile`, `bprof validate` and the library. */
 export const SELECTION_OPTIONS = {
   variant: choiceOption(
@@ -14,7 +22,7 @@ export const SELECTION_OPTIONS = {
     "ablation variant",
   ),
   method: choiceOption("method", "<method>", SELECTION_METHODS, "top", "selection", "selection method"),
-  k: fractionOption("k", "<fraction>", 1e-2, "ablation fraction: n = ⌊k · N_total⌋ weights are selected"),
+  k: fractionOption("k", "<fraction>", DEFAULT_K, "ablation fraction: n = ⌊k · N_total⌋ weights are selected"),
   contrast: choiceOption(
     "contrast",
     "<kind>",

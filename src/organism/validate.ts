@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { BprofError } from "../errors.js";
 import { findSpecFiles } from "../eval/shipped-specs.js";
 import { loadBenchmarkSpec } from "../eval/spec.js";
+import { DEFAULT_K } from "../masks/options.js";
 import { profile, type ProfileRunResult } from "../profile/run-profile.js";
 import type { ProfileOptions } from "../profile/run-options.js";
 import { possessedAbilities } from "../stats/competence-gate.js";
@@ -28,7 +29,8 @@ import { packageRoot } from "../util/package-root.js";
  * possessed abilities.
  */
 
-export const DEFAULT_VALIDATE_K = 1e-2;
+/** The validation checks the method at the defaults a profile runs with. */
+export const DEFAULT_VALIDATE_K = DEFAULT_K;
 
 /**
  * Items per benchmark and probe split: every planted benchmark whole (200 items), the first

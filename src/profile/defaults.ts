@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { findSpecFiles } from "../eval/shipped-specs.js";
 import { IMPORTANCE_OPTIONS } from "../importance/options.js";
 import type { Contrast } from "../masks/contrast.js";
-import { SELECTION_OPTIONS } from "../masks/options.js";
+import { DEFAULT_K, SELECTION_OPTIONS } from "../masks/options.js";
 import type { AblationVariant } from "../masks/variant.js";
 import { DEFAULT_GATE_MARGIN } from "../stats/competence-gate.js";
 import { DEFAULT_STATISTICS_OPTIONS } from "../stats/profile-schema.js";
@@ -34,12 +34,10 @@ export function defaultModelPath(): string {
 }
 
 /**
- * The ablation fraction. The original sweep starts at k = 1e-5, which on a model of a few
- * million parameters is a few dozen weights and moves no score; 1e-2 is the top decade of
- * that sweep, where a small model's scores do move. Every k is a full set of evaluations
- * (abilities + controls, on every benchmark), so the default is one; sweep with --k.
+ * One k by default (DEFAULT_K, masks/options.ts, says why that one): every k is a full set of
+ * evaluations (abilities + controls, on every benchmark); sweep with --k.
  */
-export const DEFAULT_KS: readonly number[] = [1e-2];
+export const DEFAULT_KS: readonly number[] = [DEFAULT_K];
 
 export const DEFAULT_VARIANTS: readonly AblationVariant[] = ["mlp"];
 
