@@ -4,21 +4,25 @@ import { variantNamesInLayerOrder, type AblationVariant } from "./variant.js";
 
 /**
  * Contrastive importance (docs/method.md, "Contrast"). A weight that matters for every ability
- * (a shared reading or formatting circuit) is no evidence of ability a. With `ratio` the score
- * selection ranks is
+ * (a shared reading or formatting circuit) is no evidence of ability a. Per element of the
+ * ablation scope, with
  *
- *   S_a = Î_a / (Ī_¬a + ε),   Î_b = I_b / mean_scope(I_b),   Ī_¬a = mean over b ≠ a of Î_b,
- *   ε = 10⁻³ · mean_scope(Ī_¬a)
+ *   Î_b = I_b / mean_scope(I_b),   Ī_¬a = mean over b ≠ a of Î_b,
  *
- * per element of the ablation scope. Dividing each ability's scores by their mean over the
- * scope first keeps an ability whose loss is larger (so whose scores are larger throughout)
- * from dominating the denominator. Since every Î_b has mean 1 over the scope, Ī_¬a has
- * mean 1 too and ε is exactly 10⁻³; ε only keeps S_a finite where no other ability needs
- * the weight. `none` ranks I_a as it is. Which is the default is decided by the validation
- * on planted ground truth (the options table of models/organism/README.md).
+ * `ratio` ranks S_a = Î_a / (Ī_¬a + ε), ε = 10⁻³ · mean_scope(Ī_¬a), and `difference` ranks
+ * S_a = Î_a − Ī_¬a. Dividing each ability's scores by their mean over the scope first keeps an
+ * ability whose loss is larger (so whose scores are larger throughout) from dominating. Since
+ * every Î_b has mean 1 over the scope, Ī_¬a has mean 1 too and ε is exactly 10⁻³; ε only
+ * keeps S_a finite where no other ability needs the weight. The ratio is largest where the
+ * denominator is near 0, i.e. on weights no ability needs much; the difference keeps the
+ * scale of Î_a, so a weight is chosen only if it matters to a, and more to a than to the
+ * others on average. `none` ranks I_a as it is. Which is the default is decided by the
+ * validation on planted ground truth (the options table of models/organism/README.md).
  */
-export const CONTRASTS = ["ratio", "none"] as const;
+export const CONTRASTS = ["difference", "ratio", "none"] as const;
 export type Contrast = (typeof CONTRASTS)[number];
+/** A contrast that is taken (needs the other abilities' importance). */
+export type ContrastKind = Exclude<Contrast, "none">;
 
 /** ε relative to the mean of Ī_¬a over the scope. */
 export const CONTRAST_EPSILON = 1e-3;
@@ -33,6 +37,7 @@ const BLOCK = 1 << 20;
  * streaming sources below and any other caller (scores held on a device, in memory) use it.
  */
 export function contrastBlock(
+  kind: ContrastKind,
   own: Float32Array,
   ownMean: number,
   others: readonly Float32Array[],
@@ -42,15 +47,17 @@ export function contrastBlock(
   if (others.length === 0) throw new BprofError("contrast needs the scores of at least one other ability", { field: "contrast" });
   if (others.length !== otherMeans.length) throw new RangeError("one mean per other ability");
   const n = own.length;
-  const denominator = new Float64Array(n); // [n] Σ_b Î_b, then Ī_¬a + ε
+  const othersSum = new Float64Array(n); // [n] Σ_b≠a Î_b
   others.forEach((scores, b) => {
     if (scores.length !== n) throw new RangeError(`other ability ${b}: ${scores.length} scores, expected ${n}`);
     const inverse = 1 / otherMeans[b]!;
-    for (let i = 0; i < n; i++) denominator[i]! += scores[i]! * inverse;
+    for (let i = 0; i < n; i++) othersSum[i]! += scores[i]! * inverse;
   });
   const out = new Float32Array(n);
   const ownInverse = 1 / ownMean;
-  for (let i = 0; i < n; i++) out[i] = (own[i]! * ownInverse) / (denominator[i]! / others.length + epsilon);
+  const othersInverse = 1 / others.length;
+  if (kind === "ratio") for (let i = 0; i < n; i++) out[i] = (own[i]! * ownInverse) / (othersSum[i]! * othersInverse + epsilon);
+  else for (let i = 0; i < n; i++) out[i] = own[i]! * ownInverse - othersSum[i]! * othersInverse;
   return out;
 }
 
@@ -82,9 +89,14 @@ export interface ContrastInput {
  * tensors and sizes, and a positive mean over the scope (an ability whose every score is 0
  * has no gradient signal, and its ratio would be 0/0).
  */
-export function contrastSources(own: ContrastInput, others: readonly ContrastInput[], variant: AblationVariant): ScoreSource[] {
+export function contrastSources(
+  kind: ContrastKind,
+  own: ContrastInput,
+  others: readonly ContrastInput[],
+  variant: AblationVariant,
+): ScoreSource[] {
   if (others.length === 0) {
-    throw new BprofError(`contrast 'ratio' for ${own.ability} needs the importance of at least one other ability`, { field: "contrast" });
+    throw new BprofError(`contrast '${kind}' for ${own.ability} needs the importance of at least one other ability`, { field: "contrast" });
   }
   const ownSources = scopeSources(own.sources, variant, own.ability);
   const otherSources = others.map((o) => {
@@ -117,6 +129,7 @@ export function contrastSources(own: ContrastInput, others: readonly ContrastInp
     file: s.file,
     read: (start: number, length: number) =>
       contrastBlock(
+        kind,
         s.read(start, length),
         ownMean,
         otherSources.map((byName) => byName.get(s.name)!.read(start, length)),

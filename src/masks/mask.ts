@@ -66,11 +66,15 @@ export const MaskRecipeSchema = z.strictObject({
   chunkMinimum: z.number().int().positive().nullable(),
   importance: ImportanceProvenanceSchema.nullable(),
   /**
-   * Set when the selection ranked contrastive scores (contrast.ts): the other abilities whose
-   * importance made the denominator, and ε. Absent or null: the ability's own scores.
+   * Set when the selection ranked contrastive scores (contrast.ts): the kind, the other
+   * abilities whose importance it was taken against, and (ratio) ε. Absent or null: the
+   * ability's own scores.
    */
   contrast: z
-    .strictObject({ kind: z.literal("ratio"), others: z.array(ImportanceProvenanceSchema).min(1), epsilon: z.number().gt(0) })
+    .discriminatedUnion("kind", [
+      z.strictObject({ kind: z.literal("ratio"), others: z.array(ImportanceProvenanceSchema).min(1), epsilon: z.number().gt(0) }),
+      z.strictObject({ kind: z.literal("difference"), others: z.array(ImportanceProvenanceSchema).min(1) }),
+    ])
     .nullable()
     .optional(),
 });

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { BprofError } from "../errors.js";
 import { createProgress, type Progress } from "../util/progress.js";
 import { provenanceOf, writeMask, maskDirName, maskFromSelection } from "./mask.js";
+import type { ContrastKind } from "./contrast.js";
 import type { AblationVariant } from "./variant.js";
 import { selectionScores } from "./selection-scores.js";
 import { selectElements, type Control, type Selection, type SelectionMethod } from "./selection.js";
@@ -12,8 +13,8 @@ export interface SelectRunOptions {
   ks: number[];
   method: SelectionMethod;
   controls: Control[];
-  /** Other abilities' importance directories: select by the contrastive ratio against them (contrast.ts). */
-  contrastWith?: string[];
+  /** Other abilities' importance directories and the contrast to take against them (contrast.ts). */
+  contrastWith?: { kind: ContrastKind; dirs: string[] };
   out: string;
   quiet?: boolean;
 }
@@ -25,11 +26,11 @@ export interface WrittenMask {
 
 /**
  * `bprof select`: one mask directory per (k, control) under `out`, named by maskDirName;
- * with `contrastWith`, ranked by the contrastive ratio against those abilities.
+ * with `contrastWith`, ranked by the contrastive scores against those abilities.
  * All selections are made before the first mask is written.
  */
 export function runSelect(opts: SelectRunOptions): WrittenMask[] {
-  const contrastWith = opts.contrastWith && opts.contrastWith.length > 0 ? opts.contrastWith : null;
+  const contrastWith = opts.contrastWith && opts.contrastWith.dirs.length > 0 ? opts.contrastWith : null;
   const { manifest, sources, contrast } = selectionScores(opts.importance, contrastWith, opts.variant);
   let progress: Progress | undefined;
   const selections = selectElements({

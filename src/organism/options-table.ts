@@ -1,4 +1,5 @@
 import { BprofError } from "../errors.js";
+import { CONTRASTS } from "../masks/contrast.js";
 import { DEFAULT_CONTRAST } from "../profile/defaults.js";
 import { DEFAULT_VALIDATE_K, targetsMet, validate, type ValidateOptions, type Validation } from "./validate.js";
 
@@ -18,10 +19,14 @@ export interface OptionsRow {
 }
 
 export function optionsRows(): OptionsRow[] {
-  const otherContrast = DEFAULT_CONTRAST === "ratio" ? "none" : "ratio";
   return [
     { name: "defaults", flags: "(defaults)", options: {} },
-    { name: "contrast", flags: `--contrast ${otherContrast}`, options: { contrast: otherContrast } },
+    // Every contrast but the default's.
+    ...CONTRASTS.filter((c) => c !== DEFAULT_CONTRAST).map((contrast) => ({
+      name: `contrast-${contrast}`,
+      flags: `--contrast ${contrast}`,
+      options: { contrast },
+    })),
     { name: "paper", flags: "--preset paper", options: { preset: "paper" } },
     { name: "abs-sum", flags: "--aggregate abs-sum", options: { aggregate: "abs-sum" } },
     { name: "variant-all", flags: "--variant all", options: { variant: "all" } },

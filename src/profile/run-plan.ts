@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SELECTION_METHODS } from "../masks/selection.js";
+import { CONTRASTS } from "../masks/contrast.js";
 import { ABLATION_VARIANTS, type AblationVariant } from "../masks/variant.js";
 import { CONTROLS, RunInfoSchema, type RunInfo } from "../stats/profile-schema.js";
 import { hashOf } from "../util/hash.js";
@@ -36,8 +37,8 @@ const PlanMaskSchema = z.strictObject({
   seed: z.int().nullable(),
   /** Key of the importance stage the mask is selected from; null for random controls. */
   importance: z.string().nullable(),
-  contrast: z.enum(["ratio", "none"]),
-  /** With contrast `ratio`: the other abilities' importance keys, whose scores make the denominator. */
+  contrast: z.enum(CONTRASTS),
+  /** With a contrast: the other abilities' importance keys, whose scores it is taken against. */
   contrast_with: z.array(z.string()),
 });
 export type PlanMask = z.infer<typeof PlanMaskSchema>;
@@ -159,11 +160,11 @@ export function buildRunPlan(
   const contrast = options.contrast;
   for (const imp of importance) {
     // Contrast against every other ability of the run, in the run's ability order.
-    const contrastWith = contrast === "ratio" ? importance.filter((o) => o.key !== imp.key).map((o) => o.key) : [];
+    const contrastWith = contrast !== "none" ? importance.filter((o) => o.key !== imp.key).map((o) => o.key) : [];
     for (const variant of options.variants) {
       for (const k of options.ks) {
         for (const control of ["none", ...(options.controls.bottom ? ["bottom" as const] : [])] as const) {
-          const name = `${imp.ability}.${recipeName(variant, k)}${contrast === "ratio" ? "-ratio" : ""}${control === "bottom" ? ".bottom" : ""}`;
+          const name = `${imp.ability}.${recipeName(variant, k)}${contrast !== "none" ? `-${contrast}` : ""}${control === "bottom" ? ".bottom" : ""}`;
           const r = ref("mask", name, {
             importance: imp.key,
             variant,
@@ -300,8 +301,8 @@ export function importanceStore(options: Pick<ResolvedOptions, "method" | "contr
   scores: "f32" | "f16" | null;
   candidates: { variants: AblationVariant[]; k: number; bottom: boolean } | null;
 } {
-  // Contrast ranks a ratio over every ability's scores: the stored candidates of one are of no use.
-  const top = options.method === "top" && options.contrast !== "ratio";
+  // A contrast ranks a function of every ability's scores: the stored candidates of one are of no use.
+  const top = options.method === "top" && options.contrast === "none";
   return {
     scores: options.keepScores !== "none" ? options.keepScores : top ? null : "f32",
     candidates: top ? { variants: [...options.variants], k: Math.max(...options.ks), bottom: options.controls.bottom } : null,

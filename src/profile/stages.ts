@@ -42,8 +42,9 @@ export async function ensureAbilityMasks(
   const pending = masks.filter((m) => !ctx.isDone(planRef("mask", m)));
   if (pending.length === 0) return;
   const importanceDir = await importance();
-  // Every mask of an ability shares one contrast (run-plan.ts): the others are needed only for `ratio`.
-  const contrastWith = pending.some((m) => m.contrast === "ratio") ? await otherImportances() : null;
+  // Every mask of an ability shares one contrast (run-plan.ts): the others are needed only with one.
+  const kind = pending.find((m) => m.contrast !== "none")?.contrast;
+  const contrastWith = kind === undefined || kind === "none" ? null : { kind, dirs: await otherImportances() };
   const manifest = readImportanceManifest(importanceDir);
   const shapes = new Map(manifest.tensors.map((t) => [t.name, t.shape]));
   const provenance = provenanceOf(manifest);

@@ -73,7 +73,7 @@ function headline(profile: Profile, index: ProfileIndex): string {
     `${index.allBenchmarks.length} benchmarks × ${profile.abilities.length} abilities`,
     `${o.variants.join(", ")} · k ${o.k.map(formatK).join(", ")}`,
     typeof o.loss_scope === "string" ? `loss over the ${o.loss_scope === "answer" ? "answer tokens" : "whole chat"}` : "",
-    typeof o.contrast === "string" ? (o.contrast === "ratio" ? "contrastive selection" : "no contrast") : "",
+    typeof o.contrast === "string" ? (o.contrast === "none" ? "no contrast" : `contrastive selection (${o.contrast})`) : "",
     typeof o.preset === "string" ? `preset ${o.preset}` : "",
     `${Math.round(o.statistics.confidence * 100)}% intervals from ${o.statistics.bootstrap_samples} paired resamples`,
   ];

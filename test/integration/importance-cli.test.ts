@@ -149,6 +149,27 @@ describe.skipIf(!requireShared("bprof importance/select/masks CLI on stories260K
     expect(plain.code, plain.stderr).toBe(0);
     const bytes = (dir: string) => readFileSync(join(dir, "mlp-k0.01-top", "indices.bin"));
     expect(bytes(join(tmp, "c-ratio")).equals(bytes(join(tmp, "c-none")))).toBe(false);
+    const d = bprof(
+      "select",
+      "--importance",
+      importance,
+      "--k",
+      "1e-2",
+      "--contrast",
+      "difference",
+      "--contrast-with",
+      deductive,
+      "--out",
+      join(tmp, "c-diff"),
+    );
+    expect(d.code, d.stderr).toBe(0);
+    const diff = JSON.parse(readFileSync(join(tmp, "c-diff", "mlp-k0.01-top", "mask.json"), "utf8")) as {
+      recipe: { contrast: { kind: string; others: { ability: string }[]; epsilon?: number } | null };
+    };
+    expect(diff.recipe.contrast).toMatchObject({ kind: "difference", others: [{ ability: "deductive" }] });
+    expect(diff.recipe.contrast?.epsilon).toBeUndefined();
+    expect(bytes(join(tmp, "c-diff")).equals(bytes(join(tmp, "c-none")))).toBe(false);
+    expect(bytes(join(tmp, "c-diff")).equals(bytes(join(tmp, "c-ratio")))).toBe(false);
   }, 600_000);
 
   it.each([

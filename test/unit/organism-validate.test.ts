@@ -72,11 +72,12 @@ describe("bprof validate figures", () => {
 });
 
 describe("the options table", () => {
-  it("has the defaults, the other contrast, the paper preset, abs-sum, variant all and k 1e-3, pickable by name", async () => {
+  it("has the defaults, the other contrasts, the paper preset, abs-sum, variant all and k 1e-3, pickable by name", async () => {
     const { optionsRows, pickRows } = await import("../../src/organism/options-table.js");
     expect(optionsRows().map((r) => r.name)).toEqual([
       "defaults",
-      "contrast",
+      "contrast-difference",
+      "contrast-ratio",
       "paper",
       "abs-sum",
       "variant-all",

@@ -24,7 +24,7 @@ export function registerSelectCommand(program: Command): void {
     .option("--control <control>", "also make a control: bottom | random:SEED[,SEED…] (repeatable)", collect, [])
     .option(
       "--contrast-with <dirs...>",
-      "the other abilities' importance directories: rank by the contrastive ratio against them (docs/method.md, contrast)",
+      "the other abilities' importance directories: rank by the contrastive scores against them (docs/method.md, contrast)",
     )
     .option("--contrast <kind>", `${o.contrast.help} (default: ratio when --contrast-with is given, else none)`)
     .option("--quiet", "no progress on stderr")
@@ -42,13 +42,13 @@ export function registerSelectCommand(program: Command): void {
           quiet?: boolean;
         }) => {
           const contrast = flags.contrast === undefined ? (flags.contrastWith ? "ratio" : "none") : o.contrast.parse(flags.contrast);
-          if (contrast === "ratio" && !flags.contrastWith) {
-            throw new BprofError("--contrast ratio needs --contrast-with: the other abilities' importance directories", {
+          if (contrast !== "none" && !flags.contrastWith) {
+            throw new BprofError(`--contrast ${contrast} needs --contrast-with: the other abilities' importance directories`, {
               field: "--contrast",
             });
           }
           const written = runSelect({
-            contrastWith: contrast === "ratio" ? flags.contrastWith : undefined,
+            contrastWith: contrast !== "none" && flags.contrastWith ? { kind: contrast, dirs: flags.contrastWith } : undefined,
             importance: flags.importance,
             variant: o.variant.parse(flags.variant ?? o.variant.default),
             ks: FRACTIONS.parse(flags.k),
