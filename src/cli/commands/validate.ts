@@ -62,7 +62,10 @@ export function registerValidateCommand(program: Command): void {
     .option("--out <dir>", "run directory (default: runs/validate-<model name>; finished stages are reused)")
     .option(
       "--options-table",
-      "run the defaults and each option of the model card's table (contrast, --preset paper, abs-sum, variant all, k 1e-3) and print the table",
+      `run the defaults and each option set of the model card's table (${optionsRows()
+        .slice(1)
+        .map((r) => r.flags)
+        .join(", ")}) and print the table`,
     )
     .option(
       "--options-rows <names>",
