@@ -17,44 +17,34 @@ function reference(own: number[], others: number[][], kind: "ratio" | "differenc
 }
 
 describe("contrastive importance", () => {
-  it("matches the formula: own normalised score over the others' mean normalised score plus ε", () => {
-    const own = [4, 1, 0, 3, 2, 6];
-    const others = [
-      [1, 1, 0, 5, 2, 3],
-      [10, 0, 0, 20, 5, 1],
-    ];
+  const own = [4, 1, 0, 3, 2, 6];
+  const others = [
+    [1, 1, 0, 5, 2, 3],
+    [10, 0, 0, 20, 5, 1],
+  ];
+  /** contrastBlock of `kind` on the arrays above, checked element by element against the reference. */
+  const checked = (kind: "ratio" | "difference"): Float32Array => {
     const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     const got = contrastBlock(
-      "ratio",
+      kind,
       Float32Array.from(own),
       meanOf(own),
       others.map((o) => Float32Array.from(o)),
       others.map(meanOf),
     );
-    const want = reference(own, others);
+    const want = reference(own, others, kind);
     got.forEach((x, i) => expect(x).toBeCloseTo(want[i]!, 5));
+    return got;
+  };
+
+  it("matches the formula: own normalised score over the others' mean normalised score plus ε", () => {
     // Element 2: no ability needs it, so the ratio is 0 / ε = 0, not NaN.
-    expect(got[2]).toBe(0);
+    expect(checked("ratio")[2]).toBe(0);
   });
 
   it("difference: own normalised score minus the others' mean normalised score", () => {
-    const own = [4, 1, 0, 3, 2, 6];
-    const others = [
-      [1, 1, 0, 5, 2, 3],
-      [10, 0, 0, 20, 5, 1],
-    ];
-    const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-    const got = contrastBlock(
-      "difference",
-      Float32Array.from(own),
-      meanOf(own),
-      others.map((o) => Float32Array.from(o)),
-      others.map(meanOf),
-    );
-    const want = reference(own, others, "difference");
-    got.forEach((x, i) => expect(x).toBeCloseTo(want[i]!, 5));
     // Element 3 matters more to the others (their 5 and 20 are large for them): negative.
-    expect(got[3]).toBeLessThan(0);
+    expect(checked("difference")[3]).toBeLessThan(0);
   });
 
   it("the ratio picks a weight no ability needs; the difference picks the one this ability needs most beyond the others", () => {
