@@ -41,6 +41,8 @@ beforeAll(async () => {
   reference = readFileSync(join(tmp, "reference", "profile.json"));
 });
 
+const PROFILE_AT_UNLOCK = join(import.meta.dirname, "profile-at-unlock.mjs");
+
 const kOf = (profileJson: string): number[] => (JSON.parse(profileJson) as { run: { options: { k: number[] } } }).run.options.k;
 
 describe("two concurrent profiles on one run directory, different --k", () => {
@@ -48,18 +50,21 @@ describe("two concurrent profiles on one run directory, different --k", () => {
     "round %i: each succeeds with its own profile, or stops naming the other; never another's success",
     async (round) => {
       const out = join(tmp, `concurrent-${round}`);
-      const seen: { k: number; code: number | null; stderr: string; pid: number; profileAtExit: string | null }[] = [];
+      const seen: { k: number; code: number | null; stderr: string; pid: number; profileAtUnlock: string | null }[] = [];
       await Promise.all(
         [0.01, 0.02].map(async (k) => {
-          const r = await runBprofWith(null, [...base, "--k", String(k), "--out", out, "--quiet"]);
-          // Read right at exit: a later writer needs the lock first, and then seconds of work.
-          const file = join(out, "profile.json");
+          // The profile.json this run left while it still held the lock (copied by the preload
+          // as it unlocks): after its exit, a later writer may already have replaced it.
+          const atUnlock = join(tmp, `concurrent-${round}-k${k}.json`);
+          const r = await runBprofWith(PROFILE_AT_UNLOCK, [...base, "--k", String(k), "--out", out, "--quiet"], {
+            BPROF_PROFILE_AT_UNLOCK: atUnlock,
+          });
           seen.push({
             k,
             code: r.code,
             stderr: r.stderr,
             pid: r.pid,
-            profileAtExit: r.code === 0 && existsSync(file) ? readFileSync(file, "utf8") : null,
+            profileAtUnlock: r.code === 0 && existsSync(atUnlock) ? readFileSync(atUnlock, "utf8") : null,
           });
         }),
       );
@@ -69,7 +74,8 @@ describe("two concurrent profiles on one run directory, different --k", () => {
       for (const s of seen) {
         if (s.code === 0) {
           // A success is for its own options.
-          expect(kOf(s.profileAtExit!)).toEqual([s.k]);
+          expect(s.profileAtUnlock, `k=${s.k} left no profile.json at unlock`).not.toBeNull();
+          expect(kOf(s.profileAtUnlock!)).toEqual([s.k]);
         } else {
           expect(s.code).toBe(1);
           const other = seen.find((o) => o !== s)!;
