@@ -1,11 +1,13 @@
 /**
- * docs/scale.md's table: `bprof plan` at the defaults (10 abilities, k 0.01, random:3
+ * docs/scale.md's table: `bprof plan` at the defaults (10 abilities, the default k, random:3
  * controls, bf16 on cuda, batch 8 × 512 tokens, checkpointing auto) for the published
  * Llama-3.2-1B/3B and Llama-3.1-8B/70B configurations on 24, 48, 80 and 141 GB devices.
  *
  *   nice -n 10 npx tsx scripts/plan-table.ts
  */
 import { resolveModelConfig } from "../src/model/config.js";
+import { IMPORTANCE_OPTIONS } from "../src/importance/options.js";
+import { DEFAULT_KS } from "../src/profile/defaults.js";
 import { DEFAULT_EVAL_BATCH_TOKENS, formatBytes, optionsThatFit, planMemory, type PlanOptions } from "../src/plan/memory-plan.js";
 
 const LLAMA3_ROPE = { rope_type: "llama3", factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 };
@@ -65,7 +67,7 @@ for (const [name, shape] of Object.entries(MODELS)) {
     const o: PlanOptions = {
       device: "cuda",
       dtype: "bf16",
-      aggregate: "signed-sum",
+      aggregate: IMPORTANCE_OPTIONS.aggregate.default,
       batchSize: 8,
       batchTokens: null,
       seqLen: 512,
@@ -74,7 +76,7 @@ for (const [name, shape] of Object.entries(MODELS)) {
       hostMemory: 128e9,
       evalBatchTokens: DEFAULT_EVAL_BATCH_TOKENS,
       abilities: 10,
-      ks: [0.01],
+      ks: [...DEFAULT_KS],
       masksPerK: 1,
       randomControls: 3,
       variants: 1,

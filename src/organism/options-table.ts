@@ -30,12 +30,12 @@ export function optionsRows(): OptionsRow[] {
     { name: "paper", flags: "--preset paper", options: { preset: "paper" } },
     { name: "abs-sum", flags: "--aggregate abs-sum", options: { aggregate: "abs-sum" } },
     { name: "variant-all", flags: "--variant all", options: { variant: "all" } },
-    // k around the default, ×4 steps as in the paper's sweep (the default's own row is "defaults").
+    // k around the default in ×2 steps (the paper's sweep goes in ×4), 1e-3 below; the default's own row is "defaults".
     ...TABLE_KS.filter((k) => k !== DEFAULT_VALIDATE_K).map((k) => ({ name: `k-${kName(k)}`, flags: `--k ${kName(k)}`, options: { k } })),
   ];
 }
 
-const TABLE_KS = [1e-3, 1e-2, 4e-2, 1.6e-1];
+const TABLE_KS = [1e-3, 1e-2, 2e-2, 4e-2, 8e-2, 1.6e-1];
 
 /** 0.04 → "4e-2": the exponent form the table and the row names use. */
 function kName(k: number): string {

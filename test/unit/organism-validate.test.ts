@@ -72,7 +72,7 @@ describe("bprof validate figures", () => {
 });
 
 describe("the options table", () => {
-  it("has the defaults, the other contrasts, the paper preset, abs-sum, variant all and k 1e-3, pickable by name", async () => {
+  it("has the defaults, the other contrasts, the paper preset, abs-sum, variant all and the k around the default, pickable by name", async () => {
     const { optionsRows, pickRows } = await import("../../src/organism/options-table.js");
     expect(optionsRows().map((r) => r.name)).toEqual([
       "defaults",
@@ -82,7 +82,9 @@ describe("the options table", () => {
       "abs-sum",
       "variant-all",
       "k-1e-3",
-      "k-4e-2",
+      "k-1e-2",
+      "k-2e-2",
+      "k-8e-2",
       "k-1.6e-1",
     ]);
     expect(pickRows(["k-1e-3", "defaults"]).map((r) => r.name)).toEqual(["defaults", "k-1e-3"]);

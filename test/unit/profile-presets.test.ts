@@ -14,7 +14,7 @@ describe("profile options", () => {
     expect(o.templateDate).toBe("2024-07-26");
     expect(o.preset).toBeNull();
     expect(o.method).toBe("top");
-    expect(o.ks).toEqual([1e-2]);
+    expect(o.ks).toEqual([4e-2]); // the best k of the organism's options table (docs/method.md, step 2)
   });
 
   it("--preset paper sets every choice of the original authors, and options given beside it win", () => {
