@@ -81,6 +81,7 @@ describe("the options table", () => {
       "paper",
       "abs-sum",
       "variant-all",
+      "abs-sum-difference",
       "k-1e-3",
       "k-1e-2",
       "k-2e-2",
