@@ -6,9 +6,15 @@
  *   nice -n 10 npx tsx scripts/plan-table.ts
  */
 import { resolveModelConfig } from "../src/model/config.js";
-import { IMPORTANCE_OPTIONS } from "../src/importance/options.js";
-import { DEFAULT_KS } from "../src/profile/defaults.js";
-import { DEFAULT_EVAL_BATCH_TOKENS, formatBytes, optionsThatFit, planMemory, type PlanOptions } from "../src/plan/memory-plan.js";
+import { DEFAULT_CONTRAST, DEFAULT_KS, PROFILE_OPTIONS } from "../src/profile/defaults.js";
+import {
+  DEFAULT_EVAL_BATCH_TOKENS,
+  formatBytes,
+  optionsThatFit,
+  planMemory,
+  storedScores,
+  type PlanOptions,
+} from "../src/plan/memory-plan.js";
 
 const LLAMA3_ROPE = { rope_type: "llama3", factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 };
 /** The published config.json values (meta-llama on Hugging Face). */
@@ -67,7 +73,7 @@ for (const [name, shape] of Object.entries(MODELS)) {
     const o: PlanOptions = {
       device: "cuda",
       dtype: "bf16",
-      aggregate: IMPORTANCE_OPTIONS.aggregate.default,
+      aggregate: PROFILE_OPTIONS.aggregate.default,
       batchSize: 8,
       batchTokens: null,
       seqLen: 512,
@@ -80,7 +86,7 @@ for (const [name, shape] of Object.entries(MODELS)) {
       masksPerK: 1,
       randomControls: 3,
       variants: 1,
-      keepScores: "none",
+      ...storedScores("none", "top", DEFAULT_CONTRAST),
     };
     const plan = planMemory(config, o);
     const fit = plan.fits ? "" : optionsThatFit(config, o).join(" or ") || "none: shard across machines";

@@ -1,6 +1,6 @@
 import { BprofError } from "../errors.js";
 import { CONTRASTS } from "../masks/contrast.js";
-import { DEFAULT_CONTRAST } from "../profile/defaults.js";
+import { DEFAULT_AGGREGATE, DEFAULT_CONTRAST } from "../profile/defaults.js";
 import { DEFAULT_VALIDATE_K, targetsMet, validate, type ValidateOptions, type Validation } from "./validate.js";
 
 /**
@@ -28,13 +28,19 @@ export function optionsRows(): OptionsRow[] {
       options: { contrast },
     })),
     { name: "paper", flags: "--preset paper", options: { preset: "paper" } },
-    { name: "abs-sum", flags: "--aggregate abs-sum", options: { aggregate: "abs-sum" } },
+    // The sums the table compares (fisher goes with --score fisher), but the default's.
+    ...TABLE_AGGREGATES.filter((a) => a !== DEFAULT_AGGREGATE).map((aggregate) => ({
+      name: aggregate,
+      flags: `--aggregate ${aggregate}`,
+      options: { aggregate },
+    })),
     { name: "variant-all", flags: "--variant all", options: { variant: "all" } },
-    // The two changes that each won a figure alone at k = 4e-2 (selectivity; top match and purity), together.
+    // The original method's selection at the default k: its own signed-sum scores, no contrast
+    // (the defaults until this table moved them).
     {
-      name: "abs-sum-difference",
-      flags: "--aggregate abs-sum --contrast difference",
-      options: { aggregate: "abs-sum", contrast: "difference" },
+      name: "signed-sum-none",
+      flags: "--aggregate signed-sum --contrast none",
+      options: { aggregate: "signed-sum", contrast: "none" },
     },
     // k around the default in ×2 steps (the paper's sweep goes in ×4), 1e-3 below; the default's own row is "defaults".
     ...TABLE_KS.filter((k) => k !== DEFAULT_VALIDATE_K).map((k) => ({ name: `k-${kName(k)}`, flags: `--k ${kName(k)}`, options: { k } })),
@@ -42,6 +48,7 @@ export function optionsRows(): OptionsRow[] {
 }
 
 const TABLE_KS = [1e-3, 1e-2, 2e-2, 4e-2, 8e-2, 1.6e-1];
+const TABLE_AGGREGATES = ["signed-sum", "abs-sum"] as const;
 
 /** 0.04 → "4e-2": the exponent form the table and the row names use. */
 function kName(k: number): string {

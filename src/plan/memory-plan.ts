@@ -62,8 +62,10 @@ export interface PlanOptions {
   randomControls: number;
   /** Ablation scopes profiled (each stores its own top-n candidates). */
   variants: number;
-  /** Every score kept (--keep-scores, or a method other than top), or only the candidates. */
+  /** Every score kept (--keep-scores, a contrast, or a method other than top), or none. */
   keepScores: "none" | "f16" | "f32";
+  /** Whether the top-n candidates are stored (the top method without a contrast; storedScores). */
+  candidates: boolean;
 }
 
 export interface StagePlan {
@@ -176,7 +178,7 @@ export function planMemory(config: ModelConfig, o: PlanOptions): MemoryPlan {
   const masksPerAbility = o.ks.reduce((s, k) => s + o.masksPerK * 4 * Math.floor(k * p.total), 0);
   const randomMasks = o.ks.reduce((s, k) => s + o.randomControls * 4 * Math.floor(k * p.total), 0);
   const keptScores = o.keepScores === "f32" ? 4 * p.scored : o.keepScores === "f16" ? 2 * p.scored : 0;
-  const candidates = 8 * nMax * o.variants * o.masksPerK;
+  const candidates = o.candidates ? 8 * nMax * o.variants * o.masksPerK : 0;
   const disk = o.abilities * (keptScores + candidates + masksPerAbility) + randomMasks;
 
   const stage = (device: Record<string, number>, host: number): StagePlan => ({
@@ -248,6 +250,7 @@ export function profilePlanOptions(
     variants: readonly string[];
     keepScores: "none" | "f16" | "f32";
     method: string;
+    contrast: string;
   },
   hostMemory: number,
 ): PlanOptions {
@@ -268,8 +271,22 @@ export function profilePlanOptions(
     masksPerK: o.controls.bottom ? 2 : 1,
     randomControls: o.controls.randomSeeds.length,
     variants: o.variants.length,
-    keepScores: o.keepScores !== "none" ? o.keepScores : o.method === "top" ? "none" : "f32",
+    ...storedScores(o.keepScores, o.method, o.contrast),
   };
+}
+
+/**
+ * What a profile's importance stages keep, as the run stores them (run-plan.ts
+ * importanceStore): the top-n candidates serve only the top method without a contrast;
+ * anything else keeps every score instead (f32 unless --keep-scores says f16).
+ */
+export function storedScores(
+  keepScores: "none" | "f16" | "f32",
+  method: string,
+  contrast: string,
+): { keepScores: "none" | "f16" | "f32"; candidates: boolean } {
+  const candidates = method === "top" && contrast === "none";
+  return { keepScores: keepScores !== "none" ? keepScores : candidates ? "none" : "f32", candidates };
 }
 
 export function formatBytes(bytes: number): string {

@@ -168,7 +168,14 @@ export function resolveProfileOptions(given: ProfileOptions): ResolvedOptions {
   if (abilities !== "all") rejectRepeats(abilities, "abilities");
   const method = parsed(PROFILE_OPTIONS.method, options.method);
   const lossScope = parsed(PROFILE_OPTIONS.lossScope, options.lossScope);
-  const contrast = parsed(PROFILE_OPTIONS.contrast, options.contrast);
+  // A contrast needs the other abilities' scores: one ability alone is profiled without one
+  // by default, and refused up front when a contrast is asked for.
+  const single = abilities !== "all" && abilities.length === 1;
+  if (single && options.contrast !== undefined && options.contrast !== "none")
+    throw new BprofError(`--contrast ${options.contrast} needs at least two abilities (the others' scores); got only ${abilities[0]}`, {
+      field: "contrast",
+    });
+  const contrast = single ? "none" : parsed(PROFILE_OPTIONS.contrast, options.contrast);
   const gateMargin = parsed(PROFILE_OPTIONS.gateMargin, options.gateMargin);
   const aggregate = parsed(PROFILE_OPTIONS.aggregate, options.aggregate);
   const score = parsed(PROFILE_OPTIONS.score, options.score);

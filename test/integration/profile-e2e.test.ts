@@ -67,7 +67,7 @@ describe("bprof profile end to end on a tiny model", () => {
     const text = first.stderr;
     expect(text).toMatch(/unit 1\/\d+: base/);
     expect(text).toMatch(/importance analogical: \d+ tokens in \d+s/);
-    expect(text).toMatch(/eval inductive\.mlp-k0\.01-top\.bottom: \d+\/\d+ items \(\d+%\), [\d.]+ items\/s, ETA /);
+    expect(text).toMatch(/eval inductive\.mlp-k0\.01-top-difference\.bottom: \d+\/\d+ items \(\d+%\), [\d.]+ items\/s, ETA /);
     expect(text).toMatch(/statistics \(200 bootstrap resamples\) and reports/);
   });
 

@@ -72,16 +72,16 @@ describe("bprof validate figures", () => {
 });
 
 describe("the options table", () => {
-  it("has the defaults, the other contrasts, the paper preset, abs-sum, variant all and the k around the default, pickable by name", async () => {
+  it("has the defaults, the other contrasts, the paper preset, signed-sum, variant all, the former defaults and the k around the default, pickable by name", async () => {
     const { optionsRows, pickRows } = await import("../../src/organism/options-table.js");
     expect(optionsRows().map((r) => r.name)).toEqual([
       "defaults",
-      "contrast-difference",
       "contrast-ratio",
+      "contrast-none",
       "paper",
-      "abs-sum",
+      "signed-sum",
       "variant-all",
-      "abs-sum-difference",
+      "signed-sum-none",
       "k-1e-3",
       "k-1e-2",
       "k-2e-2",

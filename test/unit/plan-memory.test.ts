@@ -56,6 +56,7 @@ const CUDA_DEFAULTS: PlanOptions = {
   randomControls: 3,
   variants: 1,
   keepScores: "none",
+  candidates: true,
 };
 
 function bprof(...args: string[]) {
@@ -107,8 +108,19 @@ describe("memory plan", () => {
     const r = bprof("plan", "--model", dir, "--device", "cuda");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^parameters: 8,030,261,248/);
+    // A profile's defaults: abs-sum backpropagates one item at a time.
     expect(r.stdout).toMatch(
-      /assumed: cuda, bf16, aggregate signed-sum, 8 rows × 512 tokens per backward, activation checkpointing on \(auto\)/,
+      /assumed: cuda, bf16, aggregate abs-sum, 1 rows × 512 tokens per backward, activation checkpointing off \(auto\)/,
+    );
+    const signed = bprof("plan", "--model", dir, "--device", "cuda", "--aggregate", "signed-sum");
+    expect(signed.stdout).toMatch(/aggregate signed-sum, 8 rows × 512 tokens per backward, activation checkpointing on \(auto\)/);
+    // The default contrast keeps every score (4 B per scored element and ability); without it, only the candidates.
+    const disk = (out: string) => Number(/disk +([\d.]+) GB/.exec(out)![1]);
+    const none = bprof("plan", "--model", dir, "--device", "cuda", "--contrast", "none");
+    expect(none.code, none.stderr).toBe(0);
+    expect(disk(r.stdout) - disk(none.stdout)).toBeCloseTo(
+      (10 * 4 * 6_979_321_856) / 1e9 - (10 * 8 * Math.floor(0.04 * 8_030_261_248)) / 1e9,
+      0,
     );
     expect(r.stdout).toMatch(/importance {2}device +\d+\.\d GB/);
     expect(r.stdout).toMatch(/fits: yes \(80\.0 GB device\)/);

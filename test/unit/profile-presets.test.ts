@@ -15,6 +15,18 @@ describe("profile options", () => {
     expect(o.preset).toBeNull();
     expect(o.method).toBe("top");
     expect(o.ks).toEqual([4e-2]); // the best k of the organism's options table (docs/method.md, step 2)
+    // Its best row also chose these (docs/method.md, contrast).
+    expect(o.contrast).toBe("difference");
+    expect(o.aggregate).toBe("abs-sum");
+  });
+
+  it("profiles one ability without a contrast, and refuses a contrast asked for with one ability", () => {
+    expect(resolveProfileOptions({ out: "/tmp/x", abilities: ["deductive"] }).contrast).toBe("none");
+    expect(resolveProfileOptions({ out: "/tmp/x", abilities: ["deductive", "spatial"] }).contrast).toBe("difference");
+    expect(resolveProfileOptions({ out: "/tmp/x", abilities: ["deductive"], contrast: "none" }).contrast).toBe("none");
+    expect(() => resolveProfileOptions({ out: "/tmp/x", abilities: ["deductive"], contrast: "ratio" })).toThrow(
+      /--contrast ratio needs at least two abilities .*got only deductive/,
+    );
   });
 
   it("--preset paper sets every choice of the original authors, and options given beside it win", () => {

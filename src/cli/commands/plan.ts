@@ -11,6 +11,7 @@ import {
   planMemory,
   type PlanDType,
   type PlanOptions,
+  storedScores,
 } from "../../plan/memory-plan.js";
 import { planConfig } from "../../plan/plan-config.js";
 import { DEFAULT_CONTROLS, PROFILE_OPTIONS } from "../../profile/defaults.js";
@@ -34,6 +35,7 @@ interface PlanFlags {
   controls: string;
   variants?: string;
   keepScores?: string | boolean;
+  contrast?: string;
   json?: boolean;
 }
 
@@ -46,7 +48,7 @@ export function registerPlanCommand(program: Command): void {
     .requiredOption("--model <path>", "Hugging Face model directory (or its config.json), or llama2.c checkpoint")
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--dtype <dtype>", "f32, bf16 or f16 (default: f32 on cpu, bf16 on cuda)");
-  for (const spec of [i.aggregate, i.batchSize, i.batchTokens]) addOption(command, spec);
+  for (const spec of [p.aggregate, i.batchSize, i.batchTokens]) addOption(command, spec);
   command.option("--seq-len <n>", "tokens of the longest probe item", String(DEFAULT_PLAN_SEQ_LEN));
   addOption(command, p.checkpointLayers);
   command
@@ -59,6 +61,7 @@ export function registerPlanCommand(program: Command): void {
     .option("--json", "print the plan as JSON");
   addOption(command, p.variants);
   addOption(command, p.keepScores);
+  addOption(command, p.contrast);
   command.action(
     runCommand(async (flags: PlanFlags) => {
       const config = planConfig(flags.model);
@@ -95,7 +98,7 @@ function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
   return {
     device,
     dtype,
-    aggregate: IMPORTANCE_OPTIONS.aggregate.parse(flags.aggregate ?? IMPORTANCE_OPTIONS.aggregate.default),
+    aggregate: PROFILE_OPTIONS.aggregate.parse(flags.aggregate ?? PROFILE_OPTIONS.aggregate.default),
     batchSize: PROFILE_OPTIONS.importanceBatchSize.parse(flags.batchSize ?? PROFILE_OPTIONS.importanceBatchSize.default),
     batchTokens: IMPORTANCE_OPTIONS.batchTokens.parse(flags.batchTokens),
     seqLen: parsePositiveInt(flags.seqLen, "--seq-len"),
@@ -113,9 +116,11 @@ function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
     masksPerK: controls.bottom ? 2 : 1,
     randomControls: controls.randomSeeds.length,
     variants: PROFILE_OPTIONS.variants.parse(flags.variants ?? PROFILE_OPTIONS.variants.default).length,
-    // A bare --keep-scores keeps f32.
-    keepScores: PROFILE_OPTIONS.keepScores.parse(
-      flags.keepScores === true ? "f32" : (flags.keepScores ?? PROFILE_OPTIONS.keepScores.default),
+    // A bare --keep-scores keeps f32; a contrast keeps every score (f32) when none is asked for.
+    ...storedScores(
+      PROFILE_OPTIONS.keepScores.parse(flags.keepScores === true ? "f32" : (flags.keepScores ?? PROFILE_OPTIONS.keepScores.default)),
+      "top",
+      PROFILE_OPTIONS.contrast.parse(flags.contrast ?? PROFILE_OPTIONS.contrast.default),
     ),
   };
 }
