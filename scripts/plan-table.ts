@@ -1,6 +1,7 @@
 /**
- * docs/scale.md's table: `bprof plan` at the defaults (10 abilities, the default k, random:3
- * controls, bf16 on cuda, batch 8 × 512 tokens, checkpointing auto) for the published
+ * docs/scale.md's table: `bprof plan` at the profile defaults (10 abilities, the default k,
+ * aggregate and contrast, random:3 controls, bf16 on cuda, batch 8 × 512 tokens where the
+ * aggregate batches, checkpointing auto) for the published
  * Llama-3.2-1B/3B and Llama-3.1-8B/70B configurations on 24, 48, 80 and 141 GB devices.
  *
  *   nice -n 10 npx tsx scripts/plan-table.ts

@@ -3,6 +3,7 @@ import { SELECTION_METHODS } from "../masks/selection.js";
 import { CONTRASTS } from "../masks/contrast.js";
 import { ABLATION_VARIANTS, type AblationVariant } from "../masks/variant.js";
 import { CONTROLS, RunInfoSchema, type RunInfo } from "../stats/profile-schema.js";
+import { storedScores } from "../plan/memory-plan.js";
 import { hashOf } from "../util/hash.js";
 import type { ResolvedOptions } from "./run-options.js";
 import { stageRef, type StageRef } from "./run-store.js";
@@ -301,10 +302,11 @@ export function importanceStore(options: Pick<ResolvedOptions, "method" | "contr
   scores: "f32" | "f16" | null;
   candidates: { variants: AblationVariant[]; k: number; bottom: boolean } | null;
 } {
-  // A contrast ranks a function of every ability's scores: the stored candidates of one are of no use.
-  const top = options.method === "top" && options.contrast === "none";
+  // A contrast ranks a function of every ability's scores: the stored candidates of one are of
+  // no use. The rule lives with the plan (storedScores), which sizes what this stores.
+  const stored = storedScores(options.keepScores, options.method, options.contrast);
   return {
-    scores: options.keepScores !== "none" ? options.keepScores : top ? null : "f32",
-    candidates: top ? { variants: [...options.variants], k: Math.max(...options.ks), bottom: options.controls.bottom } : null,
+    scores: stored.keepScores === "none" ? null : stored.keepScores,
+    candidates: stored.candidates ? { variants: [...options.variants], k: Math.max(...options.ks), bottom: options.controls.bottom } : null,
   };
 }
